@@ -1,0 +1,57 @@
+# Followthrough: `make run` serves the app with demo data, `make test` runs the suite.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format lock demo clean help
+
+help:
+	@echo "make run    set up everything and serve http://$(HOST):$(PORT) with demo data"
+	@echo "make test   run the test suite on SQLite, then on PostgreSQL"
+	@echo "make lint   ruff, mypy and makemigrations --check"
+	@echo "make lock   re-pin the dependencies after changing pyproject.toml"
+
+$(BIN)/python:
+	@py=$$(scripts/find-python) && echo "Creating $(VENV) with $$py" && "$$py" -m venv $(VENV)
+
+$(VENV)/.runtime: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || \
+		$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+run: $(VENV)/.runtime
+	@mkdir -p var
+	DEBUG=true $(BIN)/followthrough migrate --no-input -v 0
+	DEBUG=true $(BIN)/followthrough demo --once
+	DEBUG=true $(BIN)/followthrough serve --bind $(HOST):$(PORT)
+
+demo: $(VENV)/.runtime
+	DEBUG=true $(BIN)/followthrough demo
+
+test: $(VENV)/.dev
+	@PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy followthrough tests
+	DEBUG=true $(BIN)/followthrough makemigrations --check --dry-run
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: $(VENV)/.dev
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,197 @@
+"""Verbs about people and workspaces. Each one is a single transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from followthrough.accounts.models import (
+    CoachingRelationship,
+    Following,
+    Invitation,
+    Membership,
+    Profile,
+    Role,
+    User,
+    Workspace,
+    normalize_email,
+)
+from followthrough.lib import emails
+
+
+class ActionRefused(Exception):
+    """The action would break a rule; the message says which, in words for the person."""
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "workspace"
+    slug, number = base, 2
+    while Workspace.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+@transaction.atomic
+def create_workspace(owner: User, name: str) -> Workspace:
+    """A new workspace with its creator as the first admin."""
+    workspace = Workspace.objects.create(name=name.strip(), slug=unique_slug(name))
+    Membership.objects.create(workspace=workspace, user=owner, role=Role.ADMIN)
+    return workspace
+
+
+def send_invitation_email(invitation: Invitation) -> None:
+    inviter = invitation.invited_by
+    emails.send(
+        "invitation",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "workspace": invitation.workspace,
+            "inviter": inviter,
+            "role": invitation.get_role_display(),
+            "url": invitation.url(),
+            "expires_at": invitation.expires_at,
+        },
+        reply_to=[inviter.email] if inviter else [],
+    )
+
+
+@transaction.atomic
+def invite(workspace: Workspace, invited_by: User, email: str, role: str) -> Invitation:
+    email = normalize_email(email)
+    if Membership.objects.filter(workspace=workspace, user__email=email).exists():
+        raise ActionRefused(f"{email} is already a member of {workspace}.")
+    pending = Invitation.objects.filter(
+        workspace=workspace, email=email, accepted_at=None, revoked_at=None
+    )
+    if any(invitation.state == "pending" for invitation in pending):
+        raise ActionRefused(
+            f"{email} has already been invited. Resend the invitation from the list below."
+        )
+    invitation = Invitation.objects.create(
+        workspace=workspace, email=email, role=role, invited_by=invited_by
+    )
+    transaction.on_commit(lambda: send_invitation_email(invitation))
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(invitation: Invitation) -> None:
+    """A fresh link with a fresh expiry date."""
+    if not invitation.is_pending:
+        raise ActionRefused("This invitation has already been used or withdrawn.")
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    transaction.on_commit(lambda: send_invitation_email(invitation))
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    if not invitation.is_pending:
+        raise ActionRefused("This invitation has already been used or withdrawn.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    user: User | None = None,
+    name: str = "",
+    password: str = "",
+    time_zone: str = "UTC",
+) -> Membership:
+    """Joins the invitee to the workspace: an existing user as they are, or a new account."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ActionRefused("This invitation has already been used or withdrawn.")
+    if user is None:
+        if User.objects.filter(email=invitation.email).exists():
+            raise ActionRefused("An account with this email exists already: log in to accept.")
+        user = User.objects.create_user(invitation.email, password, name=name.strip())
+        Profile.objects.filter(user=user).update(time_zone=time_zone)
+    elif user.email != invitation.email:
+        raise ActionRefused(f"This invitation is for {invitation.email}.")
+    membership, created = Membership.objects.get_or_create(
+        workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
+    )
+    if not created and not membership.is_active:
+        # Invited back after being deactivated: access returns, history was kept all along.
+        membership.is_active, membership.deactivated_at = True, None
+        membership.role = invitation.role
+        membership.save(update_fields=["is_active", "deactivated_at", "role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+def _refuse_losing_last_admin(membership: Membership) -> None:
+    if membership.role == Role.ADMIN and membership.workspace.admins().count() <= 1:
+        raise ActionRefused(
+            f"{membership.user} is the only admin of {membership.workspace}. "
+            "Make someone else an admin first."
+        )
+
+
+@transaction.atomic
+def change_role(membership: Membership, role: str) -> None:
+    if role == membership.role:
+        return
+    _refuse_losing_last_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    # Relationships that no longer fit the new role end with it.
+    if role not in (Role.ADMIN, Role.COACH):
+        CoachingRelationship.objects.filter(coach=membership).delete()
+    if role != Role.REP:
+        CoachingRelationship.objects.filter(rep=membership).delete()
+        Following.objects.filter(rep=membership).delete()
+    if role == Role.REP:
+        Following.objects.filter(stakeholder=membership).delete()
+
+
+@transaction.atomic
+def deactivate_member(membership: Membership, by: Membership) -> None:
+    """Access ends at once; everything the person did stays in the workspace's history."""
+    if membership.pk == by.pk:
+        raise ActionRefused("You cannot deactivate yourself.")
+    if not membership.is_active:
+        return
+    _refuse_losing_last_admin(membership)
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save(update_fields=["is_active", "deactivated_at"])
+
+
+def reactivate_member(membership: Membership) -> None:
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save(update_fields=["is_active", "deactivated_at"])
+
+
+@transaction.atomic
+def set_relationships(
+    rep: Membership, coaches: Iterable[Membership], followers: Iterable[Membership]
+) -> None:
+    """Sets exactly who coaches this rep and which stakeholders follow them."""
+    if rep.role != Role.REP:
+        raise ActionRefused("Only reps are coached and followed.")
+    coaches, followers = list(coaches), list(followers)
+    for member in [*coaches, *followers]:
+        if member.workspace_id != rep.workspace_id:
+            raise ActionRefused("Coaches and followers must belong to the same workspace.")
+    if any(not coach.is_coach for coach in coaches):
+        raise ActionRefused("Only coaches and admins can coach a rep.")
+    if any(follower.role == Role.REP for follower in followers):
+        raise ActionRefused("A rep cannot follow another rep.")
+    CoachingRelationship.objects.filter(rep=rep).exclude(coach__in=coaches).delete()
+    for coach in coaches:
+        CoachingRelationship.objects.get_or_create(workspace=rep.workspace, coach=coach, rep=rep)
+    Following.objects.filter(rep=rep).exclude(stakeholder__in=followers).delete()
+    for follower in followers:
+        Following.objects.get_or_create(workspace=rep.workspace, stakeholder=follower, rep=rep)

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+import math
+import zoneinfo
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from followthrough.accounts.models import (
+    WEEKDAYS,
+    LoginFailure,
+    Membership,
+    Profile,
+    Role,
+    User,
+    normalize_email,
+    validate_time_zone,
+)
+from followthrough.lib import emails
+
+
+def time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+class TimeZoneField(forms.CharField):
+    """An IANA time zone name, typed with suggestions (a datalist), checked on submit."""
+
+    default_validators = [validate_time_zone]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("help_text", "An IANA name, such as America/Chicago or Europe/Madrid.")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"list": "time-zones", "autocomplete": "off"})
+
+
+class LoginForm(AuthenticationForm):
+    """Email and password, with a pause after repeated failures for the same address."""
+
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password do not match. Check both and try again.",
+        "locked_out": (
+            "Your access has been deactivated. Ask an admin of your workspace to restore it."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        email = normalize_email(self.data.get("username", ""))
+        wait = LoginFailure.retry_after(email) if email else None
+        if wait is not None:
+            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+            raise forms.ValidationError(
+                f"Too many failed attempts for this email. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}, or reset your password.",
+                code="throttled",
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login" and email:
+                LoginFailure.objects.create(email=email)
+            raise
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if user.is_locked_out():
+            raise forms.ValidationError(self.error_messages["locked_out"], code="locked_out")
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    """Django's reset flow, with the message built by our one email helper."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        emails.send("password_reset", to=[to_email], context=context)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices)
+
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role.value, role.label) for role in roles]
+        if Role.REP in roles:
+            role_field.initial = Role.REP
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+
+class NewAccountForm(forms.Form):
+    """The invitee's first visit: a name, a password, their time zone."""
+
+    name = forms.CharField(max_length=150, label="Your name")
+    password1 = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    time_zone = TimeZoneField(label="Your time zone")
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Please give your name.")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            user = User(email=self.email, name=data.get("name", ""))
+            try:
+                password_validation.validate_password(first, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    name = forms.CharField(max_length=150)
+    time_zone = TimeZoneField()
+    working_days = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["time_zone", "working_days", "work_starts", "work_ends", "language"]
+        widgets = {
+            "work_starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "work_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {"work_starts": "Working day starts", "work_ends": "Working day ends"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].initial = self.instance.user.name
+
+    def save(self, commit: bool = True) -> Profile:
+        profile = super().save(commit=commit)
+        profile.user.name = self.cleaned_data["name"].strip()
+        profile.user.save(update_fields=["name"])
+        return profile
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class RelationshipsForm(forms.Form):
+    coaches = forms.ModelMultipleChoiceField(
+        queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    followers = forms.ModelMultipleChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Stakeholders who follow this rep",
+    )
+
+    def __init__(self, *args: Any, rep: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = Membership.objects.filter(workspace=rep.workspace, is_active=True).select_related(
+            "user"
+        )
+        coaches_field = self.fields["coaches"]
+        followers_field = self.fields["followers"]
+        assert isinstance(coaches_field, forms.ModelMultipleChoiceField)
+        assert isinstance(followers_field, forms.ModelMultipleChoiceField)
+        coaches_field.queryset = active.filter(role__in=[Role.ADMIN, Role.COACH])
+        followers_field.queryset = active.exclude(role=Role.REP)
+        coaches_field.label_from_instance = follower_label  # type: ignore[method-assign]
+        followers_field.label_from_instance = follower_label  # type: ignore[method-assign]
+        self.initial.setdefault("coaches", list(rep.coaches()))
+        self.initial.setdefault("followers", list(rep.followers()))
+
+
+def follower_label(member: Membership) -> str:
+    return f"{member.user.name} ({member.get_role_display().lower()})"
+
+
+class WorkspaceForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Company name")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Please give the workspace a name.")
+        return name

@@ -1,0 +1,350 @@
+"""People: users, workspaces, memberships with roles, profiles, invitations, relationships."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from followthrough.lib import signing
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+def default_working_days() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "“%(value)s” is not a known time zone. Use an IANA name such as Europe/Madrid.",
+            params={"value": value},
+        ) from None
+
+
+def normalize_email(email: str) -> str:
+    """Emails are compared case-insensitively, so they are stored in lower case."""
+    return email.strip().lower()
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("A user needs an email address")
+        user = self.model(email=normalize_email(email), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        Profile.objects.get_or_create(user=user)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email=normalize_email(username or ""))
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in with an email address. Belongs to workspaces through memberships."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=150)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    class Meta:
+        ordering = ["name", "email"]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    def active_memberships(self) -> models.QuerySet[Membership]:
+        return self.memberships.filter(is_active=True).select_related("workspace")
+
+    def is_locked_out(self) -> bool:
+        """Every membership deactivated (and not a site admin): may not log in."""
+        if self.is_staff:
+            return False
+        memberships = list(self.memberships.values_list("is_active", flat=True))
+        return bool(memberships) and not any(memberships)
+
+
+class Workspace(models.Model):
+    """One company, or one client company of an independent coach."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace_home", args=[self.slug])
+
+    def admins(self) -> models.QuerySet[Membership]:
+        return self.memberships.filter(role=Role.ADMIN, is_active=True)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    COACH = "coach", "Coach"
+    REP = "rep", "Rep"
+    STAKEHOLDER = "stakeholder", "Stakeholder"
+
+
+ROLE_HELP = {
+    Role.ADMIN: "manages people and settings, and can coach",
+    Role.COACH: "runs sessions with the reps they coach",
+    Role.REP: "is coached, answers check-ins",
+    Role.STAKEHOLDER: "a manager or executive who reads what is shared, writes nothing",
+}
+
+
+class Membership(models.Model):
+    """A person's place in a workspace: their role, and whether they still have access."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    title = models.CharField(max_length=120, blank=True, help_text="Job title, e.g. Account Executive")
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_workspace")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.workspace})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("member_detail", args=[self.workspace.slug, self.pk])
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_coach(self) -> bool:
+        """Admins coach too: in a small company the sales manager is both."""
+        return self.role in (Role.ADMIN, Role.COACH)
+
+    @property
+    def is_rep(self) -> bool:
+        return self.role == Role.REP
+
+    @property
+    def is_stakeholder(self) -> bool:
+        return self.role == Role.STAKEHOLDER
+
+    def coaches(self) -> models.QuerySet[Membership]:
+        return Membership.objects.filter(coaching_reps__rep=self, is_active=True).select_related(
+            "user"
+        )
+
+    def coached_reps(self) -> models.QuerySet[Membership]:
+        return Membership.objects.filter(coached_by__coach=self, is_active=True).select_related(
+            "user"
+        )
+
+    def followers(self) -> models.QuerySet[Membership]:
+        return Membership.objects.filter(following__rep=self, is_active=True).select_related("user")
+
+    def followed_reps(self) -> models.QuerySet[Membership]:
+        return Membership.objects.filter(followed_by__stakeholder=self, is_active=True).select_related(
+            "user"
+        )
+
+
+class Profile(models.Model):
+    """When and where a person works: used to time their follow-ups in their own day."""
+
+    LANGUAGES: ClassVar[list[tuple[str, str]]] = [("en", "English"), ("es", "Español")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    working_days = models.JSONField(default=default_working_days)
+    work_starts = models.TimeField(default=dt.time(9, 0))
+    work_ends = models.TimeField(default=dt.time(17, 30))
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
+    last_workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+    def clean(self) -> None:
+        if self.work_ends <= self.work_starts:
+            raise ValidationError({"work_ends": "The working day must end after it starts."})
+        days = self.working_days
+        if not isinstance(days, list) or not days or any(d not in range(7) for d in days):
+            raise ValidationError({"working_days": "Choose at least one working day."})
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def works_on(self, day: dt.date) -> bool:
+        return day.weekday() in self.working_days
+
+    def working_days_display(self) -> str:
+        names = dict(WEEKDAYS)
+        return ", ".join(names[d][:3] for d in sorted(self.working_days))
+
+
+class Invitation(models.Model):
+    """An email invitation to join a workspace with a role. Its link is signed and expires."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    TOKEN_SCOPE = "invitation"
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.workspace} as {self.role}"
+
+    @classmethod
+    def max_age(cls) -> dt.timedelta:
+        return dt.timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+
+    def token(self) -> str:
+        return signing.make_token(self.TOKEN_SCOPE, self.pk)
+
+    def url(self) -> str:
+        return settings.BASE_URL + reverse("accept_invitation", args=[self.token()])
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.sent_at + self.max_age()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "withdrawn"
+        if timezone.now() > self.expires_at:
+            return "expired"
+        return "pending"
+
+
+class CoachingRelationship(models.Model):
+    """This coach coaches this rep."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    coach = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="coaching_reps")
+    rep = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="coached_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["coach", "rep"], name="unique_coaching")]
+
+    def __str__(self) -> str:
+        return f"{self.coach.user} coaches {self.rep.user}"
+
+
+class Following(models.Model):
+    """This stakeholder (a manager or an executive) follows this rep's progress."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    stakeholder = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="following")
+    rep = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="followed_by")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stakeholder", "rep"], name="unique_following")]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder.user} follows {self.rep.user}"
+
+
+class LoginFailure(models.Model):
+    """One failed login; enough of them for one address in a short window slow further tries."""
+
+    email = models.CharField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "created_at"])]
+
+    @classmethod
+    def recent(cls, email: str) -> models.QuerySet[LoginFailure]:
+        window = dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+        return cls.objects.filter(email=normalize_email(email), created_at__gt=timezone.now() - window)
+
+    @classmethod
+    def retry_after(cls, email: str) -> dt.timedelta | None:
+        """How long this address must wait before the next try, or None if it may try now."""
+        failures = list(cls.recent(email).order_by("-created_at")[: settings.LOGIN_FAILURE_LIMIT])
+        if len(failures) < settings.LOGIN_FAILURE_LIMIT:
+            return None
+        window = dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+        return failures[-1].created_at + window - timezone.now()

@@ -1,0 +1,319 @@
+"""People and workspace pages. Each view validates, calls one action, and renders."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from followthrough import permissions
+from followthrough.accounts import actions
+from followthrough.accounts.decorators import workspace_view
+from followthrough.accounts.forms import (
+    InviteForm,
+    NewAccountForm,
+    ProfileForm,
+    RelationshipsForm,
+    RoleForm,
+    WorkspaceForm,
+    time_zone_names,
+)
+from followthrough.accounts.models import (
+    ROLE_HELP,
+    Invitation,
+    Membership,
+    Profile,
+    User,
+)
+from followthrough.lib import signing
+
+
+def current(request: HttpRequest) -> Membership:
+    """The membership @workspace_view put on the request."""
+    return request.membership  # type: ignore[attr-defined,no-any-return]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Sends a person to the workspace they used last, or lets them pick or create one."""
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    memberships = list(request.user.active_memberships())  # type: ignore[union-attr]
+    for membership in memberships:
+        if membership.workspace_id == profile.last_workspace_id:
+            return redirect(membership.workspace)
+    if len(memberships) == 1:
+        return redirect(memberships[0].workspace)
+    return redirect("workspaces")
+
+
+@login_required
+def workspaces(request: HttpRequest) -> HttpResponse:
+    """The workspaces a person belongs to, and a form to start a new one."""
+    form = WorkspaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workspace = actions.create_workspace(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        messages.success(request, f"Workspace “{workspace}” created. You are its admin.")
+        return redirect(workspace)
+    memberships = request.user.active_memberships().order_by("workspace__name")  # type: ignore[union-attr]
+    return render(request, "accounts/workspaces.html", {"form": form, "memberships": memberships})
+
+
+@workspace_view()
+def workspace_home(request: HttpRequest) -> HttpResponse:
+    member = current(request)
+    context = {
+        "coached_reps": member.coached_reps() if member.is_coach else [],
+        "coaches": member.coaches() if member.is_rep else [],
+        "followers": member.followers() if member.is_rep else [],
+        "followed_reps": member.followed_reps() if member.is_stakeholder else [],
+        "member_count": Membership.objects.filter(
+            workspace=member.workspace, is_active=True
+        ).count(),
+        "pending_invitations": Invitation.objects.filter(
+            workspace=member.workspace, accepted_at=None, revoked_at=None
+        ).count()
+        if permissions.can_invite(member)
+        else 0,
+    }
+    return render(request, "accounts/workspace_home.html", context)
+
+
+@workspace_view(permissions.can_view_people)
+def people(request: HttpRequest) -> HttpResponse:
+    members = (
+        Membership.objects.filter(workspace=current(request).workspace)
+        .select_related("user", "user__profile")
+        .prefetch_related("coached_by__coach__user", "followed_by__stakeholder__user")
+        .order_by("-is_active", "role", "user__name")
+    )
+    return render(
+        request,
+        "accounts/people.html",
+        {"members": members, "can_invite": permissions.can_invite(current(request))},
+    )
+
+
+def member_in_workspace(request: HttpRequest, member_id: int) -> Membership:
+    viewer = current(request)
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "user__profile"),
+        pk=member_id,
+        workspace=viewer.workspace,
+    )
+    if not permissions.can_view_member(viewer, target):
+        raise PermissionDenied("You cannot see this person's page.")
+    return target
+
+
+@workspace_view()
+def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
+    viewer = current(request)
+    target = member_in_workspace(request, member_id)
+    manage = permissions.can_manage_members(viewer)
+    context = {
+        "target": target,
+        "can_manage": manage,
+        "role_form": RoleForm(initial={"role": target.role}) if manage else None,
+        "relationships_form": RelationshipsForm(rep=target) if manage and target.is_rep else None,
+        "coaches": target.coaches(),
+        "followers": target.followers(),
+        "coached_reps": target.coached_reps(),
+        "followed_reps": target.followed_reps(),
+        "role_help": ROLE_HELP,
+    }
+    return render(request, "accounts/member_detail.html", context)
+
+
+@require_POST
+@workspace_view(permissions.can_manage_members)
+def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
+    target = member_in_workspace(request, member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the roles listed.")
+    else:
+        try:
+            actions.change_role(target, form.cleaned_data["role"])
+        except actions.ActionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"{target.user} is now {target.get_role_display().lower()}.")
+    return redirect(target)
+
+
+@require_POST
+@workspace_view(permissions.can_manage_members)
+def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
+    target = member_in_workspace(request, member_id)
+    try:
+        actions.deactivate_member(target, by=current(request))
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"{target.user} can no longer use this workspace.")
+    return redirect(target)
+
+
+@require_POST
+@workspace_view(permissions.can_manage_members)
+def member_reactivate(request: HttpRequest, member_id: int) -> HttpResponse:
+    target = member_in_workspace(request, member_id)
+    actions.reactivate_member(target)
+    messages.success(request, f"{target.user} has access again.")
+    return redirect(target)
+
+
+@require_POST
+@workspace_view(permissions.can_manage_members)
+def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
+    target = member_in_workspace(request, member_id)
+    form = RelationshipsForm(request.POST, rep=target)
+    if not form.is_valid():
+        messages.error(request, "Choose coaches and followers from the lists.")
+        return redirect(target)
+    try:
+        actions.set_relationships(target, form.cleaned_data["coaches"], form.cleaned_data["followers"])
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Saved who coaches and follows {target.user}.")
+    return redirect(target)
+
+
+@workspace_view(permissions.can_invite)
+def invitations(request: HttpRequest) -> HttpResponse:
+    member = current(request)
+    form = InviteForm(request.POST or None, roles=permissions.invitable_roles(member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = actions.invite(
+                member.workspace, member.user, form.cleaned_data["email"], form.cleaned_data["role"]
+            )
+        except actions.ActionRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("invitations", member.workspace.slug)
+    listed = Invitation.objects.filter(workspace=member.workspace).select_related("invited_by")
+    return render(
+        request,
+        "accounts/invitations.html",
+        {
+            "form": form,
+            "invitations": listed[:100],
+            "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+        },
+    )
+
+
+def invitation_in_workspace(request: HttpRequest, invitation_id: int) -> Invitation:
+    member = current(request)
+    invitation = get_object_or_404(Invitation, pk=invitation_id, workspace=member.workspace)
+    if not permissions.can_invite(member, invitation.role):
+        raise PermissionDenied("You cannot manage invitations for this role.")
+    return invitation
+
+
+@require_POST
+@workspace_view(permissions.can_invite)
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = invitation_in_workspace(request, invitation_id)
+    try:
+        actions.resend_invitation(invitation)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    return redirect("invitations", invitation.workspace.slug)
+
+
+@require_POST
+@workspace_view(permissions.can_invite)
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = invitation_in_workspace(request, invitation_id)
+    try:
+        actions.revoke_invitation(invitation)
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    return redirect("invitations", invitation.workspace.slug)
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation email: works without a login."""
+    try:
+        invitation_id = signing.read_token(Invitation.TOKEN_SCOPE, token, Invitation.max_age())
+    except signing.ExpiredToken:
+        return link_problem(request, "This invitation link has expired.", expired=True)
+    except signing.BadToken:
+        return link_problem(request, "This invitation link is not valid.")
+    invitation = Invitation.objects.select_related("workspace", "invited_by").filter(
+        pk=invitation_id
+    ).first()
+    if invitation is None or invitation.revoked_at:
+        return link_problem(request, "This invitation has been withdrawn.")
+    if invitation.accepted_at:
+        if request.user.is_authenticated and request.user.pk == invitation.accepted_by_id:
+            return redirect(invitation.workspace)
+        return link_problem(request, "This invitation has already been used. Log in to continue.")
+
+    existing = User.objects.filter(email=invitation.email).first()
+    context = {"invitation": invitation, "token": token}
+    if existing is not None:
+        if not request.user.is_authenticated:
+            messages.info(request, f"Log in as {invitation.email} to accept the invitation.")
+            return redirect_to_login(request.get_full_path())
+        if request.user.pk != existing.pk:
+            context["wrong_user"] = True
+            return render(request, "accounts/accept_invitation.html", context, status=403)
+        if request.method == "POST":
+            membership = actions.accept_invitation(invitation, user=existing)
+            messages.success(request, f"Welcome to {membership.workspace}.")
+            return redirect(membership.workspace)
+        return render(request, "accounts/accept_invitation.html", context)
+
+    form = NewAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = actions.accept_invitation(
+                invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except actions.ActionRefused as refusal:
+            return link_problem(request, str(refusal))
+        login(request, membership.user, backend="followthrough.accounts.backends.EmailBackend")
+        messages.success(request, f"Welcome to {membership.workspace}, {membership.user.name}.")
+        return redirect(membership.workspace)
+    context.update({"form": form, "time_zones": time_zone_names()})
+    return render(request, "accounts/accept_invitation.html", context)
+
+
+def link_problem(request: HttpRequest, message: str, *, expired: bool = False) -> HttpResponse:
+    return render(
+        request,
+        "link_problem.html",
+        {"message": message, "expired": expired},
+        status=410 if expired else 400,
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    instance, _ = Profile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profile saved.")
+        return redirect("profile")
+    return render(
+        request, "accounts/profile.html", {"form": form, "time_zones": time_zone_names()}
+    )

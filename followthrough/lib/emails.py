@@ -1,0 +1,50 @@
+"""The one place that builds an outgoing message.
+
+Each email has three templates under templates/emails/: NAME.subject.txt, NAME.txt and
+NAME.html. Callers say which email, to whom, and with what context; they never touch
+EmailMessage themselves, so the delivery engine can take over sending without changing them.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+
+def build(
+    name: str,
+    to: Sequence[str],
+    context: Mapping[str, Any] | None = None,
+    *,
+    reply_to: Sequence[str] = (),
+    headers: Mapping[str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """Renders emails/NAME.* into a message with a text body and an HTML alternative."""
+    full_context = {"base_url": settings.BASE_URL, "site_name": "Followthrough", **(context or {})}
+    subject = render_to_string(f"emails/{name}.subject.txt", full_context)
+    # A subject is one line; templates may end with a newline or wrap.
+    subject = " ".join(subject.split())
+    text = render_to_string(f"emails/{name}.txt", full_context)
+    html = render_to_string(f"emails/{name}.html", full_context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        reply_to=list(reply_to),
+        headers=dict(headers or {}),
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send(
+    name: str,
+    to: Sequence[str],
+    context: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> None:
+    """Builds and sends one email now, through the configured backend."""
+    build(name, to, context, **options).send()

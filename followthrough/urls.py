@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Followthrough administration"
+admin.site.site_title = "Followthrough admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("followthrough.core.urls")),
+    path("", include("followthrough.accounts.urls")),
+]
+
+handler400 = "followthrough.core.views.bad_request"
+handler403 = "followthrough.core.views.permission_denied"
+handler404 = "followthrough.core.views.page_not_found"
+handler500 = "followthrough.core.views.server_error"

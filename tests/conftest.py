@@ -1,0 +1,119 @@
+"""Shared fixtures: a workspace with one person of every role, and an outsider elsewhere."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+
+from followthrough.accounts import actions
+from followthrough.accounts.models import Membership, Role, User, Workspace
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class World:
+    """Workspace "acme": admin, coach (coaches rep), rep, other_rep, stakeholder (follows rep).
+    Workspace "globex": outsider, its admin."""
+
+    workspace: Workspace
+    other_workspace: Workspace
+    members: dict[str, Membership] = field(default_factory=dict)
+
+    def user(self, name: str) -> User:
+        return self.members[name].user
+
+    def client(self, name: str | None) -> Client:
+        client = Client()
+        if name is not None:
+            client.force_login(self.user(name))
+        return client
+
+
+def make_member(workspace: Workspace, key: str, role: Role) -> Membership:
+    user = User.objects.filter(email=f"{key}@example.org").first() or User.objects.create_user(
+        f"{key}@example.org", PASSWORD, name=key.replace("_", " ").title()
+    )
+    return Membership.objects.create(workspace=workspace, user=user, role=role)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    acme = Workspace.objects.create(name="Acme Insurance", slug="acme")
+    globex = Workspace.objects.create(name="Globex", slug="globex")
+    world = World(workspace=acme, other_workspace=globex)
+    for key, role in [
+        ("admin", Role.ADMIN),
+        ("coach", Role.COACH),
+        ("rep", Role.REP),
+        ("other_rep", Role.REP),
+        ("stakeholder", Role.STAKEHOLDER),
+    ]:
+        world.members[key] = make_member(acme, key, role)
+    world.members["outsider"] = make_member(globex, "outsider", Role.ADMIN)
+    actions.set_relationships(
+        world.members["rep"], [world.members["coach"]], [world.members["stakeholder"]]
+    )
+    return world
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Inbox:
+    """Collects what a real SMTP server (aiosmtpd) received."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.arrived:
+            self.messages.append(message)  # type: ignore[arg-type]
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
+        return list(self.messages)
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Inbox]:
+    """A real SMTP server on a free local port; Django sends to it over SMTP."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def text_body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())

@@ -1,0 +1,233 @@
+"""Every page and endpoint, for every role, the outsider and an anonymous visitor.
+
+A row says what each visitor gets. Writes refused must also change nothing, which the tests at
+the bottom check for each refused POST.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from followthrough.accounts.models import Invitation, Membership, Role
+from tests.conftest import World
+
+VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
+LOGIN = "login"  # a redirect to the login page
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str | None, int | str]
+    data: Callable[[World], dict[str, object]] | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def member_url(view: str, key: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", w.members[key].pk])
+
+
+def invitation_url(view: str) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        invitation = Invitation.objects.create(
+            workspace=w.workspace, email="new@example.org", role=Role.REP
+        )
+        return reverse(view, args=["acme", invitation.pk])
+
+    return build
+
+
+def everyone(status: int, outsider: int | None = None, anonymous: int | str = LOGIN) -> dict:
+    table: dict[str | None, int | str] = {v: status for v in VISITORS}
+    if outsider is not None:
+        table["outsider"] = outsider
+    table[None] = anonymous
+    return table
+
+
+def by_role(**statuses: int | str) -> dict[str | None, int | str]:
+    table: dict[str | None, int | str] = {"outsider": 404, None: LOGIN}
+    table.update(statuses)
+    return table
+
+
+ROWS = [
+    Row("home", "get", lambda w: reverse("home"), everyone(302)),
+    Row("workspaces", "get", lambda w: reverse("workspaces"), everyone(200)),
+    Row("profile", "get", lambda w: reverse("profile"), everyone(200)),
+    Row("password change", "get", lambda w: reverse("password_change"), everyone(200)),
+    Row(
+        "workspace home",
+        "get",
+        lambda w: reverse("workspace_home", args=["acme"]),
+        everyone(200, outsider=404),
+    ),
+    Row(
+        "people",
+        "get",
+        lambda w: reverse("people", args=["acme"]),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a rep's page",
+        "get",
+        member_url("member_detail", "rep"),
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200),
+    ),
+    Row(
+        "another rep's page",
+        "get",
+        member_url("member_detail", "other_rep"),
+        by_role(admin=200, coach=200, rep=403, other_rep=200, stakeholder=403),
+    ),
+    Row(
+        "the coach's page",
+        "get",
+        member_url("member_detail", "coach"),
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "invitations",
+        "get",
+        lambda w: reverse("invitations", args=["acme"]),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "invite a rep",
+        "post",
+        lambda w: reverse("invitations", args=["acme"]),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"email": "fresh@example.org", "role": "rep"},
+    ),
+    Row(
+        "change a role",
+        "post",
+        member_url("member_role", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"role": "coach"},
+    ),
+    Row(
+        "deactivate",
+        "post",
+        member_url("member_deactivate", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "reactivate",
+        "post",
+        member_url("member_reactivate", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "set relationships",
+        "post",
+        member_url("member_relationships", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"coaches": [w.members["coach"].pk]},
+    ),
+    Row(
+        "resend invitation",
+        "post",
+        invitation_url("invitation_resend"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "withdraw invitation",
+        "post",
+        invitation_url("invitation_revoke"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "django admin",
+        "get",
+        lambda w: reverse("admin:index"),
+        {v: 302 for v in VISITORS},  # nobody here is staff: all go to the admin's login
+    ),
+]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=str)
+@pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v or "anonymous")
+def test_matrix(world: World, row: Row, visitor: str | None) -> None:
+    client = world.client(visitor)
+    url = row.url(world)
+    data = row.data(world) if row.data else {}
+    response = client.post(url, data) if row.method == "post" else client.get(url)
+    expected = row.expected[visitor]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected, response.content[:300]
+    if response.status_code in (403, 404):
+        # A clear page in our layout, never a stack trace.
+        body = response.content.decode()
+        assert "Traceback" not in body
+        assert "Not allowed" in body or "Not found" in body
+
+
+@pytest.mark.parametrize("visitor", ["coach", "rep", "stakeholder", "outsider"])
+def test_refused_writes_change_nothing(world: World, visitor: str) -> None:
+    client = world.client(visitor)
+    target = world.members["other_rep"]
+    client.post(reverse("member_role", args=["acme", target.pk]), {"role": "admin"})
+    client.post(reverse("member_deactivate", args=["acme", target.pk]))
+    client.post(
+        reverse("member_relationships", args=["acme", target.pk]),
+        {"followers": [world.members["stakeholder"].pk]},
+    )
+    target.refresh_from_db()
+    assert target.role == Role.REP
+    assert target.is_active
+    assert not target.followers().exists()
+
+
+@pytest.mark.parametrize("visitor", ["rep", "stakeholder", "outsider"])
+def test_refused_invitations_create_nothing(world: World, visitor: str) -> None:
+    world.client(visitor).post(
+        reverse("invitations", args=["acme"]), {"email": "sneaky@example.org", "role": "admin"}
+    )
+    assert not Invitation.objects.filter(email="sneaky@example.org").exists()
+
+
+def test_a_member_id_of_another_workspace_is_not_found(world: World) -> None:
+    outsider = world.members["outsider"]
+    response = world.client("admin").get(reverse("member_detail", args=["acme", outsider.pk]))
+    assert response.status_code == 404
+    response = world.client("admin").post(
+        reverse("member_deactivate", args=["acme", outsider.pk])
+    )
+    assert response.status_code == 404
+    assert Membership.objects.get(pk=outsider.pk).is_active
+
+
+def test_a_coach_cannot_invite_an_admin(world: World) -> None:
+    response = world.client("coach").post(
+        reverse("invitations", args=["acme"]), {"email": "boss@example.org", "role": "admin"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Invitation.objects.filter(email="boss@example.org").exists()
+
+
+def test_get_on_a_write_endpoint_is_refused(world: World) -> None:
+    response = world.client("admin").get(
+        reverse("member_deactivate", args=["acme", world.members["rep"].pk])
+    )
+    assert response.status_code == 405
+    assert world.members["rep"].is_active
+
+
+def test_people_page_lists_no_one_from_another_workspace(world: World) -> None:
+    body = world.client("admin").get(reverse("people", args=["acme"])).content.decode()
+    assert "Other Rep" in body
+    assert "Outsider" not in body
+    assert "outsider@example.org" not in body
