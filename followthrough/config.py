@@ -88,7 +88,9 @@ def parse_database_url(value: str, var_dir: Path) -> dict[str, Any]:
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         database = unquote(parts.path.lstrip("/"))
         if not database:
-            raise ConfigError(f"{name}: the PostgreSQL URL names no database (postgres://host/name)")
+            raise ConfigError(
+                f"{name}: the PostgreSQL URL names no database (postgres://host/name)"
+            )
         try:
             port = parts.port
         except ValueError:

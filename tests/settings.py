@@ -13,7 +13,7 @@ os.environ.setdefault("BASE_URL", "http://testserver")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("EMAIL_URL", "locmem://")
 
-from followthrough.settings import *  # noqa: E402,F403
+from followthrough.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

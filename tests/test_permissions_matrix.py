@@ -202,9 +202,7 @@ def test_a_member_id_of_another_workspace_is_not_found(world: World) -> None:
     outsider = world.members["outsider"]
     response = world.client("admin").get(reverse("member_detail", args=["acme", outsider.pk]))
     assert response.status_code == 404
-    response = world.client("admin").post(
-        reverse("member_deactivate", args=["acme", outsider.pk])
-    )
+    response = world.client("admin").post(reverse("member_deactivate", args=["acme", outsider.pk]))
     assert response.status_code == 404
     assert Membership.objects.get(pk=outsider.pk).is_active
 

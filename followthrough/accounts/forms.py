@@ -124,12 +124,6 @@ class NewAccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.email = email
 
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Please give your name.")
-        return name
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, second = data.get("password1"), data.get("password2")
@@ -197,8 +191,8 @@ class RelationshipsForm(forms.Form):
         assert isinstance(followers_field, forms.ModelMultipleChoiceField)
         coaches_field.queryset = active.filter(role__in=[Role.ADMIN, Role.COACH])
         followers_field.queryset = active.exclude(role=Role.REP)
-        coaches_field.label_from_instance = follower_label  # type: ignore[method-assign]
-        followers_field.label_from_instance = follower_label  # type: ignore[method-assign]
+        coaches_field.label_from_instance = follower_label  # type: ignore[method-assign,assignment]
+        followers_field.label_from_instance = follower_label  # type: ignore[method-assign,assignment]
         self.initial.setdefault("coaches", list(rep.coaches()))
         self.initial.setdefault("followers", list(rep.followers()))
 
@@ -209,9 +203,3 @@ def follower_label(member: Membership) -> str:
 
 class WorkspaceForm(forms.Form):
     name = forms.CharField(max_length=120, label="Company name")
-
-    def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("Please give the workspace a name.")
-        return name

@@ -15,9 +15,9 @@ class ProfileLocaleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = None
         if request.user.is_authenticated:
-            language = Profile.objects.filter(user=request.user).values_list(
-                "language", flat=True
-            ).first()
+            language = (
+                Profile.objects.filter(user=request.user).values_list("language", flat=True).first()
+            )
         with translation.override(language or "en"):
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language or "en")

@@ -152,7 +152,9 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    title = models.CharField(max_length=120, blank=True, help_text="Job title, e.g. Account Executive")
+    title = models.CharField(
+        max_length=120, blank=True, help_text="Job title, e.g. Account Executive"
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
@@ -160,7 +162,9 @@ class Membership(models.Model):
     class Meta:
         ordering = ["user__name"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "user"], name="one_membership_per_workspace")
+            models.UniqueConstraint(
+                fields=["workspace", "user"], name="one_membership_per_workspace"
+            )
         ]
 
     def __str__(self) -> str:
@@ -200,9 +204,9 @@ class Membership(models.Model):
         return Membership.objects.filter(following__rep=self, is_active=True).select_related("user")
 
     def followed_reps(self) -> models.QuerySet[Membership]:
-        return Membership.objects.filter(followed_by__stakeholder=self, is_active=True).select_related(
-            "user"
-        )
+        return Membership.objects.filter(
+            followed_by__stakeholder=self, is_active=True
+        ).select_related("user")
 
 
 class Profile(models.Model):
@@ -320,7 +324,9 @@ class Following(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["stakeholder", "rep"], name="unique_following")]
+        constraints = [
+            models.UniqueConstraint(fields=["stakeholder", "rep"], name="unique_following")
+        ]
 
     def __str__(self) -> str:
         return f"{self.stakeholder.user} follows {self.rep.user}"
@@ -335,10 +341,15 @@ class LoginFailure(models.Model):
     class Meta:
         indexes = [models.Index(fields=["email", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"Failed login for {self.email} at {self.created_at:%Y-%m-%d %H:%M}"
+
     @classmethod
     def recent(cls, email: str) -> models.QuerySet[LoginFailure]:
         window = dt.timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-        return cls.objects.filter(email=normalize_email(email), created_at__gt=timezone.now() - window)
+        return cls.objects.filter(
+            email=normalize_email(email), created_at__gt=timezone.now() - window
+        )
 
     @classmethod
     def retry_after(cls, email: str) -> dt.timedelta | None:

@@ -36,14 +36,21 @@ from followthrough.lib import signing
 
 def current(request: HttpRequest) -> Membership:
     """The membership @workspace_view put on the request."""
-    return request.membership  # type: ignore[attr-defined,no-any-return]
+    return request.membership  # type: ignore[attr-defined]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The logged-in user of a @login_required view."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Sends a person to the workspace they used last, or lets them pick or create one."""
-    profile, _ = Profile.objects.get_or_create(user=request.user)
-    memberships = list(request.user.active_memberships())  # type: ignore[union-attr]
+    user = signed_in(request)
+    profile, _ = Profile.objects.get_or_create(user=user)
+    memberships = list(user.active_memberships())
     for membership in memberships:
         if membership.workspace_id == profile.last_workspace_id:
             return redirect(membership.workspace)
@@ -57,10 +64,10 @@ def workspaces(request: HttpRequest) -> HttpResponse:
     """The workspaces a person belongs to, and a form to start a new one."""
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        workspace = actions.create_workspace(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        workspace = actions.create_workspace(signed_in(request), form.cleaned_data["name"])
         messages.success(request, f"Workspace “{workspace}” created. You are its admin.")
         return redirect(workspace)
-    memberships = request.user.active_memberships().order_by("workspace__name")  # type: ignore[union-attr]
+    memberships = signed_in(request).active_memberships().order_by("workspace__name")
     return render(request, "accounts/workspaces.html", {"form": form, "memberships": memberships})
 
 
@@ -178,7 +185,9 @@ def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
         messages.error(request, "Choose coaches and followers from the lists.")
         return redirect(target)
     try:
-        actions.set_relationships(target, form.cleaned_data["coaches"], form.cleaned_data["followers"])
+        actions.set_relationships(
+            target, form.cleaned_data["coaches"], form.cleaned_data["followers"]
+        )
     except actions.ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
@@ -254,9 +263,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return link_problem(request, "This invitation link has expired.", expired=True)
     except signing.BadToken:
         return link_problem(request, "This invitation link is not valid.")
-    invitation = Invitation.objects.select_related("workspace", "invited_by").filter(
-        pk=invitation_id
-    ).first()
+    invitation = (
+        Invitation.objects.select_related("workspace", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
+    )
     if invitation is None or invitation.revoked_at:
         return link_problem(request, "This invitation has been withdrawn.")
     if invitation.accepted_at:
@@ -264,15 +275,15 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(invitation.workspace)
         return link_problem(request, "This invitation has already been used. Log in to continue.")
 
-    existing = User.objects.filter(email=invitation.email).first()
     context = {"invitation": invitation, "token": token}
+    if request.user.is_authenticated and request.user.email != invitation.email:
+        context["wrong_user"] = True
+        return render(request, "accounts/accept_invitation.html", context, status=403)
+    existing = User.objects.filter(email=invitation.email).first()
     if existing is not None:
         if not request.user.is_authenticated:
             messages.info(request, f"Log in as {invitation.email} to accept the invitation.")
             return redirect_to_login(request.get_full_path())
-        if request.user.pk != existing.pk:
-            context["wrong_user"] = True
-            return render(request, "accounts/accept_invitation.html", context, status=403)
         if request.method == "POST":
             membership = actions.accept_invitation(invitation, user=existing)
             messages.success(request, f"Welcome to {membership.workspace}.")
@@ -308,12 +319,10 @@ def link_problem(request: HttpRequest, message: str, *, expired: bool = False) -
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    instance, _ = Profile.objects.get_or_create(user=request.user)
+    instance, _ = Profile.objects.get_or_create(user=signed_in(request))
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(
-        request, "accounts/profile.html", {"form": form, "time_zones": time_zone_names()}
-    )
+    return render(request, "accounts/profile.html", {"form": form, "time_zones": time_zone_names()})

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 
 
 def build(
@@ -23,10 +24,9 @@ def build(
 ) -> EmailMultiAlternatives:
     """Renders emails/NAME.* into a message with a text body and an HTML alternative."""
     full_context = {"base_url": settings.BASE_URL, "site_name": "Followthrough", **(context or {})}
-    subject = render_to_string(f"emails/{name}.subject.txt", full_context)
     # A subject is one line; templates may end with a newline or wrap.
-    subject = " ".join(subject.split())
-    text = render_to_string(f"emails/{name}.txt", full_context)
+    subject = " ".join(render_plain(f"emails/{name}.subject.txt", full_context).split())
+    text = render_plain(f"emails/{name}.txt", full_context)
     html = render_to_string(f"emails/{name}.html", full_context)
     message = EmailMultiAlternatives(
         subject=subject,
@@ -38,6 +38,12 @@ def build(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def render_plain(template_name: str, context: Mapping[str, Any]) -> str:
+    """Renders a plain-text template without HTML escaping: "O'Brien" stays "O'Brien"."""
+    template = get_template(template_name).template  # type: ignore[attr-defined]
+    return str(template.render(Context(dict(context), autoescape=False)))
 
 
 def send(

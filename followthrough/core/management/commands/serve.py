@@ -1,5 +1,6 @@
 """followthrough serve: the web app under gunicorn, static files included (whitenoise)."""
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -32,7 +33,5 @@ class Command(BaseCommand):
             "followthrough.wsgi:application",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followthrough.settings")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             run()
-        except KeyboardInterrupt:
-            pass
