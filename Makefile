@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run`'s settings: debug pages on, and links in emails pointing at the address it serves.
+RUN_ENV = DEBUG=true BASE_URL=$${BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run test lint format lock demo clean help
 
@@ -28,12 +30,12 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.lock
 
 run: $(VENV)/.runtime
 	@mkdir -p var
-	DEBUG=true $(BIN)/followthrough migrate --no-input -v 0
-	DEBUG=true $(BIN)/followthrough demo --once
-	DEBUG=true $(BIN)/followthrough serve --bind $(HOST):$(PORT)
+	$(RUN_ENV) $(BIN)/followthrough migrate --no-input -v 0
+	$(RUN_ENV) $(BIN)/followthrough demo --once
+	$(RUN_ENV) $(BIN)/followthrough serve --bind $(HOST):$(PORT)
 
 demo: $(VENV)/.runtime
-	DEBUG=true $(BIN)/followthrough demo
+	$(RUN_ENV) $(BIN)/followthrough demo
 
 test: $(VENV)/.dev
 	@PATH="$(CURDIR)/$(BIN):$$PATH" scripts/test

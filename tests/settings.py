@@ -6,14 +6,21 @@ DATABASE_URL chooses the database (scripts/test runs the suite on SQLite, then P
 import os
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-0123456789")
+# Fixed whatever the developer's shell or .env says, so that tests see the same values anywhere.
+os.environ.update(
+    {
+        "SECRET_KEY": "test-only-secret-key-that-is-long-enough-0123456789",
+        "VAR_DIR": tempfile.mkdtemp(prefix="followthrough-test-var-"),
+        "BASE_URL": "http://testserver",
+        "DEBUG": "false",
+        "EMAIL_URL": "locmem://",
+        "TIME_ZONE": "UTC",
+        "ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+        "DEFAULT_FROM_EMAIL": "",
+    }
+)
 os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
-os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="followthrough-test-var-"))
-os.environ.setdefault("BASE_URL", "http://testserver")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("EMAIL_URL", "locmem://")
 
 from followthrough.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

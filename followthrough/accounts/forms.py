@@ -41,7 +41,7 @@ class LoginForm(AuthenticationForm):
     """Email and password, with a pause after repeated failures for the same address."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
     error_messages = {
@@ -144,6 +144,8 @@ class ProfileForm(forms.ModelForm):
     working_days = forms.TypedMultipleChoiceField(
         choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
+
+    field_order = ["name", "time_zone", "working_days", "work_starts", "work_ends", "language"]
 
     class Meta:
         model = Profile

@@ -29,6 +29,7 @@ from followthrough.accounts.models import (
     Invitation,
     Membership,
     Profile,
+    Role,
     User,
 )
 from followthrough.lib import signing
@@ -126,13 +127,12 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     context = {
         "target": target,
         "can_manage": manage,
-        "role_form": RoleForm(initial={"role": target.role}) if manage else None,
+        "roles": [(role.value, role.label, ROLE_HELP[role]) for role in Role],
         "relationships_form": RelationshipsForm(rep=target) if manage and target.is_rep else None,
         "coaches": target.coaches(),
         "followers": target.followers(),
         "coached_reps": target.coached_reps(),
         "followed_reps": target.followed_reps(),
-        "role_help": ROLE_HELP,
     }
     return render(request, "accounts/member_detail.html", context)
 

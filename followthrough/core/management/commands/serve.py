@@ -30,6 +30,7 @@ class Command(BaseCommand):
             "-",
             "--graceful-timeout",
             "5",
+            "--no-control-socket",
             "followthrough.wsgi:application",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "followthrough.settings")
