@@ -224,6 +224,16 @@ def test_get_on_a_write_endpoint_is_refused(world: World) -> None:
     assert world.members["rep"].is_active
 
 
+def test_django_admin_is_for_site_admins_only(world: World) -> None:
+    user = world.user("admin")
+    assert world.client("admin").get(reverse("admin:index")).status_code == 302
+    user.is_staff = user.is_superuser = True
+    user.save()
+    response = world.client("admin").get(reverse("admin:accounts_membership_changelist"))
+    assert response.status_code == 200
+    assert "Other Rep" in response.content.decode()
+
+
 def test_people_page_lists_no_one_from_another_workspace(world: World) -> None:
     body = world.client("admin").get(reverse("people", args=["acme"])).content.decode()
     assert "Other Rep" in body

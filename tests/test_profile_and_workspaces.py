@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 
 from followthrough.accounts.models import Membership, Profile, Role
@@ -34,8 +35,9 @@ def test_profile_saves_time_zone_days_hours_and_language(world: World) -> None:
     assert profile.user.name == "Carla Coach"
     assert profile.works_on(dt.date(2026, 3, 7))  # a Saturday, chosen
     assert not profile.works_on(dt.date(2026, 3, 6))  # a Friday, not chosen
-    # The chosen language applies to Django's own texts.
+    # The chosen language applies to Django's own texts, and the page says so.
     assert response["Content-Language"] == "es"
+    assert '<html lang="es">' in response.content.decode()
 
 
 def test_profile_refuses_bad_values_and_keeps_the_old_ones(world: World) -> None:
@@ -120,3 +122,14 @@ def test_health_check(db: object) -> None:
 
     response = Client().get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.urls("tests.urls_with_error")
+def test_a_server_error_shows_a_plain_page_without_internals(db: object) -> None:
+    from django.test import Client
+
+    response = Client(raise_request_exception=False).get("/broken/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    assert "Traceback" not in body and "hunter2" not in body

@@ -159,6 +159,8 @@ def load() -> None:
                 [members[email] for email in follower_emails],
             )
 
+    # Morgan hosts this Followthrough herself, so she may also open the Django admin.
+    User.objects.filter(email=DEMO_COACH_EMAIL).update(is_staff=True, is_superuser=True)
     coach_profile = Profile.objects.get(user=users[DEMO_COACH_EMAIL])
     if coach_profile.last_workspace_id is None:
         coach_profile.last_workspace = Workspace.objects.get(slug=BRIGHTLINE[0])
@@ -168,7 +170,7 @@ def load() -> None:
 def logins() -> list[tuple[str, str, str]]:
     """(who, email, password) for the lines `make run` prints."""
     return [
-        ("Coach (admin of both workspaces)", DEMO_COACH_EMAIL, DEMO_PASSWORD),
+        ("Coach (admin of both workspaces, site admin)", DEMO_COACH_EMAIL, DEMO_PASSWORD),
         ("Rep on a 60-day ultimatum", "bob@example.com", DEMO_PASSWORD),
         ("Rep calling his ten past clients", "alejandro@example.com", DEMO_PASSWORD),
         ("Bob's manager, a coach", "karen@example.com", DEMO_PASSWORD),

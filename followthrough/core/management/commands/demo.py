@@ -25,5 +25,5 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Open {settings.BASE_URL} and log in as:")
         for who, email, password in demo.logins():
-            self.stdout.write(f"  {who:<36} {email:<24} password: {password}")
+            self.stdout.write(f"  {who:<46} {email:<24} password: {password}")
         self.stdout.write("")
