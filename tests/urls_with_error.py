@@ -1,9 +1,10 @@
 """The real URLs plus one view that fails, to see what a person gets from a server error."""
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
-from followthrough.urls import handler500, urlpatterns
+from followthrough.urls import handler500
+from followthrough.urls import urlpatterns as real_urlpatterns
 
 __all__ = ["handler500", "urlpatterns"]
 
@@ -12,4 +13,4 @@ def broken(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("secret internals: password=hunter2")
 
 
-urlpatterns = [*urlpatterns, path("broken/", broken)]
+urlpatterns: list[URLPattern | URLResolver] = [*real_urlpatterns, path("broken/", broken)]
