@@ -131,11 +131,13 @@ def sqlite_database(path: Path | str) -> dict[str, Any]:
 
 def parse_email_url(value: str, debug: bool) -> dict[str, Any]:
     """The default mailer (Django's MAILERS) from smtp://user:pass@host:port, smtps://...,
-    smtp://host?starttls=true, console:// or locmem://."""
+    smtp://host?starttls=true, console://, outbox:// or locmem://."""
     name = "EMAIL_URL"
     if not value:
-        value = "console://" if debug else "smtp://localhost:25"
+        value = "outbox://" if debug else "smtp://localhost:25"
     parts = urlsplit(value)
+    if parts.scheme == "outbox":
+        return {"BACKEND": "followthrough.followups.backends.KeepInOutboxBackend"}
     if parts.scheme == "console":
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "locmem":
@@ -163,7 +165,7 @@ def parse_email_url(value: str, debug: bool) -> dict[str, Any]:
         }
     raise ConfigError(
         f"{name}: unsupported scheme {parts.scheme or '(none)'!r}; "
-        "use smtp://, smtps:// or console://"
+        "use smtp://, smtps://, console:// or outbox://"
     )
 
 

@@ -11,6 +11,7 @@ Rules, in short:
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
 
 from followthrough.accounts.models import (
     CoachingRelationship,
@@ -20,6 +21,7 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.followups.models import FollowUp
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -100,3 +102,33 @@ def can_view_rep_private(viewer: Membership, rep: Membership) -> bool:
 def can_edit_rep_private(viewer: Membership, rep: Membership) -> bool:
     """Record things about a rep: a stakeholder may read them, never write."""
     return can_write(viewer) and can_view_rep_private(viewer, rep)
+
+
+def can_view_outbox(member: Membership) -> bool:
+    """The outbox page: admins see every follow-up, coaches those of their reps and their own."""
+    return member.role in (Role.ADMIN, Role.COACH)
+
+
+def can_view_followup(member: Membership, followup: FollowUp) -> bool:
+    if followup.workspace_id != member.workspace_id or not can_view_outbox(member):
+        return False
+    if member.role == Role.ADMIN:
+        return True
+    return visible_followups(member).filter(pk=followup.pk).exists()
+
+
+def visible_followups(member: Membership) -> QuerySet[FollowUp]:
+    """The workspace's follow-ups this member may list: all for an admin; for a coach, those
+    to the reps they coach, to themselves, or created by them."""
+    rows = FollowUp.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return rows
+    if member.role != Role.COACH:
+        return rows.none()
+    reps = Membership.objects.filter(coached_by__coach=member).values("user_id")
+    return rows.filter(Q(recipient__in=reps) | Q(recipient=member.user) | Q(created_by=member.user))
+
+
+def can_change_followup(member: Membership, followup: FollowUp) -> bool:
+    """Cancel, reschedule, send now, retry: whoever may see it and may write."""
+    return can_write(member) and can_view_followup(member, followup)

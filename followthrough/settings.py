@@ -17,6 +17,7 @@ VAR_DIR = CONFIG.var_dir
 INSTALLED_APPS = [
     "followthrough.accounts",
     "followthrough.core",
+    "followthrough.followups",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -50,9 +51,11 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "followthrough.accounts.context_processors.workspace",
+                "followthrough.followups.context_processors.dispatcher_health",
             ],
         },
     },
@@ -109,6 +112,8 @@ STORAGES = {
 }
 
 DEFAULT_FROM_EMAIL = CONFIG.default_from_email
+# The right-hand side of Message-IDs: <followup.ID.VERSION@domain>.
+MESSAGE_ID_DOMAIN = DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip()
 SERVER_EMAIL = CONFIG.default_from_email
 EMAIL_SUBJECT_PREFIX = "[Followthrough] "
 MAILERS = {"default": CONFIG.mailer}

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("followthrough.core.urls")),
     path("", include("followthrough.accounts.urls")),
+    path("", include("followthrough.followups.urls")),
 ]
 
 handler400 = "followthrough.core.views.bad_request"

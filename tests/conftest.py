@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from django.test import Client
 
 from followthrough.accounts import actions
 from followthrough.accounts.models import Membership, Role, User, Workspace
+from followthrough.followups.dispatcher import Counts, Dispatcher
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,20 +75,43 @@ def free_port() -> int:
 
 
 class Inbox:
-    """Collects what a real SMTP server (aiosmtpd) received."""
+    """Collects what a real SMTP server (aiosmtpd) received.
 
-    def __init__(self) -> None:
+    `delay` slows each message down (a busy server); a recipient containing "reject" gets a
+    permanent 550 answer, one containing "later" a temporary 451.
+    """
+
+    def __init__(self, delay: float = 0.0) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.peers: list[tuple[str, int]] = []  # one (host, port) per message: the connection
         self.arrived = threading.Condition()
+        self.delay = delay
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if "reject" in address:
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
+        if "later" in address:
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.arrived:
             self.messages.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.peers.append(tuple(session.peer))
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
+
+    def message_ids(self) -> list[str]:
+        with self.arrived:
+            return [str(message["Message-ID"]) for message in self.messages]
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
         with self.arrived:
@@ -94,13 +119,30 @@ class Inbox:
         return list(self.messages)
 
 
+class SmtpServer:
+    """A real SMTP server on a local port that a test can stop and start again."""
+
+    def __init__(self, inbox: Inbox, port: int) -> None:
+        self.inbox, self.port = inbox, port
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[Inbox]:
     """A real SMTP server on a free local port; Django sends to it over SMTP."""
     inbox = Inbox()
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    server = SmtpServer(inbox, port)
+    server.start()
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -110,7 +152,12 @@ def smtp_server(settings: Any) -> Iterator[Inbox]:
     try:
         yield inbox
     finally:
-        controller.stop()
+        server.stop()
+
+
+def dispatch() -> Counts:
+    """Sends what is due now, in this process, as `followthrough dispatch --once` would."""
+    return Dispatcher(worker="test-dispatcher").run(once=True)
 
 
 def text_body(message: EmailMessage) -> str:

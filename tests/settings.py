@@ -23,4 +23,8 @@ os.environ.setdefault("DATABASE_URL", "sqlite:///:memory:")
 
 from followthrough.settings import *  # noqa: F403
 
+# A file, not memory, so that dispatcher processes started by the tests share the database.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["VAR_DIR"], "test.sqlite3")}  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -68,8 +68,9 @@ def test_https_base_url_turns_on_secure_cookies(tmp_path: Path) -> None:
     assert "coach.example.com" in cfg.allowed_hosts
 
 
-def test_debug_defaults_mail_to_the_console(tmp_path: Path) -> None:
-    assert load(tmp_path, DEBUG="true").mailer["BACKEND"].endswith("console.EmailBackend")
+def test_debug_keeps_mail_in_the_outbox(tmp_path: Path) -> None:
+    assert load(tmp_path, DEBUG="true").mailer["BACKEND"].endswith("KeepInOutboxBackend")
+    assert load(tmp_path, EMAIL_URL="console://").mailer["BACKEND"].endswith("console.EmailBackend")
 
 
 def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:

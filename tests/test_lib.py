@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from followthrough.accounts.models import Workspace
+from followthrough.accounts.models import Invitation, Role
 from followthrough.lib import emails, signing
+from tests.conftest import World
 
 
 def test_token_round_trip_and_expiry() -> None:
@@ -37,41 +38,33 @@ def test_unsaved_object_has_no_token() -> None:
         signing.make_token("invitation", None)
 
 
-def test_email_has_subject_text_and_html(settings: object) -> None:
+def test_email_has_subject_text_and_html(world: World) -> None:
+    invitation = Invitation.objects.create(
+        workspace=world.workspace, email="a@example.org", role=Role.REP
+    )
     message = emails.build(
         "invitation",
         to=["a@example.org"],
-        context={
-            "workspace": Workspace(name="Acme"),
-            "inviter": None,
-            "role": "Rep",
-            "url": "http://testserver/invite/x/",
-            "expires_at": dt.datetime(2026, 3, 8, tzinfo=dt.UTC),
-        },
+        context={"invitation": invitation},
         reply_to=["coach@example.org"],
     )
-    assert message.subject == "You are invited to Acme on Followthrough"
+    assert message.subject == "You are invited to Acme Insurance on Followthrough"
     assert "\n" not in message.subject
-    assert "http://testserver/invite/x/" in message.body
+    assert invitation.url() in message.body
     [(html, mimetype)] = message.alternatives
     assert isinstance(html, str)
-    assert mimetype == "text/html" and '<a href="http://testserver/invite/x/"' in html
+    assert mimetype == "text/html" and f'<a href="{invitation.url()}"' in html
     assert message.reply_to == ["coach@example.org"]
     assert message.from_email.endswith("@testserver.localdomain>")
 
 
-def test_html_email_escapes_what_people_typed() -> None:
-    message = emails.build(
-        "invitation",
-        to=["a@example.org"],
-        context={
-            "workspace": Workspace(name="<script>alert(1)</script> & O'Brien"),
-            "inviter": None,
-            "role": "Rep",
-            "url": "http://testserver/",
-            "expires_at": dt.datetime(2026, 3, 8, tzinfo=dt.UTC),
-        },
+def test_html_email_escapes_what_people_typed(world: World) -> None:
+    world.workspace.name = "<script>alert(1)</script> & O'Brien"
+    world.workspace.save()
+    invitation = Invitation.objects.create(
+        workspace=world.workspace, email="a@example.org", role=Role.REP
     )
+    message = emails.build("invitation", to=["a@example.org"], context={"invitation": invitation})
     [(html, _)] = message.alternatives
     assert isinstance(html, str)
     assert "<script>" not in html

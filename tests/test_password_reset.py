@@ -8,13 +8,14 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import Inbox, World, text_body
+from tests.conftest import Inbox, World, dispatch, text_body
 
 
 def test_reset_by_email_end_to_end(world: World, smtp_server: Inbox) -> None:
     client = Client()
     response = client.post(reverse("password_reset"), {"email": "Rep@Example.org"})
     assert response["Location"] == reverse("password_reset_done")
+    assert dispatch().sent == 1
     [message] = smtp_server.wait_for(1)
     assert message["Subject"] == "Reset your Followthrough password"
     body = text_body(message)
@@ -37,11 +38,13 @@ def test_reset_by_email_end_to_end(world: World, smtp_server: Inbox) -> None:
 def test_unknown_address_sends_nothing_and_says_the_same(world: World) -> None:
     response = Client().post(reverse("password_reset"), {"email": "ghost@example.org"})
     assert response["Location"] == reverse("password_reset_done")
+    dispatch()
     assert mail.outbox == []
 
 
 def test_mismatched_new_passwords_are_refused(world: World) -> None:
     Client().post(reverse("password_reset"), {"email": "rep@example.org"})
+    dispatch()
     path = re.search(r"http://testserver(/password/reset/\S+)", str(mail.outbox[0].body))
     assert path
     client = Client()

@@ -13,6 +13,8 @@ import pytest
 from django.urls import reverse
 
 from followthrough.accounts.models import Invitation, Membership, Role
+from followthrough.followups import actions as followups
+from followthrough.followups.models import FollowUp, Kind, State
 from tests.conftest import World
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
@@ -41,6 +43,21 @@ def invitation_url(view: str) -> Callable[[World], str]:
             workspace=w.workspace, email="new@example.org", role=Role.REP
         )
         return reverse(view, args=["acme", invitation.pk])
+
+    return build
+
+
+def followup_url(view: str, to: str) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        followup = followups.schedule(
+            kind=Kind.CHECK_IN,
+            template="notice",
+            to_email=w.user(to).email,
+            recipient=w.user(to),
+            workspace=w.workspace,
+            context={"subject": "How did it go?", "text": "Private to the rep and coach."},
+        )
+        return reverse(view, args=["acme", followup.pk])
 
     return build
 
@@ -146,6 +163,55 @@ ROWS = [
         by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
     ),
     Row(
+        "outbox",
+        "get",
+        lambda w: reverse("outbox", args=["acme"]),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a follow-up to a coached rep",
+        "get",
+        followup_url("followup_detail", "rep"),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a follow-up to a rep the coach does not coach",
+        "get",
+        followup_url("followup_detail", "other_rep"),
+        by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "cancel a follow-up",
+        "post",
+        followup_url("followup_cancel", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "cancel another coach's rep's follow-up",
+        "post",
+        followup_url("followup_cancel", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "reschedule a follow-up",
+        "post",
+        followup_url("followup_reschedule", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"send_at": "2099-01-05T09:00"},
+    ),
+    Row(
+        "send a follow-up now",
+        "post",
+        followup_url("followup_send_now", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "retry a follow-up",
+        "post",
+        followup_url("followup_retry", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
         "django admin",
         "get",
         lambda w: reverse("admin:index"),
@@ -188,6 +254,29 @@ def test_refused_writes_change_nothing(world: World, visitor: str) -> None:
     assert target.role == Role.REP
     assert target.is_active
     assert not target.followers().exists()
+
+
+@pytest.mark.parametrize("visitor", ["coach", "rep", "stakeholder", "outsider"])
+def test_refused_follow_up_changes_change_nothing(world: World, visitor: str) -> None:
+    url = followup_url("followup_cancel", "other_rep")(world)
+    followup = FollowUp.objects.get()
+    client = world.client(visitor)
+    client.post(url)
+    client.post(url.replace("cancel", "reschedule"), {"send_at": "2099-01-05T09:00"})
+    client.post(url.replace("cancel", "send-now"))
+    followup.refresh_from_db()
+    assert (followup.state, followup.version) == (State.SCHEDULED, 1)
+
+
+def test_the_outbox_lists_only_what_the_viewer_may_see(world: World) -> None:
+    followup_url("followup_detail", "rep")(world)
+    followup_url("followup_detail", "other_rep")(world)
+    coach = world.client("coach").get(reverse("outbox", args=["acme"])).content.decode()
+    assert "rep@example.org" in coach and "other_rep@example.org" not in coach
+    admin = world.client("admin").get(reverse("outbox", args=["acme"])).content.decode()
+    assert "rep@example.org" in admin and "other_rep@example.org" in admin
+    outsider_admin = world.client("outsider").get(reverse("outbox", args=["globex"]))
+    assert "rep@example.org" not in outsider_admin.content.decode()
 
 
 @pytest.mark.parametrize("visitor", ["rep", "stakeholder", "outsider"])

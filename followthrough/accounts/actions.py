@@ -19,7 +19,8 @@ from followthrough.accounts.models import (
     Workspace,
     normalize_email,
 )
-from followthrough.lib import emails
+from followthrough.followups import actions as followups
+from followthrough.followups.models import Kind
 
 
 class ActionRefused(Exception):
@@ -43,20 +44,16 @@ def create_workspace(owner: User, name: str) -> Workspace:
     return workspace
 
 
-def send_invitation_email(invitation: Invitation) -> None:
-    inviter = invitation.invited_by
-    emails.send(
-        "invitation",
-        to=[invitation.email],
-        context={
-            "invitation": invitation,
-            "workspace": invitation.workspace,
-            "inviter": inviter,
-            "role": invitation.get_role_display(),
-            "url": invitation.url(),
-            "expires_at": invitation.expires_at,
-        },
-        reply_to=[inviter.email] if inviter else [],
+def schedule_invitation_email(invitation: Invitation) -> None:
+    """The email goes out through the delivery engine, written with the invitation itself."""
+    followups.schedule(
+        kind=Kind.INVITATION,
+        template="invitation",
+        to_email=invitation.email,
+        workspace=invitation.workspace,
+        about=invitation,
+        created_by=invitation.invited_by,
+        reply_to=invitation.invited_by.email if invitation.invited_by else "",
     )
 
 
@@ -75,7 +72,7 @@ def invite(workspace: Workspace, invited_by: User, email: str, role: str) -> Inv
     invitation = Invitation.objects.create(
         workspace=workspace, email=email, role=role, invited_by=invited_by
     )
-    transaction.on_commit(lambda: send_invitation_email(invitation))
+    schedule_invitation_email(invitation)
     return invitation
 
 
@@ -86,7 +83,7 @@ def resend_invitation(invitation: Invitation) -> None:
         raise ActionRefused("This invitation has already been used or withdrawn.")
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
-    transaction.on_commit(lambda: send_invitation_email(invitation))
+    schedule_invitation_email(invitation)
 
 
 def revoke_invitation(invitation: Invitation) -> None:

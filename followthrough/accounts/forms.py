@@ -18,7 +18,8 @@ from followthrough.accounts.models import (
     normalize_email,
     validate_time_zone,
 )
-from followthrough.lib import emails
+from followthrough.followups import actions as followups
+from followthrough.followups.models import Kind
 
 
 def time_zone_names() -> list[str]:
@@ -76,7 +77,7 @@ class LoginForm(AuthenticationForm):
 
 
 class EmailPasswordResetForm(PasswordResetForm):
-    """Django's reset flow, with the message built by our one email helper."""
+    """Django's reset flow, with the email sent by the delivery engine."""
 
     def send_mail(
         self,
@@ -87,7 +88,14 @@ class EmailPasswordResetForm(PasswordResetForm):
         to_email: str,
         html_email_template_name: str | None = None,
     ) -> None:
-        emails.send("password_reset", to=[to_email], context=context)
+        followups.schedule(
+            kind=Kind.PASSWORD_RESET,
+            template="password_reset",
+            to_email=to_email,
+            recipient=context["user"],
+            about=context["user"],
+            context={"uid": context["uid"], "token": context["token"], "email": to_email},
+        )
 
 
 class InviteForm(forms.Form):
@@ -145,20 +153,35 @@ class ProfileForm(forms.ModelForm):
         choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    field_order = ["name", "time_zone", "working_days", "work_starts", "work_ends", "language"]
+    field_order = [
+        "name",
+        "time_zone",
+        "country",
+        "working_days",
+        "work_starts",
+        "work_ends",
+        "language",
+    ]
 
     class Meta:
         model = Profile
-        fields = ["time_zone", "working_days", "work_starts", "work_ends", "language"]
+        fields = ["time_zone", "country", "working_days", "work_starts", "work_ends", "language"]
         widgets = {
             "work_starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "work_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-        labels = {"work_starts": "Working day starts", "work_ends": "Working day ends"}
+        labels = {
+            "work_starts": "Working day starts",
+            "work_ends": "Working day ends",
+            "country": "Country for public holidays",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].initial = self.instance.user.name
+
+    def clean_country(self) -> str:
+        return str(self.cleaned_data["country"]).strip().upper()
 
     def save(self, commit: bool = True) -> Profile:
         profile = super().save(commit=commit)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followthrough.lib import signing
+from followthrough.lib.dates import WorkingTime, supported_countries
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -39,6 +40,18 @@ def validate_time_zone(value: str) -> None:
             "“%(value)s” is not a known time zone. Use an IANA name such as Europe/Madrid.",
             params={"value": value},
         ) from None
+
+
+def validate_country(value: str) -> None:
+    if value and value not in supported_countries():
+        raise ValidationError(
+            "“%(value)s” is not a country whose public holidays are known. "
+            "Use an ISO 3166-1 two-letter code such as US or ES.",
+            params={"value": value},
+        )
+
+
+COUNTRY_HELP = "Two-letter code, such as US or ES: its public holidays are not working days."
 
 
 def normalize_email(email: str) -> str:
@@ -114,6 +127,9 @@ class Workspace(models.Model):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
+    country = models.CharField(
+        max_length=2, blank=True, validators=[validate_country], help_text=COUNTRY_HELP
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -219,6 +235,12 @@ class Profile(models.Model):
     working_days = models.JSONField(default=default_working_days)
     work_starts = models.TimeField(default=dt.time(9, 0))
     work_ends = models.TimeField(default=dt.time(17, 30))
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=COUNTRY_HELP + " Blank: the workspace's country.",
+    )
     language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
     last_workspace = models.ForeignKey(
         Workspace, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -237,6 +259,10 @@ class Profile(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def working_time(self, workspace: Workspace | None = None) -> WorkingTime:
+        """For the date functions: this profile's country, else the workspace's."""
+        return WorkingTime.for_profile(self, workspace)
 
     def works_on(self, day: dt.date) -> bool:
         return day.weekday() in self.working_days

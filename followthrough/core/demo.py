@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from followthrough.accounts.actions import set_relationships
-from followthrough.accounts.models import Membership, Profile, Role, User, Workspace
+from followthrough.accounts.actions import invite, set_relationships
+from followthrough.accounts.models import Invitation, Membership, Profile, Role, User, Workspace
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
+PENDING_INVITE = "nina.park@example.com"  # a new rep at Brightline, invited, not joined yet
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,11 @@ def load() -> None:
                 [members[email] for email in coach_emails],
                 [members[email] for email in follower_emails],
             )
+
+    # Nina has been invited and not answered yet: her invitation is in the outbox.
+    brightline = Workspace.objects.get(slug=BRIGHTLINE[0])
+    if not Invitation.objects.filter(workspace=brightline, email=PENDING_INVITE).exists():
+        invite(brightline, users[DEMO_COACH_EMAIL], PENDING_INVITE, Role.REP)
 
     # Morgan hosts this Followthrough herself, so she may also open the Django admin.
     User.objects.filter(email=DEMO_COACH_EMAIL).update(is_staff=True, is_superuser=True)

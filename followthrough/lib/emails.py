@@ -2,7 +2,8 @@
 
 Each email has three templates under templates/emails/: NAME.subject.txt, NAME.txt and
 NAME.html. Callers say which email, to whom, and with what context; they never touch
-EmailMessage themselves, so the delivery engine can take over sending without changing them.
+EmailMessage themselves. Sending is the delivery engine's: a FollowUp row names the template
+and the context, and the dispatcher calls build() when the row is due.
 """
 
 from collections.abc import Mapping, Sequence
@@ -44,13 +45,3 @@ def render_plain(template_name: str, context: Mapping[str, Any]) -> str:
     """Renders a plain-text template without HTML escaping: "O'Brien" stays "O'Brien"."""
     template = get_template(template_name).template  # type: ignore[attr-defined]
     return str(template.render(Context(dict(context), autoescape=False)))
-
-
-def send(
-    name: str,
-    to: Sequence[str],
-    context: Mapping[str, Any] | None = None,
-    **options: Any,
-) -> None:
-    """Builds and sends one email now, through the configured backend."""
-    build(name, to, context, **options).send()

@@ -1,0 +1,126 @@
+"""Verbs of the delivery engine: schedule, cancel, reschedule, send now, retry.
+
+Each change of what or when bumps the row's version in the same UPDATE that checks its state,
+so it can never race a dispatcher: whichever UPDATE comes first wins, and the other sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from followthrough.accounts.models import User, Workspace
+from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
+
+
+class Outcome(StrEnum):
+    CANCELLED = "cancelled"
+    RESCHEDULED = "rescheduled"
+    TOO_LATE = "too late"  # already sending or sent
+    ALREADY_CANCELLED = "already cancelled"
+
+
+def schedule(
+    *,
+    kind: Kind | str,
+    template: str,
+    to_email: str,
+    send_at: dt.datetime | None = None,
+    workspace: Workspace | None = None,
+    recipient: User | None = None,
+    about: models.Model | None = None,
+    context: dict[str, object] | None = None,
+    created_by: User | None = None,
+    reply_to: str = "",
+) -> FollowUp:
+    """Writes one follow-up; call it inside the transaction of the change that causes it."""
+    return FollowUp.objects.create(
+        kind=kind,
+        template=template,
+        to_email=to_email,
+        send_at=send_at or timezone.now(),
+        workspace=workspace,
+        recipient=recipient,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=about.pk if about is not None else None,
+        context=context or {},
+        created_by=created_by,
+        reply_to=reply_to,
+    )
+
+
+def _change(followup: FollowUp, allowed: tuple[State, ...], **fields: object) -> bool:
+    """One compare-and-set UPDATE: applies `fields` and bumps the version if the row is still
+    in an allowed state. Refreshes `followup` either way."""
+    updated = FollowUp.objects.filter(pk=followup.pk, state__in=allowed).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    followup.refresh_from_db()
+    return bool(updated)
+
+
+def _refusal(followup: FollowUp) -> Outcome:
+    if followup.state == State.CANCELLED:
+        return Outcome.ALREADY_CANCELLED
+    return Outcome.TOO_LATE
+
+
+def cancel(followup: FollowUp) -> Outcome:
+    """Cancelled, or too late (already sending or sent)."""
+    if _change(followup, CHANGEABLE, state=State.CANCELLED, claimed_by="", lease_until=None):
+        return Outcome.CANCELLED
+    return _refusal(followup)
+
+
+def reschedule(followup: FollowUp, send_at: dt.datetime) -> Outcome:
+    """A new time; the new version means any claim on the old one can never send."""
+    if _change(
+        followup,
+        CHANGEABLE,
+        state=State.SCHEDULED,
+        send_at=send_at,
+        claimed_by="",
+        lease_until=None,
+        last_error="",
+    ):
+        return Outcome.RESCHEDULED
+    return _refusal(followup)
+
+
+def send_now(followup: FollowUp) -> Outcome:
+    return reschedule(followup, timezone.now())
+
+
+def retry(followup: FollowUp) -> Outcome:
+    """A failed one, once more, now, with a fresh count of attempts."""
+    if _change(
+        followup,
+        (State.FAILED,),
+        state=State.SCHEDULED,
+        send_at=timezone.now(),
+        attempts=0,
+        last_error="",
+    ):
+        return Outcome.RESCHEDULED
+    return _refusal(followup)
+
+
+def cancel_about(about: models.Model, kinds: list[Kind] | None = None) -> int:
+    """Cancels every pending follow-up about one object (a dropped commitment, say)."""
+    pending = FollowUp.objects.filter(
+        about_type=ContentType.objects.get_for_model(about), about_id=about.pk, state__in=CHANGEABLE
+    )
+    if kinds:
+        pending = pending.filter(kind__in=kinds)
+    return pending.update(
+        state=State.CANCELLED,
+        version=F("version") + 1,
+        claimed_by="",
+        lease_until=None,
+        updated_at=timezone.now(),
+    )

@@ -1,0 +1,310 @@
+"""The dispatcher: claims due follow-ups, sends them, records the outcome.
+
+One loop per process (`followthrough dispatch`), as many processes and machines as needed:
+- claim: a batch of due rows becomes `claimed` with a lease, under FOR UPDATE SKIP LOCKED on
+  PostgreSQL (so dispatchers never wait for each other) and under an IMMEDIATE transaction on
+  SQLite (one writer at a time; see config.sqlite_database);
+- for each row, just before sending, a compare-and-set moves it claimed→sending only if its
+  version is still the one claimed: a cancel or a reschedule meanwhile wins, and the row is
+  skipped;
+- send over one reused SMTP connection; sent, or back to scheduled with backoff (a temporary
+  failure), or failed (a permanent one, the server's answer kept for the coach to see);
+- a dispatcher that dies leaves leases that run out; the reaper puts those rows back, and they
+  are sent again with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import smtplib
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.mail import mailers
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from followthrough.followups.models import FollowUp, Heartbeat, State
+
+log = logging.getLogger("followthrough.dispatcher")
+
+
+@dataclass
+class Options:
+    batch_size: int = 100
+    lease: dt.timedelta = dt.timedelta(seconds=60)
+    retry_base: dt.timedelta = dt.timedelta(seconds=60)
+    retry_max: dt.timedelta = dt.timedelta(hours=2)
+    max_attempts: int = 12
+    idle_sleep_max: float = 1.0
+    heartbeat_every: float = 5.0
+
+
+@dataclass
+class Counts:
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.sent += other.sent
+        self.skipped += other.skipped
+        self.retried += other.retried
+        self.failed += other.failed
+
+
+class PermanentFailure(Exception):
+    """The server refused for good (a 5xx answer), or the message could not be built."""
+
+
+class TemporaryFailure(Exception):
+    """Worth trying again later: refused connection, timeout, a 4xx answer."""
+
+
+def classify(error: BaseException) -> Exception:
+    """Sorts an exception from sending into permanent or temporary, keeping the server's words."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        answers = [
+            f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()
+        ]
+        codes = [code for code, _ in error.recipients.values()]
+        text = "; ".join(answers)
+        return (
+            PermanentFailure(text) if all(code >= 500 for code in codes) else TemporaryFailure(text)
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        raw = error.smtp_error
+        words = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
+        text = f"{error.smtp_code} {words}"
+        return PermanentFailure(text) if error.smtp_code >= 500 else TemporaryFailure(text)
+    if isinstance(error, (smtplib.SMTPException, OSError, socket.timeout)):
+        return TemporaryFailure(f"{type(error).__name__}: {error}".strip())
+    return PermanentFailure(f"{type(error).__name__}: {error}")
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class Dispatcher:
+    worker: str = field(default_factory=default_worker_id)
+    options: Options = field(default_factory=Options)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    _mailer: Any = None
+    _last_beat: float = 0.0
+    _sent_since_beat: int = 0
+
+    # The loop -----------------------------------------------------------------------------
+
+    def run(self, once: bool = False) -> Counts:
+        """Works until stop() (SIGTERM, SIGINT), or until nothing is due with once=True."""
+        total = Counts()
+        failures_in_a_row = 0
+        Heartbeat.forget_old()
+        while not self.stopping.is_set():
+            try:
+                self.heartbeat()
+                self.reap()
+                claimed = self.claim()
+                total.add(self.deliver(claimed))
+                failures_in_a_row = 0
+            except (OperationalError, InterfaceError) as error:
+                # The database went away: drop the connection; the next query reconnects.
+                failures_in_a_row += 1
+                log.warning("database unavailable (%s); retrying", error)
+                self._drop_db_connection()
+                self.stopping.wait(min(0.5 * 2**failures_in_a_row, 10.0))
+                continue
+            if once:
+                if not claimed:
+                    break
+            elif len(claimed) < self.options.batch_size:
+                # Sleep until the next row is due (at most about a second), not a fixed poll.
+                self.stopping.wait(self.seconds_until_next_due())
+        self.close_mailer()
+        return total
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    # The steps ----------------------------------------------------------------------------
+
+    def heartbeat(self, force: bool = False) -> None:
+        now = timezone.now().timestamp()
+        if force or now - self._last_beat >= self.options.heartbeat_every:
+            Heartbeat.beat(self.worker, sent=self._sent_since_beat)
+            self._last_beat, self._sent_since_beat = now, 0
+
+    def reap(self) -> int:
+        """Rows whose dispatcher stopped answering go back to the queue, version unchanged,
+        so the resend carries the same Message-ID."""
+        return FollowUp.objects.lease_expired(timezone.now()).update(
+            state=State.SCHEDULED, claimed_by="", lease_until=None, updated_at=timezone.now()
+        )
+
+    def claim(self) -> list[FollowUp]:
+        now = timezone.now()
+        with transaction.atomic():
+            due = FollowUp.objects.due(now)
+            if connection.features.has_select_for_update_skip_locked:
+                due = due.select_for_update(skip_locked=True)
+            ids = list(due.values_list("id", flat=True)[: self.options.batch_size])
+            if not ids:
+                return []
+            FollowUp.objects.filter(id__in=ids, state=State.SCHEDULED).update(
+                state=State.CLAIMED,
+                claimed_by=self.worker,
+                lease_until=now + self.options.lease,
+                updated_at=now,
+            )
+        return list(
+            FollowUp.objects.filter(id__in=ids, state=State.CLAIMED, claimed_by=self.worker)
+            .prefetch_related("about")
+            .order_by("send_at", "id")
+        )
+
+    def seconds_until_next_due(self) -> float:
+        upcoming = (
+            FollowUp.objects.filter(state=State.SCHEDULED)
+            .order_by("send_at")
+            .values_list("send_at", flat=True)
+            .first()
+        )
+        if upcoming is None:
+            return self.options.idle_sleep_max
+        wait = (upcoming - timezone.now()).total_seconds()
+        return max(0.0, min(wait, self.options.idle_sleep_max))
+
+    def deliver(self, claimed: list[FollowUp]) -> Counts:
+        """Sends a claimed batch; the batch in hand is finished even when asked to stop."""
+        counts = Counts()
+        for followup in claimed:
+            outcome = self.deliver_one(followup)
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+        self._sent_since_beat += counts.sent
+        return counts
+
+    def deliver_one(self, followup: FollowUp) -> str:
+        if not self.start_sending(followup):
+            return "skipped"
+        try:
+            message = followup.build_message()
+        except Exception as error:  # a template or context problem will not fix itself
+            log.exception("could not build follow-up %s", followup.pk)
+            self.mark_failed(followup, f"Could not build the message: {error}")
+            return "failed"
+        try:
+            self.mailer().send_messages([message])
+        except Exception as error:
+            failure = classify(error)
+            self.close_mailer()
+            if isinstance(failure, PermanentFailure):
+                self.mark_failed(followup, str(failure))
+                return "failed"
+            return self.retry_later(followup, str(failure))
+        self.mark_sent(followup, message)
+        return "sent"
+
+    # State changes, each a compare-and-set on (id, version, state) ------------------------
+
+    def start_sending(self, followup: FollowUp) -> bool:
+        """claimed → sending, only if nobody changed the row since we claimed it."""
+        now = timezone.now()
+        return bool(
+            FollowUp.objects.filter(
+                pk=followup.pk,
+                version=followup.version,
+                state=State.CLAIMED,
+                claimed_by=self.worker,
+            ).update(
+                state=State.SENDING,
+                lease_until=now + self.options.lease,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
+        )
+
+    def mark_sent(self, followup: FollowUp, message: Any) -> None:
+        html = next((content for content, kind in message.alternatives if kind == "text/html"), "")
+        now = timezone.now()
+        FollowUp.objects.filter(pk=followup.pk, version=followup.version).exclude(
+            state=State.SENT
+        ).update(
+            state=State.SENT,
+            sent_at=now,
+            message_id=followup.message_id_header,
+            subject=message.subject[:255],
+            body_text=message.body,
+            body_html=html,
+            claimed_by=self.worker,  # kept: which dispatcher sent it
+            lease_until=None,
+            last_error="",
+            updated_at=now,
+        )
+
+    def mark_failed(self, followup: FollowUp, error: str) -> None:
+        FollowUp.objects.filter(pk=followup.pk, version=followup.version).update(
+            state=State.FAILED,
+            last_error=error[:2000],
+            claimed_by="",
+            lease_until=None,
+            updated_at=timezone.now(),
+        )
+
+    def retry_later(self, followup: FollowUp, error: str) -> str:
+        attempts = followup.attempts + 1  # the attempt start_sending just counted
+        if attempts >= self.options.max_attempts:
+            self.mark_failed(followup, f"Gave up after {attempts} attempts. Last error: {error}")
+            return "failed"
+        now = timezone.now()
+        FollowUp.objects.filter(
+            pk=followup.pk, version=followup.version, state=State.SENDING
+        ).update(
+            state=State.SCHEDULED,
+            send_at=now + self.backoff(attempts),
+            last_error=error[:2000],
+            claimed_by="",
+            lease_until=None,
+            updated_at=now,
+        )
+        return "retried"
+
+    def backoff(self, attempts: int) -> dt.timedelta:
+        """Exponential, capped, with 'equal jitter': half fixed, half random, so that many
+        rows failing together do not all come back at the same instant."""
+        delay = min(
+            self.options.retry_base.total_seconds() * 2 ** (attempts - 1),
+            self.options.retry_max.total_seconds(),
+        )
+        return dt.timedelta(seconds=delay / 2 + random.uniform(0, delay / 2))
+
+    # Connections --------------------------------------------------------------------------
+
+    def mailer(self) -> Any:
+        """One mail connection, opened once and reused for every message."""
+        if self._mailer is None:
+            self._mailer = mailers.default
+            self._mailer.open()
+        return self._mailer
+
+    def close_mailer(self) -> None:
+        if self._mailer is not None:
+            try:
+                self._mailer.close()
+            except Exception:  # a broken connection may fail to close; it is dropped anyway
+                log.debug("closing the mail connection failed", exc_info=True)
+            self._mailer = None
+
+    def _drop_db_connection(self) -> None:
+        try:
+            connection.close()
+        except DatabaseError:
+            log.debug("closing a broken database connection failed", exc_info=True)

@@ -1,0 +1,47 @@
+"""followthrough dispatch: sends due follow-ups until stopped (SIGTERM or Ctrl-C)."""
+
+import datetime as dt
+import signal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from followthrough.followups.dispatcher import Dispatcher, Options, default_worker_id
+
+
+class Command(BaseCommand):
+    help = "Send due follow-ups. Run one per machine; they share the work through the database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="send what is due, then exit")
+        parser.add_argument("--batch", type=int, default=100, help="rows claimed at a time")
+        parser.add_argument("--lease", type=float, default=60.0, help="seconds a claim lasts")
+        parser.add_argument(
+            "--retry-base", type=float, default=60.0, help="first retry delay, in seconds"
+        )
+        parser.add_argument("--max-attempts", type=int, default=12)
+        parser.add_argument("--worker", default="", help="a name for this dispatcher")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch"] < 1 or options["lease"] <= 0 or options["retry_base"] <= 0:
+            self.stderr.write("dispatch: --batch, --lease and --retry-base must be positive")
+            raise SystemExit(2)
+        dispatcher = Dispatcher(
+            worker=options["worker"] or default_worker_id(),
+            options=Options(
+                batch_size=options["batch"],
+                lease=dt.timedelta(seconds=options["lease"]),
+                retry_base=dt.timedelta(seconds=options["retry_base"]),
+                max_attempts=options["max_attempts"],
+            ),
+        )
+        # Finish the batch in hand, then exit.
+        signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
+        signal.signal(signal.SIGINT, lambda *_: dispatcher.stop())
+        self.stdout.write(f"Dispatcher {dispatcher.worker} started")
+        self.stdout.flush()
+        counts = dispatcher.run(once=options["once"])
+        self.stdout.write(
+            f"Dispatcher {dispatcher.worker} stopped: {counts.sent} sent, "
+            f"{counts.retried} to retry, {counts.failed} failed, {counts.skipped} skipped"
+        )

@@ -1,0 +1,203 @@
+"""FollowUp: the schedule and the outbox in one row. Heartbeat: which dispatchers are alive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from followthrough.accounts.models import Workspace
+from followthrough.lib import emails
+
+
+class Kind(models.TextChoices):
+    CHECK_IN = "check_in", "Check-in"
+    REMINDER = "reminder", "Reminder"
+    RECAP = "recap", "Session recap"
+    INVITATION = "invitation", "Invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    DIGEST = "digest", "Weekly digest"
+    CLIENT_CHECK_IN = "client_check_in", "Client check-in"
+    MEETING_INVITE = "meeting_invite", "Meeting invitation"
+    NOTICE = "notice", "Notice"
+
+
+class State(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CLAIMED = "claimed", "Claimed"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Cancelled"
+    FAILED = "failed", "Failed"
+
+
+# A person may still change these; a row in any other state is on its way out or done.
+CHANGEABLE = (State.SCHEDULED, State.CLAIMED, State.FAILED)
+IN_FLIGHT = (State.CLAIMED, State.SENDING)
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def due(self, now: dt.datetime) -> FollowUpQuerySet:
+        """Scheduled rows whose time has come, in queue order (matches the partial index)."""
+        return self.filter(state=State.SCHEDULED, send_at__lte=now).order_by("send_at", "id")
+
+    def lease_expired(self, now: dt.datetime) -> FollowUpQuerySet:
+        """Rows a dispatcher claimed or began sending and then stopped answering for."""
+        return self.filter(state__in=IN_FLIGHT, lease_until__lt=now)
+
+
+class FollowUp(models.Model):
+    """One scheduled outgoing message.
+
+    The row is written in the same transaction as the change that causes it, so a follow-up
+    exists exactly when its cause does. `send_at` is UTC. Every change of what or when bumps
+    `version`; a dispatcher sends a row only if the version it claimed is still the row's
+    version, so a cancel or a reschedule is honoured up to the moment of sending. The
+    Message-ID is made from id and version: a resend after a crash carries the same one.
+    """
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    workspace = models.ForeignKey(
+        Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followups_received",
+        help_text="The person it goes to, when they have an account.",
+    )
+    to_email = models.EmailField(help_text="Where it goes: the recipient's or an outside address.")
+    reply_to = models.EmailField(blank=True, help_text="Answers by email go here (the coach).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followups_created",
+    )
+    about_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+
+    template = models.CharField(max_length=64, help_text="emails/<template>.* builds the message")
+    context = models.JSONField(default=dict, blank=True)
+
+    send_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SCHEDULED)
+    version = models.PositiveIntegerField(default=1)
+    attempts = models.PositiveIntegerField(default=0)
+    claimed_by = models.CharField(max_length=120, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    message_id = models.CharField(max_length=255, blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["send_at", "id"]
+        indexes = [
+            # The dispatcher's claim: scheduled rows by send_at.
+            models.Index(
+                fields=["send_at", "id"],
+                condition=Q(state="scheduled"),
+                name="followup_queue",
+            ),
+            # Finding rows whose dispatcher died.
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(state__in=["claimed", "sending"]),
+                name="followup_leases",
+            ),
+            models.Index(fields=["workspace", "state", "send_at"], name="followup_outbox"),
+            models.Index(fields=["about_type", "about_id"], name="followup_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} at {self.send_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        assert self.workspace is not None
+        return reverse("followup_detail", args=[self.workspace.slug, self.pk])
+
+    @property
+    def message_id_header(self) -> str:
+        """<followup.ID.VERSION@domain>: the same for every attempt of one version."""
+        return f"<followup.{self.pk}.{self.version}@{settings.MESSAGE_ID_DOMAIN}>"
+
+    @property
+    def is_changeable(self) -> bool:
+        return self.state in CHANGEABLE
+
+    @property
+    def is_overdue(self) -> bool:
+        """Due more than two minutes ago and still not sent: the dispatcher may be down."""
+        return self.state == State.SCHEDULED and self.send_at < timezone.now() - dt.timedelta(
+            minutes=2
+        )
+
+    def message_context(self) -> dict[str, Any]:
+        """The stored plain values, plus the object it is about under its model's name
+        (an Invitation as `invitation`, a User as `user`), read fresh at sending time."""
+        context = dict(self.context)
+        about = self.about
+        if about is not None:
+            context[about._meta.model_name] = about
+        return context
+
+    def build_message(self) -> EmailMultiAlternatives:
+        return emails.build(
+            self.template,
+            to=[self.to_email],
+            context=self.message_context(),
+            reply_to=[self.reply_to] if self.reply_to else [],
+            headers={"Message-ID": self.message_id_header},
+        )
+
+
+class Heartbeat(models.Model):
+    """A dispatcher's sign of life, written every few seconds while it runs."""
+
+    worker = models.CharField(max_length=120, unique=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    sent = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.worker}, last seen {self.last_seen:%H:%M:%S}"
+
+    SILENCE = dt.timedelta(minutes=2)
+
+    @classmethod
+    def any_alive(cls) -> bool:
+        return cls.objects.filter(last_seen__gte=timezone.now() - cls.SILENCE).exists()
+
+    @classmethod
+    def forget_old(cls) -> None:
+        """Dispatchers that stopped a week ago are history, not news."""
+        cls.objects.filter(last_seen__lt=timezone.now() - dt.timedelta(days=7)).delete()
+
+    @classmethod
+    def beat(cls, worker: str, sent: int = 0) -> None:
+        updated = cls.objects.filter(worker=worker).update(
+            last_seen=timezone.now(), sent=F("sent") + sent
+        )
+        if not updated:
+            cls.objects.create(worker=worker, sent=sent)

@@ -1,0 +1,143 @@
+"""The outbox: every follow-up of a workspace, what it says, and the buttons to change it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from followthrough import permissions
+from followthrough.accounts.decorators import workspace_view
+from followthrough.accounts.models import Membership
+from followthrough.followups import actions
+from followthrough.followups.forms import OutboxFilter, RescheduleForm
+from followthrough.followups.models import FollowUp, Heartbeat
+
+
+def current(request: HttpRequest) -> Membership:
+    return request.membership  # type: ignore[attr-defined]
+
+
+@workspace_view(permissions.can_view_outbox)
+def outbox(request: HttpRequest) -> HttpResponse:
+    member = current(request)
+    rows = permissions.visible_followups(member).select_related("recipient")
+    filters = OutboxFilter(request.GET or None, member=member)
+    if filters.is_valid():
+        if person := filters.cleaned_data["person"]:
+            rows = rows.filter(recipient=person.user)
+        if kind := filters.cleaned_data["kind"]:
+            rows = rows.filter(kind=kind)
+        if state := filters.cleaned_data["state"]:
+            rows = rows.filter(state=state)
+    page = Paginator(rows.order_by("-send_at", "-id"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "followups/outbox.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "heartbeats": Heartbeat.objects.order_by("-last_seen")[:10],
+        },
+    )
+
+
+def followup_for(request: HttpRequest, followup_id: int) -> FollowUp:
+    member = current(request)
+    followup = get_object_or_404(FollowUp, pk=followup_id, workspace=member.workspace)
+    if not permissions.can_view_followup(member, followup):
+        raise PermissionDenied("This follow-up concerns a rep you do not coach.")
+    return followup
+
+
+@workspace_view(permissions.can_view_outbox)
+def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
+    followup = followup_for(request, followup_id)
+    preview_error = ""
+    subject, text, html = followup.subject, followup.body_text, followup.body_html
+    if not followup.sent_at:
+        # Not sent yet: show what it would say now (it is built again when it goes out).
+        try:
+            message = followup.build_message()
+            subject, text = str(message.subject), str(message.body)
+            html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
+        except Exception as error:  # a broken template is shown, not raised
+            preview_error = str(error)
+    return render(
+        request,
+        "followups/followup_detail.html",
+        {
+            "followup": followup,
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "preview_error": preview_error,
+            "can_change": permissions.can_change_followup(current(request), followup),
+            "reschedule_form": RescheduleForm(
+                initial={"send_at": followup.send_at} if followup.is_changeable else None
+            ),
+        },
+    )
+
+
+Verb = Callable[[FollowUp], actions.Outcome]
+
+
+def change(request: HttpRequest, followup_id: int, verb: Verb, done: str) -> HttpResponse:
+    followup = followup_for(request, followup_id)
+    if not permissions.can_change_followup(current(request), followup):
+        raise PermissionDenied("You may not change this follow-up.")
+    outcome = verb(followup)
+    if outcome in (actions.Outcome.CANCELLED, actions.Outcome.RESCHEDULED):
+        messages.success(request, done)
+    elif outcome == actions.Outcome.TOO_LATE:
+        messages.warning(
+            request, f"Too late: it is already {followup.get_state_display().lower()}."
+        )
+    else:
+        messages.info(request, f"Nothing to do: it is {outcome}.")
+    return redirect(followup)
+
+
+@require_POST
+@workspace_view(permissions.can_view_outbox)
+def followup_cancel(request: HttpRequest, followup_id: int) -> HttpResponse:
+    return change(request, followup_id, actions.cancel, "Cancelled. It will not be sent.")
+
+
+@require_POST
+@workspace_view(permissions.can_view_outbox)
+def followup_send_now(request: HttpRequest, followup_id: int) -> HttpResponse:
+    return change(request, followup_id, actions.send_now, "It goes out now.")
+
+
+@require_POST
+@workspace_view(permissions.can_view_outbox)
+def followup_retry(request: HttpRequest, followup_id: int) -> HttpResponse:
+    return change(request, followup_id, actions.retry, "It will be tried again now.")
+
+
+@require_POST
+@workspace_view(permissions.can_view_outbox)
+def followup_reschedule(request: HttpRequest, followup_id: int) -> HttpResponse:
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        followup = followup_for(request, followup_id)
+        for error in form.errors.get("send_at", []):
+            messages.error(request, str(error))
+        return redirect(followup)
+    when = form.cleaned_data["send_at"]
+    return change(
+        request,
+        followup_id,
+        lambda followup: actions.reschedule(followup, when),
+        "Rescheduled.",
+    )

@@ -1,0 +1,227 @@
+"""The delivery engine in one process: the verbs, the dispatcher's steps, and what a failure
+looks like. The real-process tests are in test_dispatcher_processes.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from followthrough.followups import actions
+from followthrough.followups.dispatcher import (
+    Dispatcher,
+    Options,
+    PermanentFailure,
+    TemporaryFailure,
+    classify,
+)
+from followthrough.followups.models import FollowUp, Heartbeat, Kind, State
+from tests.conftest import Inbox, World, dispatch
+
+NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
+
+
+def notice(
+    world: World, send_at: dt.datetime | None = None, to: str = "rep@example.org"
+) -> FollowUp:
+    return actions.schedule(
+        kind=Kind.NOTICE,
+        template="notice",
+        to_email=to,
+        workspace=world.workspace,
+        send_at=send_at,
+        context={"subject": "How did it go?", "text": "Did you get the result?"},
+        reply_to="coach@example.org",
+    )
+
+
+def test_a_due_follow_up_is_sent_with_its_message_id(world: World) -> None:
+    followup = notice(world)
+    assert dispatch().sent == 1
+    [message] = mail.outbox
+    followup.refresh_from_db()
+    assert followup.state == State.SENT
+    assert (
+        message.extra_headers["Message-ID"] == f"<followup.{followup.pk}.1@testserver.localdomain>"
+    )
+    assert followup.message_id == message.extra_headers["Message-ID"]
+    assert followup.subject == "How did it go?"
+    assert "Did you get the result?" in followup.body_text
+    assert "<p>Did you get the result?</p>" in followup.body_html
+    assert message.reply_to == ["coach@example.org"]
+    assert followup.attempts == 1 and followup.sent_at is not None
+
+
+def test_nothing_is_sent_before_its_time(world: World) -> None:
+    with time_machine.travel(NOW, tick=False) as clock:
+        followup = notice(world, send_at=NOW + dt.timedelta(days=2))
+        assert dispatch().sent == 0
+        clock.shift(dt.timedelta(days=2))
+        assert dispatch().sent == 1
+    followup.refresh_from_db()
+    assert followup.sent_at == NOW + dt.timedelta(days=2)
+
+
+def test_cancel_answers_cancelled_then_already_cancelled(world: World) -> None:
+    followup = notice(world)
+    assert actions.cancel(followup) == actions.Outcome.CANCELLED
+    assert actions.cancel(followup) == actions.Outcome.ALREADY_CANCELLED
+    assert dispatch().sent == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("state", [State.SENDING, State.SENT])
+def test_cancel_and_reschedule_are_too_late_once_sending(world: World, state: State) -> None:
+    followup = notice(world)
+    FollowUp.objects.filter(pk=followup.pk).update(state=state)
+    assert actions.cancel(followup) == actions.Outcome.TOO_LATE
+    assert actions.reschedule(followup, timezone.now()) == actions.Outcome.TOO_LATE
+    followup.refresh_from_db()
+    assert followup.state == state and followup.version == 1
+
+
+def test_reschedule_during_a_claim_means_the_old_version_is_never_sent(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        followup = notice(world)
+        dispatcher = Dispatcher(worker="slow")
+        [claimed] = dispatcher.claim()
+        assert claimed.version == 1
+        assert actions.reschedule(followup, NOW) == actions.Outcome.RESCHEDULED
+        assert followup.version == 2
+        counts = dispatcher.deliver([claimed])  # the stale claim
+        assert (counts.sent, counts.skipped) == (0, 1)
+        assert mail.outbox == []
+        assert dispatch().sent == 1
+    [message] = mail.outbox
+    assert (
+        message.extra_headers["Message-ID"] == f"<followup.{followup.pk}.2@testserver.localdomain>"
+    )
+
+
+def test_cancel_during_a_claim_wins(world: World) -> None:
+    followup = notice(world)
+    dispatcher = Dispatcher(worker="slow")
+    claimed = dispatcher.claim()
+    assert actions.cancel(followup) == actions.Outcome.CANCELLED
+    assert dispatcher.deliver(claimed).skipped == 1
+    assert mail.outbox == []
+
+
+def test_send_now_and_retry(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        later = notice(world, send_at=NOW + dt.timedelta(days=5))
+        assert actions.send_now(later) == actions.Outcome.RESCHEDULED
+        assert dispatch().sent == 1
+        failed = notice(world)
+        FollowUp.objects.filter(pk=failed.pk).update(
+            state=State.FAILED, attempts=3, last_error="550 no"
+        )
+        assert actions.retry(failed) == actions.Outcome.RESCHEDULED
+        assert (failed.state, failed.attempts, failed.last_error) == (State.SCHEDULED, 0, "")
+        assert actions.retry(failed) == actions.Outcome.TOO_LATE  # only failed ones retry
+        assert dispatch().sent == 1
+
+
+def test_cancel_about_an_object(world: World) -> None:
+    invitation_followups = FollowUp.objects.filter(kind=Kind.INVITATION)
+    from followthrough.accounts import actions as accounts
+
+    invitation = accounts.invite(world.workspace, world.user("admin"), "x@example.org", "rep")
+    notice(world)
+    assert invitation_followups.count() == 1
+    assert actions.cancel_about(invitation) == 1
+    assert invitation_followups.get().state == State.CANCELLED
+    assert FollowUp.objects.filter(kind=Kind.NOTICE, state=State.SCHEDULED).count() == 1
+
+
+def test_a_broken_template_fails_the_row_not_the_dispatcher(world: World) -> None:
+    broken = actions.schedule(
+        kind=Kind.NOTICE, template="no-such-template", to_email="a@example.org"
+    )
+    good = notice(world)
+    counts = dispatch()
+    assert (counts.sent, counts.failed) == (1, 1)
+    broken.refresh_from_db()
+    assert broken.state == State.FAILED
+    assert "Could not build the message" in broken.last_error
+    good.refresh_from_db()
+    assert good.state == State.SENT
+
+
+def test_temporary_failure_backs_off_then_gives_up(world: World, settings: object) -> None:
+    settings.MAILERS = {  # type: ignore[attr-defined]
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens
+        }
+    }
+    options = Options(retry_base=dt.timedelta(seconds=60), max_attempts=3)
+    with time_machine.travel(NOW, tick=False) as clock:
+        followup = notice(world)
+        for attempt in (1, 2):
+            assert Dispatcher(worker="t", options=options).run(once=True).retried == 1
+            followup.refresh_from_db()
+            assert followup.state == State.SCHEDULED and followup.attempts == attempt
+            delay = (followup.send_at - timezone.now()).total_seconds()
+            # 60 s, then 120 s: half fixed, half random.
+            full = 60 * 2 ** (attempt - 1)
+            assert full / 2 <= delay <= full
+            assert "refused" in followup.last_error.lower()
+            clock.shift(dt.timedelta(seconds=delay + 1))
+        assert Dispatcher(worker="t", options=options).run(once=True).failed == 1
+    followup.refresh_from_db()
+    assert followup.state == State.FAILED
+    assert followup.last_error.startswith("Gave up after 3 attempts")
+
+
+def test_a_dead_dispatchers_rows_come_back_after_the_lease(world: World) -> None:
+    with time_machine.travel(NOW, tick=False) as clock:
+        followup = notice(world)
+        dead = Dispatcher(worker="dead", options=Options(lease=dt.timedelta(seconds=60)))
+        [claimed] = dead.claim()
+        assert dead.start_sending(claimed)  # and then it died
+        assert dispatch().sent == 0  # the lease still holds
+        clock.shift(dt.timedelta(seconds=61))
+        assert dispatch().sent == 1
+    followup.refresh_from_db()
+    assert followup.version == 1  # the same Message-ID as the interrupted attempt
+    assert followup.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("error", "kind", "words"),
+    [
+        (smtplib.SMTPRecipientsRefused({"a@x": (550, b"no such user")}), PermanentFailure, "550"),
+        (smtplib.SMTPRecipientsRefused({"a@x": (451, b"greylisted")}), TemporaryFailure, "451"),
+        (smtplib.SMTPDataError(554, b"spam"), PermanentFailure, "554 spam"),
+        (smtplib.SMTPSenderRefused(421, b"busy", "f@x"), TemporaryFailure, "421 busy"),
+        (smtplib.SMTPServerDisconnected("gone"), TemporaryFailure, "gone"),
+        (ConnectionRefusedError(111, "Connection refused"), TemporaryFailure, "refused"),
+        (TimeoutError("timed out"), TemporaryFailure, "timed out"),
+    ],
+)
+def test_classify(error: BaseException, kind: type, words: str) -> None:
+    result = classify(error)
+    assert isinstance(result, kind)
+    assert words in str(result)
+
+
+def test_heartbeat(world: World) -> None:
+    with time_machine.travel(NOW, tick=False) as clock:
+        assert not Heartbeat.any_alive()
+        Dispatcher(worker="alive").heartbeat(force=True)
+        assert Heartbeat.any_alive()
+        clock.shift(dt.timedelta(minutes=2, seconds=1))
+        assert not Heartbeat.any_alive()
+
+
+def test_smtp_connection_is_reused_for_a_batch(world: World, smtp_server: Inbox) -> None:
+    for n in range(5):
+        notice(world, to=f"r{n}@example.org")
+    assert dispatch().sent == 5
+    assert len(smtp_server.wait_for(5)) == 5
+    assert len(set(smtp_server.peers)) == 1  # five messages, one SMTP connection
