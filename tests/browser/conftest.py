@@ -10,10 +10,12 @@ other tests (which use the ORM) while it is open.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,6 +75,25 @@ class Traffic:
 
     def on_error(self, error: WebError) -> None:
         self.errors.append(str(error.error))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_connections_closed_only_by_their_thread() -> Iterator[None]:
+    """While Playwright's event loop runs in the test thread, the live server's request threads
+    get the test thread's database connection (asgiref's context-local storage), and their
+    end-of-request cleanup would close it under the test's feet: with an SQLite file that
+    crashes CPython's sqlite3 (seen as a segfault in the next query). Only the thread that
+    opened a connection may close it here; Django does the same for in-memory SQLite."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    original = DatabaseWrapper.close
+
+    def close(self: DatabaseWrapper) -> None:
+        if self._thread_ident == threading.get_ident():  # type: ignore[attr-defined]
+            original(self)
+
+    with mock.patch.object(DatabaseWrapper, "close", close):
+        yield
 
 
 @pytest.fixture(scope="session")
