@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -38,6 +40,16 @@ from followthrough.lib import signing
 def current(request: HttpRequest) -> Membership:
     """The membership @workspace_view put on the request."""
     return request.membership  # type: ignore[attr-defined]
+
+
+def attempt(request: HttpRequest, action: Callable[[], object], success: Callable[[], str]) -> None:
+    """Runs one action: a refusal becomes an error message, success a success message."""
+    try:
+        action()
+    except actions.ActionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, success())
 
 
 def signed_in(request: HttpRequest) -> User:
@@ -145,12 +157,11 @@ def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose one of the roles listed.")
     else:
-        try:
-            actions.change_role(target, form.cleaned_data["role"])
-        except actions.ActionRefused as refusal:
-            messages.error(request, str(refusal))
-        else:
-            messages.success(request, f"{target.user} is now {target.get_role_display().lower()}.")
+        attempt(
+            request,
+            lambda: actions.change_role(target, form.cleaned_data["role"]),
+            lambda: f"{target.user} is now {target.get_role_display().lower()}.",
+        )
     return redirect(target)
 
 
@@ -158,12 +169,11 @@ def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
 @workspace_view(permissions.can_manage_members)
 def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
     target = member_in_workspace(request, member_id)
-    try:
-        actions.deactivate_member(target, by=current(request))
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"{target.user} can no longer use this workspace.")
+    attempt(
+        request,
+        lambda: actions.deactivate_member(target, by=current(request)),
+        lambda: f"{target.user} can no longer use this workspace.",
+    )
     return redirect(target)
 
 
@@ -184,14 +194,13 @@ def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose coaches and followers from the lists.")
         return redirect(target)
-    try:
-        actions.set_relationships(
+    attempt(
+        request,
+        lambda: actions.set_relationships(
             target, form.cleaned_data["coaches"], form.cleaned_data["followers"]
-        )
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Saved who coaches and follows {target.user}.")
+        ),
+        lambda: f"Saved who coaches and follows {target.user}.",
+    )
     return redirect(target)
 
 
@@ -233,12 +242,11 @@ def invitation_in_workspace(request: HttpRequest, invitation_id: int) -> Invitat
 @workspace_view(permissions.can_invite)
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_in_workspace(request, invitation_id)
-    try:
-        actions.resend_invitation(invitation)
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Invitation sent again to {invitation.email}.")
+    attempt(
+        request,
+        lambda: actions.resend_invitation(invitation),
+        lambda: f"Invitation sent again to {invitation.email}.",
+    )
     return redirect("invitations", invitation.workspace.slug)
 
 
@@ -246,12 +254,11 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @workspace_view(permissions.can_invite)
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = invitation_in_workspace(request, invitation_id)
-    try:
-        actions.revoke_invitation(invitation)
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Invitation to {invitation.email} withdrawn.")
+    attempt(
+        request,
+        lambda: actions.revoke_invitation(invitation),
+        lambda: f"Invitation to {invitation.email} withdrawn.",
+    )
     return redirect("invitations", invitation.workspace.slug)
 
 
