@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.mail import mailers
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DatabaseError,
+    models,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
 from django.utils import timezone
 
 from followthrough.followups.models import FollowUp, Heartbeat, State
@@ -122,8 +129,10 @@ class SQL:
 
     @staticmethod
     def names() -> tuple[str, Any]:
-        def column(field: str) -> str:
-            return str(connection.ops.quote_name(FollowUp._meta.get_field(field).column))
+        def column(name: str) -> str:
+            field = FollowUp._meta.get_field(name)
+            assert isinstance(field, models.Field) and field.column
+            return str(connection.ops.quote_name(field.column))
 
         return connection.ops.quote_name(FollowUp._meta.db_table), column
 
