@@ -29,10 +29,10 @@ from typing import Any
 from django.core.mail import mailers
 from django.db import (
     DatabaseError,
-    models,
     InterfaceError,
     OperationalError,
     connection,
+    models,
     transaction,
 )
 from django.utils import timezone
