@@ -225,3 +225,19 @@ def test_smtp_connection_is_reused_for_a_batch(world: World, smtp_server: Inbox)
     assert dispatch().sent == 5
     assert len(smtp_server.wait_for(5)) == 5
     assert len(set(smtp_server.peers)) == 1  # five messages, one SMTP connection
+
+
+def test_the_dispatchers_postgresql_commits_do_not_wait_for_the_disk(db: object) -> None:
+    from django.db import connection
+
+    from followthrough.followups.management.commands.dispatch import (
+        commit_without_waiting_for_disk,
+    )
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    commit_without_waiting_for_disk(sender=None, connection=connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
+        cursor.execute("SET synchronous_commit TO DEFAULT")
