@@ -79,6 +79,7 @@ def test_text_only_message() -> None:
         lambda m: m.attach("invite.ics", "BEGIN:VCALENDAR", "text/calendar"),
         lambda m: setattr(m, "to", ["rép@exämple.org"]),
         lambda m: setattr(m, "cc", ["boss@example.org"]),
+        lambda m: setattr(m, "to", ["rep@example.org\r\nRCPT TO:<spam@example.org>"]),
     ],
 )
 def test_anything_else_is_left_to_django(change: object) -> None:

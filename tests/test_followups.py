@@ -241,3 +241,14 @@ def test_the_dispatchers_postgresql_commits_do_not_wait_for_the_disk(db: object)
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("off",)
         cursor.execute("SET synchronous_commit TO DEFAULT")
+
+
+def test_an_address_with_a_line_break_fails_and_sends_nothing(
+    world: World, smtp_server: Inbox
+) -> None:
+    sneaky = notice(world, to="rep@example.org\r\nRCPT TO:<spam@example.org>")
+    counts = dispatch()
+    assert counts.failed == 1 and counts.sent == 0
+    sneaky.refresh_from_db()
+    assert sneaky.state == State.FAILED
+    assert smtp_server.messages == []

@@ -73,7 +73,10 @@ def as_smtp_bytes(message: EmailMultiAlternatives) -> bytes | None:
         or message.cc
         or message.bcc
         or not all(address.isascii() for address in addresses[1:])
-        or any("\r" in v or "\n" in v for v in [message.subject, *message.extra_headers.values()])
+        or any(
+            "\r" in value or "\n" in value
+            for value in [message.subject, *addresses, *message.extra_headers.values()]
+        )
     ):
         return None
     name, sender = parseaddr(message.from_email)
