@@ -329,8 +329,9 @@ class Bench:
 
     # The database ------------------------------------------------------------------------
 
-    def create_database(self) -> None:
-        """A fresh, migrated database; then Django in this process, aimed at it."""
+    def create_database(self, after_migrate: Sequence[str] = ()) -> None:
+        """A fresh, migrated database; then Django in this process, aimed at it.
+        after_migrate: SQL statements run once migrated (experiments, e.g. an extra index)."""
         if self.db == "postgres":
             drop_postgres_database()
             import psycopg
@@ -348,6 +349,12 @@ class Bench:
 
         django.setup()
         self.django_ready = True
+        if after_migrate:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                for statement in after_migrate:
+                    cursor.execute(statement)
 
     def insert_followups(self, send_at: Sequence[dt.datetime]) -> dict[str, float]:
         """One notice per send_at, to distinct addresses, committed in chunks (all of them

@@ -24,6 +24,7 @@ from pathlib import Path
 STEPS = [
     ("Dispatcher.start_sending", "claimed→sending UPDATE (per row)"),
     ("FollowUp.build_message", "build the message (templates)"),
+    ("Dispatcher.send", "SMTP send (serialise + network)"),
     ("EmailBackend.send_messages", "SMTP send (serialise + network)"),
     ("Dispatcher.mark_sent", "mark sent UPDATE (per row)"),
     ("Dispatcher.mark_failed", "mark failed"),
