@@ -21,6 +21,7 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.coaching.models import Commitment, Plan
 from followthrough.followups.models import FollowUp
 
 
@@ -132,3 +133,56 @@ def visible_followups(member: Membership) -> QuerySet[FollowUp]:
 def can_change_followup(member: Membership, followup: FollowUp) -> bool:
     """Cancel, reschedule, send now, retry: whoever may see it and may write."""
     return can_write(member) and can_view_followup(member, followup)
+
+
+# The coaching loop ----------------------------------------------------------------------------
+
+
+def can_start_plans(member: Membership) -> bool:
+    """Admins and coaches open plans (a coach only for the reps they coach)."""
+    return member.is_coach
+
+
+def can_run_plan(member: Membership, plan: Plan) -> bool:
+    """Hold its sessions, add and change commitments, record outcomes: the plan's coach, an
+    admin, or another coach of the rep (a manager standing in)."""
+    if plan.workspace_id != member.workspace_id or not member.is_coach:
+        return False
+    if member.role == Role.ADMIN or member.pk == plan.coach_id:
+        return True
+    return coaches(member, plan.rep)
+
+
+def can_view_plan(member: Membership, plan: Plan) -> bool:
+    """The plan, its sessions' shared summaries and its commitments: those who run it, the
+    rep, and the stakeholders who follow the rep or are named on the plan."""
+    if plan.workspace_id != member.workspace_id:
+        return False
+    if can_run_plan(member, plan) or member.pk == plan.rep_id:
+        return True
+    if member.role == Role.STAKEHOLDER:
+        return follows(member, plan.rep) or plan.stakeholders.filter(pk=member.pk).exists()
+    return False
+
+
+def can_view_private_notes(member: Membership, plan: Plan) -> bool:
+    """A coach's private notes never reach the rep or the stakeholders."""
+    return can_run_plan(member, plan)
+
+
+def visible_plans(member: Membership) -> QuerySet[Plan]:
+    plans = Plan.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return plans
+    if member.role == Role.COACH:
+        reps = Membership.objects.filter(coached_by__coach=member).values("pk")
+        return plans.filter(Q(coach=member) | Q(rep__in=reps))
+    if member.role == Role.REP:
+        return plans.filter(rep=member)
+    followed = Membership.objects.filter(followed_by__stakeholder=member).values("pk")
+    return plans.filter(Q(rep__in=followed) | Q(stakeholders=member)).distinct()
+
+
+def can_report_on(member: Membership, commitment: Commitment) -> bool:
+    """The owner reports progress on their own commitment from their page."""
+    return member.pk == commitment.owner_id and member.is_active

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "followthrough.accounts",
     "followthrough.core",
     "followthrough.followups",
+    "followthrough.coaching",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

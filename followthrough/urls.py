@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("followthrough.core.urls")),
     path("", include("followthrough.accounts.urls")),
     path("", include("followthrough.followups.urls")),
+    path("", include("followthrough.coaching.urls")),
 ]
 
 handler400 = "followthrough.core.views.bad_request"

@@ -130,6 +130,17 @@ class Workspace(models.Model):
     country = models.CharField(
         max_length=2, blank=True, validators=[validate_country], help_text=COUNTRY_HELP
     )
+    # When check-ins go out: the n-th working day after a commitment's due date, at this local
+    # time of the person it goes to; a reminder follows after another n working days.
+    checkin_working_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Working days after the due date before the check-in goes out."
+    )
+    checkin_time = models.TimeField(
+        default=dt.time(9, 0), help_text="Local time of the rep at which check-ins go out."
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        default=2, help_text="Working days of silence after a check-in before one reminder."
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -174,6 +185,8 @@ class Membership(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # The Today page lists the answers that came in since the coach last looked.
+    today_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["user__name"]

@@ -34,6 +34,7 @@ from followthrough.accounts.models import (
     Role,
     User,
 )
+from followthrough.coaching import views as coaching_views
 from followthrough.lib import signing
 
 
@@ -86,7 +87,12 @@ def workspaces(request: HttpRequest) -> HttpResponse:
 
 @workspace_view()
 def workspace_home(request: HttpRequest) -> HttpResponse:
+    """Coaches land on Today, reps on their own page, stakeholders on the reps they follow."""
     member = current(request)
+    if member.is_coach:
+        return coaching_views.today_page(request)
+    if member.is_rep:
+        return coaching_views.rep_home(request)
     context = {
         "coached_reps": member.coached_reps() if member.is_coach else [],
         "coaches": member.coaches() if member.is_rep else [],

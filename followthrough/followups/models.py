@@ -163,13 +163,28 @@ class FollowUp(models.Model):
         return context
 
     def build_message(self) -> EmailMultiAlternatives:
-        return emails.build(
-            self.template,
-            to=[self.to_email],
-            context=self.message_context(),
-            reply_to=[self.reply_to] if self.reply_to else [],
-            headers={"Message-ID": self.message_id_header},
-        )
+        """Renders the message now. Times in it are the recipient's when the scheduler stored
+        their time zone in the context (`time_zone`), else the server's."""
+        zone = self.context.get("time_zone") or settings.TIME_ZONE
+        with timezone.override(zone):
+            return emails.build(
+                self.template,
+                to=[self.to_email],
+                context=self.message_context(),
+                reply_to=[self.reply_to] if self.reply_to else [],
+                headers={"Message-ID": self.message_id_header},
+                calendar=self.calendar(),
+            )
+
+    def calendar(self) -> tuple[str, str] | None:
+        """A meeting invitation carries its event, built from the session as it is now, with
+        the METHOD and SEQUENCE the invitation was scheduled with."""
+        method = self.context.get("calendar_method")
+        about = self.about
+        if not method or about is None or not hasattr(about, "as_icalendar"):
+            return None
+        sequence = int(self.context.get("calendar_sequence", 0))
+        return about.as_icalendar(method, sequence), str(method)
 
 
 class Heartbeat(models.Model):

@@ -26,8 +26,13 @@ def build(
     *,
     reply_to: Sequence[str] = (),
     headers: Mapping[str, str] | None = None,
+    calendar: tuple[str, str] | None = None,
 ) -> EmailMultiAlternatives:
-    """Renders emails/NAME.* into a message with a text body and an HTML alternative."""
+    """Renders emails/NAME.* into a message with a text body and an HTML alternative.
+
+    `calendar` is (iCalendar text, METHOD): it goes in twice, as a text/calendar alternative
+    (what Outlook and Gmail show as an invitation with answer buttons) and as invite.ics (for
+    the rest)."""
     full_context = {"base_url": settings.BASE_URL, "site_name": "Followthrough", **(context or {})}
     # A subject is one line; templates may end with a newline or wrap.
     subject = " ".join(render_plain(f"emails/{name}.subject.txt", full_context).split())
@@ -42,6 +47,10 @@ def build(
         headers=dict(headers or {}),
     )
     message.attach_alternative(html, "text/html")
+    if calendar is not None:
+        ics, method = calendar
+        message.attach_alternative(ics, f"text/calendar; method={method}")
+        message.attach("invite.ics", ics, "text/calendar")
     return message
 
 

@@ -1,0 +1,364 @@
+"""Forms of the coaching loop. Dates a person types are in their own time zone (the middleware
+activates it), so "today" here is their today."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from followthrough.accounts.models import Membership, Role
+from followthrough.coaching.models import (
+    MAX_MEASURE,
+    Answer,
+    Commitment,
+    CommitmentState,
+    Plan,
+    format_number,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+MEASURE = re.compile(r"^\s*(?P<name>[^:]{1,40}?)\s*:\s*(?P<value>[^:]+?)\s*$")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def parse_measures(value: str) -> list[dict[str, object]]:
+    """ "calls: 10, referrals asked: 30" (or one per line) into [{"name": "calls", "target": 10},
+    ...]; every problem is named in the error."""
+    measures: list[dict[str, object]] = []
+    for part in re.split(r"[,\n;]", value):
+        if not part.strip():
+            continue
+        match = MEASURE.match(part)
+        if match is None:
+            raise forms.ValidationError(
+                f'"{part.strip()}" is not a measure: write a name, a colon and a number, '
+                'like "calls: 10".'
+            )
+        name, number = match["name"].strip(), check_number(match["value"], match["name"].strip())
+        if any(m["name"] == name for m in measures):
+            raise forms.ValidationError(f'"{name}" is there twice.')
+        measures.append({"name": name, "target": number})
+    if len(measures) > 8:
+        raise forms.ValidationError("At most eight measures for one commitment.")
+    return measures
+
+
+def check_number(raw: str, name: str) -> int | float:
+    try:
+        number = Decimal(raw.replace(",", "").strip())
+    except InvalidOperation:
+        raise forms.ValidationError(f'"{raw.strip()}" for {name} is not a number.') from None
+    if not number.is_finite() or number < 0:
+        raise forms.ValidationError(f"{name} cannot be negative.")
+    if number > MAX_MEASURE:
+        raise forms.ValidationError(f"{name}: {raw.strip()} is more than {MAX_MEASURE:,}.")
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def measures_text(measures: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{m['name']}: {format_number(m['target'])}" for m in measures)
+
+
+def quick_dates(start: dt.date) -> list[tuple[str, dt.date]]:
+    """Quick choices for a due date: tomorrow, in 3 days, the coming weekdays, in a week."""
+    choices = [
+        ("Tomorrow", start + dt.timedelta(days=1)),
+        ("In 3 days", start + dt.timedelta(days=3)),
+    ]
+    for offset in range(2, 8):
+        day = start + dt.timedelta(days=offset)
+        if day.weekday() in (0, 3, 4):  # Monday, Thursday, Friday: the usual deadlines
+            choices.append((day.strftime("%A"), day))
+    choices.append(("In a week", start + dt.timedelta(days=7)))
+    choices.append(("In 2 weeks", start + dt.timedelta(days=14)))
+    return sorted(dict((label, day) for label, day in choices).items(), key=lambda c: c[1])
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "rep",
+            "coach",
+            "purpose",
+            "starts_on",
+            "deadline",
+            "target_metric",
+            "target_low",
+            "target_high",
+            "target_unit",
+            "why",
+            "long_term_goal",
+            "sessions_per_week",
+            "stakeholders",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "deadline": DATE,
+            "why": forms.Textarea(attrs={"rows": 3}),
+            "long_term_goal": forms.Textarea(attrs={"rows": 3}),
+            "stakeholders": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "why": "The rep's personal why",
+            "target_low": "Target, low",
+            "target_high": "Target, high",
+            "sessions_per_week": "Sessions a week",
+        }
+
+    def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = Membership.objects.filter(
+            workspace=member.workspace, is_active=True
+        ).select_related("user")
+        reps = people.filter(role=Role.REP)
+        if member.role == Role.COACH:
+            reps = reps.filter(coached_by__coach=member)
+        self.fields["rep"].queryset = reps  # type: ignore[attr-defined]
+        self.fields["coach"].queryset = people.filter(role__in=[Role.ADMIN, Role.COACH])  # type: ignore[attr-defined]
+        self.fields["stakeholders"].queryset = people.filter(role=Role.STAKEHOLDER)  # type: ignore[attr-defined]
+        self.fields["stakeholders"].help_text = "They read the plan and its progress."
+        if member.role != Role.ADMIN:
+            self.fields["coach"].queryset = people.filter(pk=member.pk)  # type: ignore[attr-defined]
+        if not self.instance.pk:
+            self.initial.setdefault("coach", member.pk)
+            self.initial.setdefault("starts_on", today())
+        for name in ("rep", "coach", "purpose", "starts_on", "deadline"):
+            self.fields[name].widget.attrs["required"] = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, deadline = data.get("starts_on"), data.get("deadline")
+        if starts and deadline and deadline <= starts:
+            self.add_error("deadline", "The deadline must come after the start.")
+        low, high = data.get("target_low"), data.get("target_high")
+        for name, value in (("target_low", low), ("target_high", high)):
+            if value is not None and (value < 0 or value > Decimal("1e11")):
+                self.add_error(name, "Give a target between 0 and 100,000,000,000.")
+        if low is None and high is not None:
+            self.add_error("target_low", "Give the low end of the target too.")
+        if low is not None and high is not None and high < low:
+            self.add_error("target_high", "The high end cannot be below the low end.")
+        return data
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME, help_text="Your time.")
+    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
+    location = forms.CharField(
+        max_length=200, required=False, help_text="A room, a phone number, a link."
+    )
+    invite = forms.BooleanField(
+        required=False, initial=True, label="Send a calendar invitation to the rep and to me"
+    )
+
+    def clean_starts_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["starts_at"]
+        if value < timezone.now() - dt.timedelta(hours=12):
+            raise forms.ValidationError("That is in the past. Pick a time to come.")
+        return value
+
+
+class MoveSessionForm(SessionForm):
+    invite = None  # type: ignore[assignment]
+
+
+class NotesForm(forms.Form):
+    private_notes = forms.CharField(
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Only coaches see these. Markdown.",
+    )
+    summary = forms.CharField(
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Goes to the rep in the recap. Markdown.",
+    )
+
+
+class CommitmentForm(forms.Form):
+    text = forms.CharField(
+        label="Next step",
+        max_length=300,
+        error_messages={"required": "Say what will be done."},
+        widget=forms.TextInput(
+            attrs={"placeholder": "Call 10 past clients and ask each for 3 referrals"}
+        ),
+    )
+    owner = forms.ChoiceField(label="Who", choices=[])
+    due_on = forms.DateField(label="By", widget=DATE)
+    measures = forms.CharField(
+        required=False,
+        max_length=400,
+        widget=forms.TextInput(attrs={"placeholder": "calls: 10, referrals asked: 30"}),
+        help_text='Optional numbers to report: "name: number", separated by commas.',
+    )
+    followup_at = forms.DateTimeField(
+        label="Check in at",
+        required=False,
+        widget=DATETIME,
+        help_text="Leave empty for the usual time (the second working day after, 09:00 theirs).",
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["owner"].choices = [  # type: ignore[attr-defined]
+            (str(plan.rep_id), f"{plan.rep.user.name} (rep)"),
+            (str(plan.coach_id), f"{plan.coach.user.name} (coach)"),
+        ]
+        self.fields["text"].widget.attrs["required"] = True
+
+    def clean_text(self) -> str:
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError("Say what will be done.")
+        return text
+
+    def clean_due_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["due_on"]
+        if value < today():
+            raise forms.ValidationError("The due date is in the past. Pick today or later.")
+        if value > today() + dt.timedelta(days=366):
+            raise forms.ValidationError("Pick a date within a year.")
+        return value
+
+    def clean_measures(self) -> list[dict[str, object]]:
+        return parse_measures(self.cleaned_data["measures"])
+
+    def clean_followup_at(self) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data["followup_at"]
+        if value is not None and value < timezone.now():
+            raise forms.ValidationError("The check-in time is in the past.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        due, at = data.get("due_on"), data.get("followup_at")
+        if due and at and timezone.localtime(at).date() < due:
+            self.add_error("followup_at", "Check in on or after the due date, not before.")
+        return data
+
+    def owner_membership(self) -> Membership:
+        owner_id = int(self.cleaned_data["owner"])
+        return self.plan.rep if owner_id == self.plan.rep_id else self.plan.coach
+
+
+class FinishForm(forms.Form):
+    next_starts_at = forms.DateTimeField(
+        label="Next session", required=False, widget=DATETIME, help_text="Optional; your time."
+    )
+
+    def clean_next_starts_at(self) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data["next_starts_at"]
+        if value is not None and value < timezone.now():
+            raise forms.ValidationError("The next session cannot be in the past.")
+        return value
+
+
+class AnswerForm(forms.Form):
+    """A check-in answer: one of four, a number for each measure, a comment, a new date."""
+
+    answer = forms.ChoiceField(
+        choices=Answer.choices, widget=forms.RadioSelect, label="How did it go?"
+    )
+    comment = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    new_due_on = forms.DateField(
+        required=False, label="New date", widget=DATE, help_text='For "not yet": by when?'
+    )
+
+    def __init__(self, *args: Any, commitment: Commitment, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commitment, self.today = commitment, today
+        for index, measure in enumerate(commitment.measures):
+            self.fields[f"measure_{index}"] = forms.DecimalField(
+                label=f"{measure['name']} (aim: {format_number(measure['target'])})",
+                required=False,
+                min_value=0,
+                max_value=MAX_MEASURE,
+                max_digits=14,
+                decimal_places=2,
+            )
+
+    def measure_fields(self) -> list[forms.BoundField]:
+        return [self[f"measure_{i}"] for i in range(len(self.commitment.measures))]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == Answer.NOT_YET:
+            new = data.get("new_due_on")
+            if new is None and "new_due_on" not in self.errors:
+                self.add_error("new_due_on", 'For "not yet", give the new date.')
+            elif new is not None and new < self.today:
+                self.add_error("new_due_on", "The new date cannot be before today.")
+            elif new is not None and new > self.today + dt.timedelta(days=366):
+                self.add_error("new_due_on", "Pick a date within a year.")
+        return data
+
+    def numbers(self) -> dict[str, Decimal]:
+        return {
+            str(m["name"]): self.cleaned_data[f"measure_{i}"]
+            for i, m in enumerate(self.commitment.measures)
+            if self.cleaned_data.get(f"measure_{i}") is not None
+        }
+
+
+class OutcomeForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Outcome",
+        choices=[(s, CommitmentState(s).label) for s in CommitmentState.with_outcome()],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommitmentEditForm(CommitmentForm):
+    owner = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, commitment: Commitment, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "text": commitment.text,
+                "due_on": commitment.due_on,
+                "measures": measures_text(commitment.measures),
+                "followup_at": timezone.localtime(commitment.followup_at)
+                if commitment.followup_at
+                else None,
+            },
+        )
+        forms.Form.__init__(self, *args, **kwargs)
+        self.plan = commitment.plan
+        self.commitment = commitment
+
+    def clean_due_on(self) -> dt.date:
+        value: dt.date = self.cleaned_data["due_on"]
+        if value == self.commitment.due_on:
+            return value  # an old date may stay as it was
+        return super().clean_due_on()
+
+
+class TodoForm(forms.Form):
+    text = forms.CharField(max_length=300, label="To-do")
+    due_on = forms.DateField(required=False, label="By", widget=DATE)
+
+    def clean_text(self) -> str:
+        text = " ".join(self.cleaned_data["text"].split())
+        if not text:
+            raise forms.ValidationError("Say what to do.")
+        return text

@@ -1,0 +1,17 @@
+// Small behaviours that need no framework. Everything works without them too.
+document.addEventListener("click", function (event) {
+  // Quick due dates: a chip fills the date input it names.
+  var chip = event.target.closest("[data-date][data-for]");
+  if (chip) {
+    var input = document.getElementById(chip.dataset.for);
+    if (input) { input.value = chip.dataset.date; input.focus(); }
+  }
+});
+document.addEventListener("submit", function (event) {
+  // One click is enough: a second click on a form that is already sending does nothing.
+  var form = event.target;
+  if (form.dataset.once !== undefined) {
+    if (form.dataset.sent) { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+  }
+});
