@@ -16,6 +16,7 @@ NEW_YORK = "America/New_York"
 
 def live_in(world: World, key: str, zone: str, country: str = "US") -> None:
     Profile.objects.filter(user=world.user(key)).update(time_zone=zone, country=country)
+    world.user(key).profile.refresh_from_db()  # the user object keeps its profile cached
 
 
 def make_plan(world: World) -> Plan:

@@ -1,0 +1,123 @@
+"""The coach's Today page and its rates; the workspace's check-in rule; holidays."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+
+from followthrough.coaching import actions
+from followthrough.coaching.models import Commitment
+from followthrough.coaching.views import rates
+from followthrough.followups.models import FollowUp, Kind
+from tests.coaching_helpers import NEW_YORK, live_in, make_session
+from tests.conftest import World
+
+UTC = dt.UTC
+MONDAY = dt.datetime(2026, 11, 16, 14, 0, tzinfo=UTC)  # 09:00 in New York
+
+
+def agree(world: World, text: str, due: dt.date, finish: bool = True) -> Commitment:
+    session = make_session(world, starts_at=MONDAY)
+    commitment = actions.add_commitment(
+        session, owner=world.members["rep"], text=text, due_on=due, by=world.user("coach")
+    )
+    if finish:
+        actions.finish_session(session, by=world.user("coach"))
+    return commitment
+
+
+def test_rates_count_due_commitments_with_an_answer_and_those_done(world: World) -> None:
+    live_in(world, "rep", NEW_YORK)
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        coach = world.members["coach"]
+        assert rates(coach, dt.date(2026, 11, 16))["follow_through"] is None  # nothing due yet
+        done = agree(world, "Done one", dt.date(2026, 11, 17))
+        partly = agree(world, "Partly one", dt.date(2026, 11, 17))
+        silent = agree(world, "Silent one", dt.date(2026, 11, 17))
+        dropped = agree(world, "Dropped one", dt.date(2026, 11, 17))
+        agree(world, "Not due yet", dt.date(2026, 11, 30))
+        actions.record_response(done, answer="done")
+        actions.record_response(partly, answer="partly")
+        actions.drop_commitment(dropped, by=world.user("coach"))
+        clock.move_to(dt.datetime(2026, 11, 19, 14, 0, tzinfo=UTC))
+        figures = rates(coach, dt.date(2026, 11, 19))
+        # Due and not dropped: three. Two answered, one done.
+        assert figures == {"follow_through": 67, "completion": 33, "due": 3}
+        assert silent.pk
+
+
+def test_today_lists_new_answers_once_and_what_goes_out_today(world: World) -> None:
+    live_in(world, "rep", NEW_YORK)
+    live_in(world, "coach", NEW_YORK)
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        commitment = agree(world, "Ask Dana for two referrals", dt.date(2026, 11, 16))
+        today_url = reverse("workspace_home", args=["acme"])
+        coach = world.client("coach")
+        page = coach.get(today_url).text
+        assert "Ask Dana for two referrals" in page.split('id="due-title"')[1]
+        clock.move_to(dt.datetime(2026, 11, 18, 13, 0, tzinfo=UTC))
+        page = coach.get(today_url).text
+        going_out = page.split('id="out-title"')[1].split("</section>")[0]
+        assert "Check-in" in going_out and "09:00" in going_out  # the coach's time
+        clock.shift(dt.timedelta(minutes=5))
+        actions.record_response(commitment, answer="done", comment="Both said yes")
+        clock.shift(dt.timedelta(minutes=5))
+        assert "Both said yes" in coach.get(today_url).text
+        # Seen once: the next visit lists it no more.
+        assert "Both said yes" not in coach.get(today_url).text
+
+
+def test_the_workspace_sets_when_check_ins_go_out(world: World) -> None:
+    live_in(world, "rep", NEW_YORK)
+    world.workspace.checkin_working_days = 1
+    world.workspace.checkin_time = dt.time(14, 30)
+    world.workspace.save()
+    with time_machine.travel(MONDAY, tick=False):
+        commitment = agree(world, "Send the proposal", dt.date(2026, 11, 16))
+        checkin = FollowUp.objects.get(kind=Kind.CHECK_IN, about_id=commitment.pk)
+        # Tuesday 17 November, 14:30 EST.
+        assert checkin.send_at == dt.datetime(2026, 11, 17, 19, 30, tzinfo=UTC)
+
+
+def test_thanksgiving_is_not_a_working_day(world: World) -> None:
+    live_in(world, "rep", NEW_YORK, country="US")
+    with time_machine.travel(MONDAY, tick=False):
+        commitment = agree(world, "Close Harbor deal", dt.date(2026, 11, 25))
+        checkin = FollowUp.objects.get(kind=Kind.CHECK_IN, about_id=commitment.pk)
+        # Wednesday due; Thursday is Thanksgiving: Friday 27 is one, Monday 30 is two.
+        assert checkin.send_at == dt.datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+
+
+def test_a_custom_follow_up_time_wins_over_the_rule(world: World) -> None:
+    live_in(world, "rep", NEW_YORK)
+    with time_machine.travel(MONDAY, tick=False):
+        session = make_session(world, starts_at=MONDAY)
+        response = world.client("coach").post(
+            reverse("commitment_add", args=["acme", session.pk]),
+            {
+                "text": "Book three meetings",
+                "owner": world.members["rep"].pk,
+                "due_on": "2026-11-18",
+                "followup_at": "2026-11-18T16:00",  # the coach's time: UTC here
+            },
+        )
+        assert response.status_code == 302
+        actions.finish_session(session, by=world.user("coach"))
+        checkin = FollowUp.objects.get(kind=Kind.CHECK_IN)
+        assert checkin.send_at == dt.datetime(2026, 11, 18, 16, 0, tzinfo=UTC)
+
+
+def test_a_commitment_added_after_finishing_is_followed_up_at_once(world: World) -> None:
+    with time_machine.travel(MONDAY, tick=False):
+        session = make_session(world, starts_at=MONDAY)
+        actions.finish_session(session, by=world.user("coach"))
+        actions.add_commitment(
+            session,
+            owner=world.members["rep"],
+            text="Forgot this one",
+            due_on=dt.date(2026, 11, 20),
+            by=world.user("coach"),
+        )
+        assert FollowUp.objects.filter(kind=Kind.CHECK_IN).count() == 1
