@@ -29,7 +29,7 @@ def calendar_of(message: EmailMessage) -> icalendar.Calendar:
     return icalendar.Calendar.from_ical(parts[0].get_content())
 
 
-def event_of(calendar: icalendar.Calendar) -> icalendar.Event:
+def event_of(calendar: icalendar.Calendar) -> icalendar.Component:
     return next(iter(calendar.walk("VEVENT")))
 
 
@@ -48,7 +48,7 @@ def test_invitation_update_and_cancel_share_one_uid(world: World, smtp_server: I
         event = event_of(calendar)
         assert str(calendar["METHOD"]) == "REQUEST"
         assert str(event["UID"]) == session.ical_uid
-        assert int(event["SEQUENCE"]) == 0
+        assert int(str(event["SEQUENCE"])) == 0
         start = event.decoded("DTSTART")
         assert str(start.tzinfo) == NEW_YORK and start.hour == 10
         assert start == STARTS
@@ -61,7 +61,7 @@ def test_invitation_update_and_cancel_share_one_uid(world: World, smtp_server: I
         assert dispatch().sent == 2
         update = event_of(calendar_of(smtp_server.wait_for(4)[2]))
         assert str(update["UID"]) == session.ical_uid
-        assert int(update["SEQUENCE"]) == 1
+        assert int(str(update["SEQUENCE"])) == 1
         assert update.decoded("DTSTART") == moved_to
 
         actions.cancel_session(session, by=world.user("coach"))
@@ -70,7 +70,7 @@ def test_invitation_update_and_cancel_share_one_uid(world: World, smtp_server: I
         cancel = calendar_of(cancel_message)
         assert str(cancel["METHOD"]) == "CANCEL"
         assert str(event_of(cancel)["UID"]) == session.ical_uid
-        assert int(event_of(cancel)["SEQUENCE"]) == 2
+        assert int(str(event_of(cancel)["SEQUENCE"])) == 2
         assert str(event_of(cancel)["STATUS"]) == "CANCELLED"
         assert cancel_message["Subject"].startswith("Cancelled:")
 

@@ -5,15 +5,26 @@ coach's Today page shows it. Also silence: reminder, then open loop."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from followthrough.accounts.actions import ActionRefused
 from followthrough.coaching import actions
-from followthrough.coaching.models import Commitment, CommitmentState, Response, Todo, TodoKind
+from followthrough.coaching.models import (
+    Commitment,
+    CommitmentState,
+    Response,
+    Session,
+    Todo,
+    TodoKind,
+)
 from followthrough.followups.models import FollowUp, Kind, State
 from tests.coaching_helpers import NEW_YORK, checkin_links, live_in, make_session
 from tests.conftest import Inbox, World, dispatch, text_body
@@ -281,7 +292,7 @@ def post_commitment(world: World, session_id: int, **fields: Any) -> Any:
 def test_bad_commitments_are_refused_with_a_reason(world: World) -> None:
     with time_machine.travel(SESSION_DAY, tick=False):
         session = make_session(world, starts_at=SESSION_DAY)
-        cases = {
+        cases: dict[str, tuple[dict[str, Any], str]] = {
             "due date in the past": ({"due_on": "2026-10-28"}, "in the past"),
             "empty text": ({"text": "   "}, "Say what will be done"),
             "negative": ({"measures": "calls: -3"}, "cannot be negative"),
@@ -353,3 +364,37 @@ def test_html_in_notes_and_comments_is_harmless(world: World) -> None:
         recap = FollowUp.objects.get(kind=Kind.RECAP).build_message()
         html = str(recap.alternatives[0][0])
         assert "<strong>Good call</strong>" in html and "<script>" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_finishes_at_the_same_moment_schedule_one_set(world: World) -> None:
+    """Two requests racing (a double click on a slow network): one wins, the other is told."""
+    session = make_session(world, starts_at=SESSION_DAY)
+    actions.add_commitment(
+        session,
+        owner=world.members["rep"],
+        text="Call Dana",
+        due_on=dt.date(2099, 1, 2),
+        by=world.user("coach"),
+    )
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def finish() -> None:
+        try:
+            start.wait()
+            actions.finish_session(Session.objects.get(pk=session.pk), by=world.user("coach"))
+            outcomes.append("finished")
+        except ActionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=finish) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["finished", "refused"]
+    assert FollowUp.objects.filter(kind=Kind.CHECK_IN).count() == 1
+    assert FollowUp.objects.filter(kind=Kind.RECAP).count() == 1

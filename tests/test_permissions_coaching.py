@@ -63,7 +63,7 @@ RUN = by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403)
 RUN_PAGE = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403)
 VIEW_REP = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200)
 VIEW_OTHER = by_role(admin=200, coach=403, rep=403, other_rep=200, stakeholder=403)
-ANYONE_WITH_THE_LINK = {v: 200 for v in VISITORS}
+ANYONE_WITH_THE_LINK: dict[str | None, int | str] = {v: 200 for v in VISITORS}
 
 ROWS = [
     Row(
