@@ -121,3 +121,43 @@ def test_a_commitment_added_after_finishing_is_followed_up_at_once(world: World)
             by=world.user("coach"),
         )
         assert FollowUp.objects.filter(kind=Kind.CHECK_IN).count() == 1
+
+
+def test_an_admin_sets_when_check_ins_go_out(world: World) -> None:
+    url = reverse("workspace_settings", args=["acme"])
+    admin = world.client("admin")
+    assert admin.get(url).status_code == 200
+    bad = admin.post(
+        url,
+        {
+            "name": "Acme",
+            "checkin_working_days": 40,
+            "checkin_time": "25:00",
+            "reminder_working_days": 0,
+        },
+    )
+    assert bad.status_code == 400
+    assert "Between 0" in bad.text and "Between 1" in bad.text and "Enter a valid time" in bad.text
+    world.workspace.refresh_from_db()
+    assert world.workspace.checkin_working_days == 2
+    ok = admin.post(
+        url,
+        {
+            "name": "Acme Insurance",
+            "country": "US",
+            "checkin_working_days": 1,
+            "checkin_time": "08:30",
+            "reminder_working_days": 3,
+        },
+    )
+    assert ok.status_code == 302
+    world.workspace.refresh_from_db()
+    assert (world.workspace.checkin_working_days, world.workspace.checkin_time) == (
+        1,
+        dt.time(8, 30),
+    )
+    for visitor in ("coach", "rep", "stakeholder"):
+        assert world.client(visitor).post(url, {"name": "Hacked"}).status_code == 403
+    assert world.client("outsider").get(url).status_code == 404
+    world.workspace.refresh_from_db()
+    assert world.workspace.name == "Acme Insurance"

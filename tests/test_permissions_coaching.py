@@ -163,6 +163,12 @@ ROWS = [
         by_role(admin=403, coach=403, rep=302, other_rep=403, stakeholder=403),
         data=lambda w: {"answer": "partly", "measure_0": "3"},
     ),
+    Row(
+        "workspace settings",
+        "get",
+        lambda w: reverse("workspace_settings", args=["acme"]),
+        by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
     Row("to-dos", "get", lambda w: reverse("todos", args=["acme"]), RUN_PAGE),
     Row(
         "tick the coach's to-do",

@@ -15,6 +15,7 @@ from followthrough.accounts.models import (
     Profile,
     Role,
     User,
+    Workspace,
     normalize_email,
     validate_time_zone,
 )
@@ -228,3 +229,36 @@ def follower_label(member: Membership) -> str:
 
 class WorkspaceForm(forms.Form):
     name = forms.CharField(max_length=120, label="Company name")
+
+
+class WorkspaceSettingsForm(forms.ModelForm):
+    """What an admin sets for the whole workspace: the country for public holidays and when
+    check-ins and reminders go out."""
+
+    class Meta:
+        model = Workspace
+        fields = [
+            "name",
+            "country",
+            "checkin_working_days",
+            "checkin_time",
+            "reminder_working_days",
+        ]
+        labels = {
+            "checkin_working_days": "Check in after (working days)",
+            "checkin_time": "Check-ins go out at",
+            "reminder_working_days": "Remind after (working days)",
+        }
+        widgets = {"checkin_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def clean_checkin_working_days(self) -> int:
+        value: int = self.cleaned_data["checkin_working_days"]
+        if not 0 <= value <= 10:
+            raise forms.ValidationError("Between 0 (on the due date) and 10 working days.")
+        return value
+
+    def clean_reminder_working_days(self) -> int:
+        value: int = self.cleaned_data["reminder_working_days"]
+        if not 1 <= value <= 10:
+            raise forms.ValidationError("Between 1 and 10 working days.")
+        return value

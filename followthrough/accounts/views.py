@@ -24,6 +24,7 @@ from followthrough.accounts.forms import (
     RelationshipsForm,
     RoleForm,
     WorkspaceForm,
+    WorkspaceSettingsForm,
     time_zone_names,
 )
 from followthrough.accounts.models import (
@@ -339,3 +340,19 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form, "time_zones": time_zone_names()})
+
+
+@workspace_view(permissions.can_manage_members)
+def workspace_settings(request: HttpRequest) -> HttpResponse:
+    """Name, country (public holidays) and when check-ins and reminders go out."""
+    workspace = current(request).workspace
+    form = WorkspaceSettingsForm(request.POST or None, instance=workspace)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request, "Settings saved. They apply to check-ins scheduled from now on."
+            )
+            return redirect("workspace_settings", workspace.slug)
+        return render(request, "accounts/workspace_settings.html", {"form": form}, status=400)
+    return render(request, "accounts/workspace_settings.html", {"form": form})
