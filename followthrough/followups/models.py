@@ -120,10 +120,13 @@ class FollowUp(models.Model):
                 condition=Q(state="scheduled"),
                 name="followup_queue",
             ),
-            # Finding rows whose dispatcher died.
+            # Finding rows whose dispatcher died. Only in-flight rows have a lease; the
+            # condition is on the lease itself because SQLite cannot match the query's
+            # parameterised `state IN (...)` to a partial index's literal one, and scanned the
+            # whole table on every loop.
             models.Index(
                 fields=["lease_until"],
-                condition=Q(state__in=["claimed", "sending"]),
+                condition=Q(lease_until__isnull=False),
                 name="followup_leases",
             ),
             models.Index(fields=["workspace", "state", "send_at"], name="followup_outbox"),
