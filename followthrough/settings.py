@@ -57,6 +57,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "followthrough.accounts.context_processors.workspace",
                 "followthrough.followups.context_processors.dispatcher_health",
+                "followthrough.coaching.context_processors.new_answers",
             ],
         },
     },

@@ -161,3 +161,18 @@ def test_an_admin_sets_when_check_ins_go_out(world: World) -> None:
     assert world.client("outsider").get(url).status_code == 404
     world.workspace.refresh_from_db()
     assert world.workspace.name == "Acme Insurance"
+
+
+def test_the_coach_sees_a_count_of_new_answers_on_every_page(world: World) -> None:
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        commitment = agree(world, "Call Dana", dt.date(2026, 11, 20))
+        coach = world.client("coach")
+        coach.get(reverse("workspace_home", args=["acme"]))  # seen: nothing new
+        clock.shift(dt.timedelta(minutes=1))
+        actions.record_response(commitment, answer="partly", numbers={})
+        clock.shift(dt.timedelta(minutes=1))
+        people = coach.get(reverse("people", args=["acme"])).text
+        assert '1<span class="visually-hidden"> new answer</span>' in people
+        coach.get(reverse("workspace_home", args=["acme"]))
+        clock.shift(dt.timedelta(minutes=1))
+        assert "new answer" not in coach.get(reverse("people", args=["acme"])).text
