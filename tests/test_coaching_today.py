@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from followthrough.coaching import actions
-from followthrough.coaching.models import Commitment
+from followthrough.coaching.models import Commitment, Session
 from followthrough.coaching.views import rates
 from followthrough.followups.models import FollowUp, Kind
 from tests.coaching_helpers import NEW_YORK, live_in, make_session
@@ -176,3 +179,58 @@ def test_the_coach_sees_a_count_of_new_answers_on_every_page(world: World) -> No
         coach.get(reverse("workspace_home", args=["acme"]))
         clock.shift(dt.timedelta(minutes=1))
         assert "new answer" not in coach.get(reverse("people", args=["acme"])).text
+
+
+def count_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_home_pages_do_not_query_per_commitment(world: World) -> None:
+    """Today, the rep's page, a plan and a session cost the same number of queries with three
+    commitments in every state as with one."""
+
+    def add_round(n: int) -> Session:
+        session = make_session(world, plan, starts_at=MONDAY)
+        for i in range(n):
+            for state in ("done", "partly", "talk", "silent"):
+                c = actions.add_commitment(
+                    session,
+                    owner=world.members["rep"],
+                    text=f"{state} {i}",
+                    due_on=dt.date(2026, 11, 16),
+                    measures=[{"name": "calls", "target": 3}],
+                    by=world.user("coach"),
+                )
+                if state != "silent":
+                    actions.record_response(c, answer=state, numbers={"calls": 1})
+        actions.finish_session(session, by=world.user("coach"))
+        return session
+
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        plan = make_session(world).plan
+        add_round(1)  # so that the first session's agenda is not empty either
+        first = add_round(1)
+        clock.move_to(dt.datetime(2026, 12, 1, 14, 0, tzinfo=UTC))  # open loops by now
+        pages = {
+            "coach": [
+                reverse("workspace_home", args=["acme"]),
+                plan.get_absolute_url(),
+                first.get_absolute_url(),
+                reverse("todos", args=["acme"]),
+            ],
+            "rep": [reverse("workspace_home", args=["acme"])],
+        }
+        before = {
+            (who, url): count_queries(world.client(who), url)
+            for who, urls in pages.items()
+            for url in urls
+        }
+        add_round(3)
+        after = {
+            (who, url): count_queries(world.client(who), url)
+            for who, urls in pages.items()
+            for url in urls
+        }
+        assert after == before

@@ -191,14 +191,14 @@ class Session(models.Model):
         return (
             Commitment.objects.filter(plan_id=self.plan_id, state__in=CommitmentState.carried())
             .exclude(session_id=self.pk)
-            .select_related("owner__user")
+            .select_related("owner__user", "workspace")
             .prefetch_related("responses")
             .order_by("due_on", "id")
         )
 
     def agreed(self) -> models.QuerySet[Commitment]:
         """The commitments agreed in this session."""
-        return self.commitments.select_related("owner__user").order_by("due_on", "id")
+        return self.commitments.select_related("owner__user", "workspace").order_by("due_on", "id")
 
 
 class CommitmentState(models.TextChoices):

@@ -113,7 +113,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     member = current(request)
     rows = (
         permissions.visible_plans(member)
-        .select_related("rep__user", "coach__user")
+        .select_related("rep__user", "coach__user", "workspace")
         .annotate(
             open_count=Count("commitments", filter=Q(commitments__state=CommitmentState.OPEN)),
             done_count=Count("commitments", filter=Q(commitments__state=CommitmentState.DONE)),
@@ -155,13 +155,15 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     member = current(request)
     plan = plan_for(request, plan_id)
-    commitments = plan.commitments.select_related("owner__user").prefetch_related("responses")
+    commitments = plan.commitments.select_related("owner__user", "workspace").prefetch_related(
+        "responses"
+    )
     return render(
         request,
         "coaching/plan_detail.html",
         {
             "plan": plan,
-            "sessions": plan.sessions.all(),
+            "sessions": plan.sessions.select_related("workspace"),
             "commitments": commitments,
             "can_run": permissions.can_run_plan(member, plan),
             "session_form": SessionForm(),
@@ -198,8 +200,8 @@ def session_new(request: HttpRequest, plan_id: int) -> HttpResponse:
             "coaching/plan_detail.html",
             {
                 "plan": plan,
-                "sessions": plan.sessions.all(),
-                "commitments": plan.commitments.select_related("owner__user"),
+                "sessions": plan.sessions.select_related("workspace"),
+                "commitments": plan.commitments.select_related("owner__user", "workspace"),
                 "can_run": permissions.can_run_plan(member, plan),
                 "session_form": form,
                 "today": timezone.localdate(),
@@ -536,7 +538,9 @@ def todos(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "open_loops": open_loops(member),
-            "todos": Todo.objects.filter(owner=member, done_at=None).select_related("commitment"),
+            "todos": Todo.objects.filter(owner=member, done_at=None).select_related(
+                "commitment__workspace", "workspace"
+            ),
             "done": Todo.objects.filter(owner=member)
             .exclude(done_at=None)
             .order_by("-done_at")[:20],
@@ -566,7 +570,7 @@ def coached_commitments(member: Membership) -> QuerySet[Commitment]:
     """Commitments of the plans this member runs (as the plan's coach)."""
     return Commitment.objects.filter(
         plan__coach=member, plan__workspace=member.workspace
-    ).select_related("owner__user", "plan__rep__user")
+    ).select_related("owner__user", "plan__rep__user", "workspace")
 
 
 def open_loops(member: Membership) -> QuerySet[Commitment]:
@@ -612,7 +616,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
     answers = (
         Response.objects.filter(commitment__plan__coach=member, updated_at__gt=since)
         .exclude(source=Source.COACH)
-        .select_related("commitment__owner__user")
+        .select_related("commitment__owner__user", "commitment__workspace")
         .order_by("-updated_at")
     )
     context = {
@@ -626,17 +630,17 @@ def today_page(request: HttpRequest) -> HttpResponse:
         "talks": coached_commitments(member).filter(needs_talk=True),
         "todos": Todo.objects.filter(owner=member, done_at=None)
         .filter(Q(due_on__lte=today) | Q(due_on=None))
-        .select_related("commitment"),
+        .select_related("commitment__workspace", "workspace"),
         "upcoming": Session.objects.filter(
             plan__coach=member,
             state=SessionState.SCHEDULED,
             starts_at__gte=now - dt.timedelta(hours=2),
         )
-        .select_related("plan__rep__user")
+        .select_related("plan__rep__user", "workspace")
         .order_by("starts_at")[:10],
         "going_out": permissions.visible_followups(member)
         .filter(state=State.SCHEDULED, send_at__gte=day_starts, send_at__lt=day_ends)
-        .select_related("recipient")
+        .select_related("recipient", "workspace")
         .order_by("send_at")[:50],
         "rates": rates(member, today),
         "reps": member.coached_reps(),
@@ -656,10 +660,12 @@ def rep_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     mine = (
         Commitment.objects.filter(owner=member)
-        .select_related("plan", "session")
+        .select_related("plan", "session", "workspace")
         .prefetch_related("responses")
     )
-    plans_ = Plan.objects.filter(rep=member, closed_at=None).select_related("coach__user")
+    plans_ = Plan.objects.filter(rep=member, closed_at=None).select_related(
+        "coach__user", "workspace"
+    )
     next_session = (
         Session.objects.filter(
             plan__rep=member, state=SessionState.SCHEDULED, starts_at__gte=timezone.now()
