@@ -56,7 +56,7 @@ def test_a_coach_opens_a_plan_and_schedules_its_first_session(world: World) -> N
 def test_bad_plans_are_refused_with_reasons(world: World) -> None:
     with time_machine.travel(NOW, tick=False):
         coach = world.client("coach")
-        cases = [
+        cases: list[tuple[dict[str, object], str]] = [
             ({"deadline": "2026-11-01"}, "The deadline must come after the start."),
             ({"target_high": "9000"}, "The high end cannot be below the low end."),
             ({"target_low": "-5"}, "Give a target between 0"),

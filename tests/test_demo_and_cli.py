@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
 
+import pytest
+import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from followthrough.accounts.models import Membership, Role, User, Workspace
+from followthrough.coaching.models import (
+    Answer,
+    Commitment,
+    CommitmentState,
+    Plan,
+    Response,
+    Session,
+    SessionState,
+    Todo,
+    TodoKind,
+)
 from followthrough.core import demo
+from followthrough.followups.models import FollowUp, Kind, State
 
 
 def test_demo_is_idempotent_and_tells_the_stories(db: object) -> None:
@@ -46,6 +66,126 @@ def test_demo_once_leaves_changes_alone(db: object) -> None:
     assert "already loaded" in out.getvalue()
     bob.refresh_from_db()
     assert bob.check_password("bob-changed-his-password")
+
+
+def followups_about(commitment: Commitment) -> list[tuple[str, str]]:
+    about = ContentType.objects.get_for_model(Commitment)
+    rows = FollowUp.objects.filter(about_type=about, about_id=commitment.pk)
+    return list(rows.values_list("kind", "state"))
+
+
+def assert_the_loop_shows_every_state() -> Plan:
+    """Bob's plan: every state of a commitment, and the next session carrying the open ones."""
+    now = timezone.now()
+    plan = Plan.objects.get(workspace__slug="brightline", rep__user__email="bob@example.com")
+    assert plan.purpose == "Keep the job: 60-day ultimatum"
+    assert plan.target_display() == "revenue 14,000-16,000 USD"
+    assert [s.user.email for s in plan.stakeholders.all()] == ["tom@example.com"]
+    past = plan.sessions.filter(state=SessionState.FINISHED)
+    assert past.count() >= 5
+    assert all(s.finished_at and s.finished_at < now and s.summary for s in past)
+    commitments = list(plan.commitments.all())
+    assert {c.state for c in commitments} >= {
+        CommitmentState.DONE,
+        CommitmentState.PARTLY,
+        CommitmentState.OPEN,
+        CommitmentState.MISSED,
+        CommitmentState.DROPPED,
+    }
+    done = Response.objects.filter(commitment__plan=plan, answer=Answer.DONE).exclude(numbers={})
+    assert done.exists()
+    partly = Response.objects.filter(commitment__plan=plan, answer=Answer.PARTLY)
+    assert partly.exclude(numbers={}).exclude(comment="").exists()
+
+    open_loops = [c for c in commitments if c.is_open_loop()]
+    assert open_loops and all(not c.responses.exists() for c in open_loops)
+    assert (Kind.REMINDER, State.SENT) in followups_about(open_loops[0])
+    reminded = [
+        c
+        for c in commitments
+        if (Kind.REMINDER, State.SENT) in followups_about(c)
+        and c.state == CommitmentState.OPEN
+        and not c.responses.exists()
+        and not c.is_open_loop()
+    ]
+    assert reminded and reminded[0].open_loop_at is not None and reminded[0].open_loop_at > now
+    [second_round] = [c for c in commitments if c.round == 2]
+    assert second_round.state == CommitmentState.OPEN
+    assert second_round.responses.get(round=1).answer == Answer.NOT_YET
+    assert second_round.checkin_at is not None and second_round.checkin_at > now
+    [talk] = [c for c in commitments if c.needs_talk]
+    assert Todo.objects.filter(commitment=talk, kind=TodoKind.BOOK_TALK, done_at=None).exists()
+
+    upcoming = plan.next_session()
+    assert upcoming is not None and upcoming.invited and upcoming.starts_at > now
+    agenda = list(upcoming.agenda())
+    assert {open_loops[0], reminded[0], second_round, talk} <= set(agenda)
+    assert all(c.session.starts_at < upcoming.starts_at for c in agenda)
+    assert {c.state for c in agenda} == {CommitmentState.OPEN, CommitmentState.PARTLY}
+
+    # The dispatcher of `make run` finds nothing of the loop waiting from the past.
+    late = FollowUp.objects.filter(state=State.SCHEDULED, send_at__lt=now - dt.timedelta(minutes=1))
+    assert list(late.exclude(kind=Kind.INVITATION)) == []
+    return plan
+
+
+def test_demo_plays_the_coaching_loop_in_every_state(db: object) -> None:
+    call_command("demo", stdout=StringIO())
+    assert_the_loop_shows_every_state()
+
+    # Story 001: five calls, four referrals asked; the other five are agreed again.
+    first, again = Commitment.objects.filter(owner__user__email="alejandro@example.com").order_by(
+        "created_at"
+    )
+    assert first.state == CommitmentState.PARTLY
+    answer = first.latest_response()
+    assert answer is not None and answer.numbers == {"calls": 5, "referrals asked": 4}
+    assert [m["target"] for m in first.measures] == [10, 30]
+    assert again.state == CommitmentState.OPEN and "other 5" in again.text
+    assert not again.is_open_loop()
+    # Story 002: Derek and his manager, one open step.
+    [derek] = Commitment.objects.filter(owner__user__email="derek@example.com")
+    assert derek.state == CommitmentState.OPEN and derek.plan.coach.user.name == "Linda Sorensen"
+
+
+def test_demo_loop_is_seeded_once(db: object) -> None:
+    call_command("demo", stdout=StringIO())
+    models = (Plan, Session, Commitment, Response, Todo, FollowUp)
+    counts = [model.objects.count() for model in models]
+    call_command("demo", stdout=StringIO())
+    call_command("demo", "--once", stdout=StringIO())
+    assert [model.objects.count() for model in models] == counts
+
+
+def test_coach_sees_the_demo_loop_on_her_today_page(db: object) -> None:
+    call_command("demo", stdout=StringIO())
+    morgan = User.objects.get(email=demo.DEMO_COACH_EMAIL)
+    open_loop = next(
+        c for c in Commitment.objects.filter(plan__coach__user=morgan) if c.is_open_loop()
+    )
+    talk = Commitment.objects.get(plan__coach__user=morgan, needs_talk=True)
+    client = Client()
+    client.force_login(morgan)
+    response = client.get(reverse("workspace_home", args=["brightline"]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert escape(open_loop.text) in page
+    assert escape(talk.text) in page
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.datetime(2027, 1, 2, 15, 0, tzinfo=dt.UTC),  # a Saturday, just after New Year
+        dt.datetime(2026, 3, 9, 3, 30, tzinfo=dt.UTC),  # Sunday night in New York, after DST
+        dt.datetime(2026, 11, 2, 13, 0, tzinfo=dt.UTC),  # Monday morning, after DST ends
+        dt.datetime(2026, 7, 3, 23, 0, tzinfo=dt.UTC),  # Friday evening
+    ],
+)
+def test_demo_loop_works_on_any_day(db: object, day: dt.datetime) -> None:
+    with time_machine.travel(day, tick=True):
+        call_command("demo", stdout=StringIO())
+        assert_the_loop_shows_every_state()
 
 
 def test_console_command_runs_management_commands(tmp_path: Path) -> None:

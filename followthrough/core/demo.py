@@ -8,18 +8,44 @@ Two client companies of one independent coach, Morgan Reyes:
 - Harbor Office Supply: the managers of the "Manager as Coach" program (story 004), learning to
   coach their account reps; most embrace it, one stays skeptical.
 
-Loading is idempotent: people and workspaces are found by email and slug, never duplicated.
+At Brightline the coaching loop is under way, dated relative to today: Bob's plan shows every
+state a commitment can be in (done, partly, not yet, let's talk, reminded, open loop, missed,
+dropped, waiting) and an upcoming session whose agenda carries the open ones; Alejandro is
+halfway through his ten calls; Derek has just agreed to call his clients 30 days after a sale.
+
+Loading is idempotent: people and workspaces are found by email and slug, never duplicated;
+the coaching loop is seeded only into a Brightline without plans.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
 
 from followthrough.accounts.actions import invite, set_relationships
 from followthrough.accounts.models import Invitation, Membership, Profile, Role, User, Workspace
+from followthrough.coaching import actions
+from followthrough.coaching.models import (
+    Answer,
+    Commitment,
+    CommitmentState,
+    Plan,
+    Response,
+    Session,
+    Source,
+    Todo,
+    TodoKind,
+)
+from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.lib import dates
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
@@ -172,6 +198,11 @@ def load() -> None:
         coach_profile.last_workspace = Workspace.objects.get(slug=BRIGHTLINE[0])
         coach_profile.save(update_fields=["last_workspace"])
 
+    # The loop is seeded once: a second run finds the plans and leaves them (and whatever
+    # happened to them since) alone.
+    if not Plan.objects.filter(workspace=brightline).exists():
+        seed_coaching_loop(brightline)
+
 
 def logins() -> list[tuple[str, str, str]]:
     """(who, email, password) for the lines `make run` prints."""
@@ -182,3 +213,576 @@ def logins() -> list[tuple[str, str, str]]:
         ("Bob's manager, a coach", "karen@example.com", DEMO_PASSWORD),
         ("VP of Sales, a stakeholder", "tom@example.com", DEMO_PASSWORD),
     ]
+
+
+# The coaching loop ----------------------------------------------------------------------------
+#
+# Everything is made by the real actions (coaching/actions.py), so check-ins, reminders, to-dos,
+# recaps and notices are exactly what the app would have written. The actions only know "now",
+# though, and the story happened over the last five weeks: each step runs inside `_as_of(moment)`,
+# which then dates what it wrote at that moment, and `_deliver` marks as sent what the
+# dispatcher would have sent by then. Nothing of the loop is left scheduled in the past, so the
+# dispatcher that `make run` starts has nothing to catch up on.
+
+# The messages of the loop: the demo sends them "in the past"; other kinds (Nina's invitation)
+# stay for the dispatcher.
+LOOP_KINDS = [Kind.CHECK_IN, Kind.REMINDER, Kind.RECAP, Kind.MEETING_INVITE, Kind.NOTICE]
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A next step agreed in a session, owned by the plan's rep."""
+
+    text: str
+    due_on: dt.date
+    measures: list[dict[str, object]] = field(default_factory=list)
+
+
+class LoopTimes(NamedTuple):
+    checkin_at: dt.datetime
+    reminder_at: dt.datetime
+    open_loop_at: dt.datetime
+
+
+def seed_coaching_loop(workspace: Workspace) -> None:
+    people = {
+        m.user.email: m for m in workspace.memberships.select_related("user__profile", "workspace")
+    }
+    bob_keeps_his_job(workspace, people)
+    alejandro_calls_his_clients(workspace, people)
+    derek_follows_through(workspace, people)
+    # Check-ins and reminders whose time has come went out; the rest waits for the dispatcher.
+    _deliver(
+        FollowUp.objects.filter(workspace=workspace, kind__in=LOOP_KINDS), until=timezone.now()
+    )
+
+
+def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> None:
+    """Story 000: five weeks into the 60 days, about three sessions a week (six shown here)."""
+    morgan, bob = people[DEMO_COACH_EMAIL], people["bob@example.com"]
+    now = timezone.now()
+    today = _today(bob)
+    kickoff, second, third, fourth, fifth, sixth = (
+        _weekday_on_or_before(today - dt.timedelta(days=n)) for n in (34, 27, 22, 16, 11, 4)
+    )
+    upcoming = _weekday_on_or_after(today + DAY)
+
+    with _as_of(_at(kickoff - DAY, 15, morgan), workspace):
+        plan = actions.create_plan(
+            coach=morgan,
+            rep=bob,
+            stakeholders=[people["tom@example.com"]],  # Karen is his coach, not a stakeholder
+            purpose="Keep the job: 60-day ultimatum",
+            starts_on=kickoff,
+            deadline=kickoff + dt.timedelta(days=60),
+            target_metric="revenue",
+            target_low=Decimal(14000),
+            target_high=Decimal(16000),
+            target_unit="USD",
+            why=(
+                "The $14-16K pays off the credit card from the move and puts three months of "
+                "rent in the bank, so Dana and the kids stop hearing about money at dinner."
+            ),
+            long_term_goal=(
+                "Be the account executive Karen hands the big channel accounts to: senior AE "
+                "within two years, and never on notice again."
+            ),
+            sessions_per_week=3,
+        )
+        session = actions.schedule_session(
+            plan, _at(kickoff, 10, bob), by=morgan.user, location="Phone", invite=True
+        )
+    _deliver(_about(session), until=_at(kickoff - DAY, 15, morgan))
+
+    (calls, evaluation, territory), session = _hold_session(
+        session,
+        summary=(
+            "Kick-off. We started with **why**: what the $14-16K is for (see the plan). Then the "
+            "pipeline: too thin to make the number, so the first two weeks are about "
+            "*backfilling* it.\n\n- 40 calls to the channel partner list\n"
+            "- the evaluation, before anything else\n- a territory plan"
+        ),
+        notes="Confident on the phone, vague about the numbers. Karen says he rushes demos.",
+        steps=[
+            Step(
+                "Make 40 prospecting calls to the channel partner list",
+                _due(kickoff, 4),
+                [{"name": "calls", "target": 40}],
+            ),
+            Step("Finish the sales evaluation (the link from Morgan)", _due(kickoff, 1)),
+            Step("Rebuild the territory plan in a spreadsheet", _due(kickoff, 8)),
+        ],
+        next_starts_at=_at(second, 10, bob),
+    )
+    _answer(evaluation, _after_checkin(evaluation, -20), answer=Answer.DONE, source=Source.REP)
+    _answer(
+        calls,
+        _after_checkin(calls, 2),
+        answer=Answer.DONE,
+        numbers={"calls": 43},
+        comment="43 in the end. Nine asked for a meeting next week.",
+    )
+
+    (meetings, status_update), session = _hold_session(
+        session,
+        summary=(
+            "43 calls, 9 interested: the calls work. Now turn them into meetings.\n\n"
+            "Tom wants a **weekly status update**: Bob sends it on Fridays.\n\n"
+            "Dropped the territory plan: Karen keeps one, Bob uses hers."
+        ),
+        steps=[
+            Step(
+                "Book 5 discovery meetings from the channel calls",
+                _due(second, 4),
+                [{"name": "meetings", "target": 5}],
+            ),
+            Step("Send Tom the first weekly status update", _due(second, 2)),
+        ],
+        next_starts_at=_at(third, 10, bob),
+    )
+    _drop(territory, at=_at(second, 10, bob) + dt.timedelta(minutes=30))
+    _answer(status_update, _after_checkin(status_update, 1), answer=Answer.DONE)
+    _answer(
+        meetings,
+        _after_checkin(meetings, 5),
+        answer=Answer.PARTLY,
+        numbers={"meetings": 3},
+        comment="Three booked. Two said to call back after their budget meeting.",
+    )
+
+    open_loop_due = _latest_due_on(
+        bob, third + dt.timedelta(days=3), lambda t: t.open_loop_at < now - DAY
+    )
+    (_silent_proposals, ask_karen), session = _hold_session(
+        session,
+        summary=(
+            "Three discovery meetings; Northwind Freight and Castle Dental want proposals.\n\n"
+            "Practised the pricing conversation twice. Bob asks Karen to join Castle Dental: "
+            "she has sold to dental groups before."
+        ),
+        steps=[
+            Step(
+                "Send proposals to Northwind Freight and Castle Dental",
+                open_loop_due,
+                [{"name": "proposals", "target": 2}],
+            ),
+            Step("Ask Karen to join the Castle Dental call", _due(third, 2)),
+        ],
+        next_starts_at=_at(fourth, 10, bob),
+    )
+    _coach_records(
+        ask_karen,
+        at=_at(fourth, 10, bob) + dt.timedelta(minutes=40),
+        state=CommitmentState.MISSED,
+        note="He did not ask: he was afraid it would look as if he cannot close alone.",
+    )
+
+    (renewal,), session = _hold_session(
+        session,
+        summary=(
+            "Harlow Logistics wants to renew for $4,200: the first real money of the 60 days. "
+            "Bob closes it this week.\n\nWe talked about asking for help: it is a skill, "
+            "not a weakness."
+        ),
+        notes="Still nothing on the proposals. Did he send them? Ask next time.",
+        steps=[
+            Step(
+                "Close the Harlow Logistics renewal",
+                _due(fourth, 3),
+                [{"name": "revenue", "target": 4200}],
+            )
+        ],
+        next_starts_at=_at(fifth, 10, bob),
+    )
+    _answer(
+        renewal,
+        _after_checkin(renewal, 3),
+        answer=Answer.NOT_YET,
+        new_due_on=_due(today, 3),
+        comment="Their CFO is travelling; the signature is promised for the new date.",
+    )
+
+    reminded_due = _latest_due_on(
+        bob,
+        today - DAY,
+        lambda t: t.reminder_at < now - HOUR and t.open_loop_at > now + HOUR,
+    )
+    (referrals, _reminded_callbacks), session = _hold_session(
+        session,
+        summary=(
+            "Backfill: happy customers are the cheapest source of new ones. Bob asks three of "
+            "them for a referral.\n\nAnd the two who said *after our budget meeting*: their "
+            "meeting is over, so call them back."
+        ),
+        steps=[
+            Step(
+                "Ask three happy customers for a referral",
+                _due(fifth, 3),
+                [{"name": "referrals asked", "target": 3}],
+            ),
+            Step(
+                "Call back the two prospects who waited for their budget meeting",
+                reminded_due,
+                [{"name": "calls", "target": 2}],
+            ),
+        ],
+        next_starts_at=_at(sixth, 10, bob),
+    )
+    _answer(
+        referrals,
+        _after_checkin(referrals, 27),
+        answer=Answer.TALK,
+        comment="Two of the three are Karen's accounts. How do I ask without stepping on her?",
+    )
+
+    (webinar_leads, _review), session = _hold_session(
+        session,
+        summary=(
+            "Four weeks in. Karen, Tom and Morgan all see more confidence on the phone.\n\n"
+            "Bob's review with Karen is coming: he brings the **numbers**, three wins and one "
+            "ask. The webinar leads are warm: call them all this week."
+        ),
+        notes="Worried about the review. He hears 'two weeks left' where Karen means progress.",
+        steps=[
+            Step(
+                "Call the 12 leads from the channel webinar",
+                _due(today, 3),
+                [{"name": "calls", "target": 12}, {"name": "meetings", "target": 2}],
+            ),
+            Step("Bring your numbers and three wins to the review with Karen", upcoming),
+        ],
+        next_starts_at=_at(upcoming, 10, bob),
+    )
+    # A progress report before the due date: partly done, and the check-in still goes out.
+    _answer(
+        webinar_leads,
+        _at(today - DAY, 17, bob),
+        answer=Answer.PARTLY,
+        numbers={"calls": 7, "meetings": 1},
+        comment="Seven so far, one demo booked. The other five tomorrow.",
+        source=Source.REP,
+    )
+    actions.add_todo(
+        morgan, text="Call Karen before Bob's review: share the numbers and the wins", due_on=today
+    )
+
+
+def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membership]) -> None:
+    """Story 001: call the ten past clients, ask each for three referrals. He called five and
+    got four; the coach asks again until it is done."""
+    morgan, alejandro = people[DEMO_COACH_EMAIL], people["alejandro@example.com"]
+    today = _today(alejandro)
+    first, second = (_weekday_on_or_before(today - dt.timedelta(days=n)) for n in (12, 3))
+
+    with _as_of(_at(first - DAY, 16, morgan), workspace):
+        plan = actions.create_plan(
+            coach=morgan,
+            rep=alejandro,
+            stakeholders=[people["gustavo@example.com"]],
+            purpose="Referrals from my ten clients",
+            starts_on=first,
+            deadline=first + dt.timedelta(days=60),
+            target_metric="referrals asked",
+            target_low=Decimal(30),
+            target_unit="",
+            why="Keep my career alive: clients of my own, whatever happens in court.",
+            long_term_goal="A book of clients who send me their friends and family.",
+            sessions_per_week=1,
+        )
+        session = actions.schedule_session(
+            plan, _at(first, 11, alejandro), by=morgan.user, location="Phone", invite=True
+        )
+    _deliver(_about(session), until=_at(first - DAY, 16, morgan))
+
+    clients = ", ".join(ALEJANDRO_CLIENTS)
+    (ten_calls,), session = _hold_session(
+        session,
+        summary=(
+            "Where do clients come from? From the ones you have. Call the ten and ask each "
+            f"for **three** referrals, with the intention to get them.\n\nThe ten: {clients}."
+        ),
+        notes="Afraid of what they will think. The court case weighs on everything.",
+        steps=[
+            Step(
+                "Call your 10 past clients and ask each one for 3 referrals",
+                _due(first, 2),
+                [{"name": "calls", "target": 10}, {"name": "referrals asked", "target": 30}],
+            )
+        ],
+        next_starts_at=_at(second, 11, alejandro),
+    )
+    _answer(
+        ten_calls,
+        _after_checkin(ten_calls, 6),
+        answer=Answer.PARTLY,
+        numbers={"calls": 5, "referrals asked": 4},
+        comment="Llamé a 5 y me dieron 4 referidos. A los otros no los llamé: pensé que iban a "
+        "pensar mal de mí.",
+    )
+
+    _steps, session = _hold_session(
+        session,
+        summary=(
+            "Five calls, four referrals: it works. The other five were not called because he "
+            "*thought* they would mind. They do not get a vote until he asks.\n\n"
+            "Call the other five, this week."
+        ),
+        steps=[
+            Step(
+                "Call the other 5 past clients and ask each one for 3 referrals",
+                _due(today, 2),
+                [{"name": "calls", "target": 5}, {"name": "referrals asked", "target": 15}],
+            )
+        ],
+        next_starts_at=_at(_weekday_on_or_after(second + dt.timedelta(days=7)), 11, alejandro),
+    )
+
+
+def derek_follows_through(workspace: Workspace, people: dict[str, Membership]) -> None:
+    """Story 002: the star closer whose clients feel forgotten after the sale."""
+    linda, derek = people["linda@example.com"], people["derek@example.com"]
+    today = _today(derek)
+    first = _weekday_on_or_before(today - dt.timedelta(days=3))
+
+    with _as_of(_at(first - DAY, 16, linda), workspace):
+        plan = actions.create_plan(
+            coach=linda,
+            rep=derek,
+            stakeholders=[people["tom@example.com"]],
+            purpose="Follow-through after the sale: every client called 30 days later",
+            starts_on=first,
+            deadline=first + dt.timedelta(days=90),
+            why="Clients who call him back, and a binder of their praise for the senior team.",
+            long_term_goal="Lead the enterprise team.",
+            sessions_per_week=1,
+        )
+        session = actions.schedule_session(plan, _at(first, 10, derek), by=linda.user)
+    _hold_session(
+        session,
+        summary=(
+            "You are the best closer on the team, and the clients you close feel forgotten a "
+            "month later. From now on every client hears from you **30 days after the sale**; "
+            "what they praise goes into a binder the senior team reads."
+        ),
+        steps=[
+            Step(
+                "Call each client closed last month and ask how it is going",
+                _due(today, 7),
+                [{"name": "clients called", "target": 6}],
+            )
+        ],
+        next_starts_at=_at(_weekday_on_or_after(first + dt.timedelta(days=7)), 10, derek),
+    )
+
+
+# Playing the story: each step is a real action, dated at the moment it happened ---------------
+
+
+def _hold_session(
+    session: Session,
+    *,
+    summary: str,
+    steps: list[Step],
+    next_starts_at: dt.datetime,
+    notes: str = "",
+) -> tuple[list[Commitment], Session]:
+    """The session took place: notes, the steps agreed, Finish (which books the next one), all
+    at its end. Returns the commitments, with their check-in times, and the next session."""
+    coach = session.plan.coach.user
+    ended = session.ends_at
+    with _as_of(ended, session.workspace):
+        actions.save_notes(session, private_notes=notes, summary=summary)
+        agreed = [
+            actions.add_commitment(
+                session,
+                owner=session.plan.rep,
+                text=step.text,
+                due_on=step.due_on,
+                measures=step.measures,
+                by=coach,
+            )
+            for step in steps
+        ]
+        next_session = actions.finish_session(session, by=coach, next_starts_at=next_starts_at)
+    assert next_session is not None  # finish_session books it when given a time
+    # The recap, and the invitation to the next session, went out as it ended.
+    _deliver(_about(session), until=ended)
+    _deliver(_about(next_session), until=ended)
+    for commitment in agreed:
+        commitment.refresh_from_db()
+    return agreed, next_session
+
+
+def _answer(
+    commitment: Commitment,
+    at: dt.datetime,
+    *,
+    answer: Answer,
+    numbers: dict[str, int] | None = None,
+    comment: str = "",
+    new_due_on: dt.date | None = None,
+    source: Source = Source.LINK,
+) -> None:
+    """The rep answers at `at` (by the check-in's link, unless `source` says otherwise): what
+    went out before was sent, the answer cancels the rest, and the coach's notice goes out."""
+    at = min(at, timezone.now() - dt.timedelta(minutes=30))
+    _deliver(_about(commitment), until=at)
+    with _as_of(at, commitment.workspace):
+        response = actions.record_response(
+            commitment,
+            answer=answer,
+            numbers=numbers,
+            comment=comment,
+            new_due_on=new_due_on,
+            source=source,
+            by=None if source == Source.LINK else commitment.owner.user,
+        )
+    _deliver(_about(response), until=at)
+
+
+def _after_checkin(commitment: Commitment, hours: int) -> dt.datetime:
+    assert commitment.checkin_at is not None  # set when its session was finished
+    return commitment.checkin_at + dt.timedelta(hours=hours)
+
+
+def _coach_records(
+    commitment: Commitment, *, at: dt.datetime, state: CommitmentState, note: str
+) -> None:
+    """The coach writes down the outcome, in the next session."""
+    _deliver(_about(commitment), until=at)
+    with _as_of(at, commitment.workspace):
+        actions.record_outcome(commitment, state=state, note=note, by=commitment.plan.coach.user)
+
+
+def _drop(commitment: Commitment, *, at: dt.datetime) -> None:
+    _deliver(_about(commitment), until=at)
+    with _as_of(at, commitment.workspace):
+        actions.drop_commitment(commitment, by=commitment.plan.coach.user)
+
+
+@contextmanager
+def _as_of(moment: dt.datetime, workspace: Workspace) -> Iterator[None]:
+    """Runs real actions now, then dates at `moment` what they wrote: creation and change
+    times, and the sending time of what they sent "now". Check-ins keep their own times."""
+    started = timezone.now()
+    yield
+    ended = timezone.now()
+    _undo_checkin_clamp(started, moment, workspace)
+    loop_followups = FollowUp.objects.filter(workspace=workspace, kind__in=LOOP_KINDS)
+    loop_followups.filter(created_at__gte=started, send_at__range=(started, ended)).update(
+        send_at=moment
+    )
+    stamps: list[tuple[models.QuerySet[models.Model], list[str]]] = [
+        (Plan.objects.filter(workspace=workspace), ["created_at"]),
+        (Session.objects.filter(workspace=workspace), ["created_at", "finished_at"]),
+        (
+            Commitment.objects.filter(workspace=workspace),
+            ["created_at", "updated_at", "outcome_at"],
+        ),
+        (Response.objects.filter(commitment__workspace=workspace), ["created_at", "updated_at"]),
+        (Todo.objects.filter(workspace=workspace), ["created_at", "done_at"]),
+        (loop_followups, ["created_at", "updated_at"]),
+    ]
+    for rows, fields in stamps:
+        for name in fields:
+            rows.filter(**{f"{name}__gte": started}).update(**{name: moment})
+    # "Book a talk" is due the day the rep asked for it, in the coach's calendar.
+    for todo in Todo.objects.filter(
+        workspace=workspace, kind=TodoKind.BOOK_TALK, created_at=moment
+    ).select_related("owner__user__profile"):
+        todo.due_on = timezone.localdate(moment, todo.owner.user.profile.zone)
+        todo.save(update_fields=["due_on"])
+
+
+def _undo_checkin_clamp(started: dt.datetime, moment: dt.datetime, workspace: Workspace) -> None:
+    """The actions never schedule a check-in in the past: a late one goes out at once. At
+    `moment` it was not late yet, so its check-in, reminder, to-do and open-loop time go back
+    to where the workspace's rule puts them."""
+    for commitment in Commitment.objects.filter(workspace=workspace, checkin_at__gte=started):
+        checkin_at = max(commitment.checkin_time(), moment)
+        if checkin_at >= started:
+            continue
+        times = _loop_times_from(commitment, checkin_at)
+        waiting = _about(commitment).filter(state=State.SCHEDULED, created_at__gte=started)
+        waiting.filter(kind=Kind.CHECK_IN).update(send_at=times.checkin_at)
+        waiting.filter(kind=Kind.REMINDER).update(send_at=times.reminder_at)
+        coach_zone = commitment.plan.coach.user.profile.zone
+        commitment.todos.filter(kind=TodoKind.FOLLOW_UP, created_at__gte=started).update(
+            due_on=checkin_at.astimezone(coach_zone).date()
+        )
+        Commitment.objects.filter(pk=commitment.pk).update(
+            checkin_at=times.checkin_at, open_loop_at=times.open_loop_at
+        )
+
+
+def _deliver(followups: models.QuerySet[FollowUp], *, until: dt.datetime) -> None:
+    """What the dispatcher would have sent by `until`: sent at its time, with the message it
+    would have built, so the outbox reads like a real one."""
+    for followup in followups.filter(state=State.SCHEDULED, send_at__lte=until):
+        message = followup.build_message()
+        html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
+        FollowUp.objects.filter(pk=followup.pk).update(
+            state=State.SENT,
+            sent_at=followup.send_at,
+            attempts=1,
+            message_id=followup.message_id_header,
+            subject=str(message.subject)[:255],
+            body_text=str(message.body),
+            body_html=html,
+            updated_at=followup.send_at,
+        )
+
+
+def _about(thing: models.Model) -> models.QuerySet[FollowUp]:
+    return FollowUp.objects.filter(
+        about_type=ContentType.objects.get_for_model(thing), about_id=thing.pk
+    )
+
+
+# Dates: relative to today, on working days, in each person's own time zone -------------------
+
+
+def _loop_times_from(commitment: Commitment, checkin_at: dt.datetime) -> LoopTimes:
+    reminder_at = commitment.reminder_after(checkin_at)
+    return LoopTimes(checkin_at, reminder_at, commitment.reminder_after(reminder_at))
+
+
+def _latest_due_on(
+    owner: Membership, latest: dt.date, fits: Callable[[LoopTimes], bool]
+) -> dt.date:
+    """The latest due date, at most `latest`, whose check-in, reminder and open-loop times
+    (by the workspace's rule, for this owner) fit: the weekdays of "now" decide which."""
+    for back in range(60):
+        due_on = latest - dt.timedelta(days=back)
+        probe = Commitment(workspace=owner.workspace, owner=owner, due_on=due_on)
+        if fits(_loop_times_from(probe, probe.default_checkin_at())):
+            return due_on
+    return latest - dt.timedelta(days=14)  # settings no date can fit: any past date tells it
+
+
+def _today(member: Membership) -> dt.date:
+    return timezone.localdate(timezone.now(), member.user.profile.zone)
+
+
+def _at(day: dt.date, hour: int, member: Membership) -> dt.datetime:
+    """`hour` o'clock on `day` where the member lives, in UTC."""
+    return dates.local_datetime(day, dt.time(hour), member.user.profile.zone).astimezone(dt.UTC)
+
+
+def _due(day: dt.date, days: int) -> dt.date:
+    """`days` after `day`, moved off a weekend: people promise things for working days."""
+    return _weekday_on_or_after(day + dt.timedelta(days=days))
+
+
+def _weekday_on_or_before(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day -= DAY
+    return day
+
+
+def _weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += DAY
+    return day
