@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from followthrough.coaching import actions
 from followthrough.coaching.models import Commitment, Session
+from followthrough.coaching.templatetags.coaching import days_from
 from followthrough.coaching.views import rates
 from followthrough.followups.models import FollowUp, Kind
 from tests.coaching_helpers import NEW_YORK, live_in, make_session
@@ -234,3 +235,11 @@ def test_home_pages_do_not_query_per_commitment(world: World) -> None:
             for url in urls
         }
         assert after == before
+
+
+def test_days_left_are_plain_days() -> None:
+    today = dt.date(2026, 11, 22)
+    assert days_from(dt.date(2027, 1, 21), today) == "60 days left"
+    assert days_from(dt.date(2026, 11, 23), today) == "1 day left"
+    assert days_from(today, today) == "today"
+    assert days_from(dt.date(2026, 11, 19), today) == "passed 3 days ago"

@@ -1,6 +1,8 @@
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from followthrough.coaching.models import Response, Source
 
@@ -13,6 +15,6 @@ def new_answers(request: HttpRequest) -> dict[str, Any]:
     answers = Response.objects.filter(commitment__plan__coach=membership).exclude(
         source=Source.COACH
     )
-    if membership.today_seen_at is not None:
-        answers = answers.filter(updated_at__gt=membership.today_seen_at)
-    return {"new_answer_count": answers.count()}
+    # The same window as the Today page's list: since the last look, or the past week.
+    since = membership.today_seen_at or timezone.now() - dt.timedelta(days=7)
+    return {"new_answer_count": answers.filter(updated_at__gt=since).count()}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import markdown as markdown_lib
 import nh3
 from django import template
@@ -39,3 +41,15 @@ def markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
     )
     return mark_safe(clean)
+
+
+@register.filter
+def days_from(day: dt.date, today: dt.date) -> str:
+    """ "12 days left", "1 day left", "today", "passed 3 days ago": plain days, which is how a
+    60-day plan is counted."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"passed {-days} day{'s' if days != -1 else ''} ago"
