@@ -186,3 +186,11 @@ def visible_plans(member: Membership) -> QuerySet[Plan]:
 def can_report_on(member: Membership, commitment: Commitment) -> bool:
     """The owner reports progress on their own commitment from their page."""
     return member.pk == commitment.owner_id and member.is_active
+
+
+# Progress ---------------------------------------------------------------------------------------
+
+
+def can_log_activity(member: Membership) -> bool:
+    """Reps log their own day's counts."""
+    return member.role == Role.REP

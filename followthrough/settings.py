@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "followthrough.core",
     "followthrough.followups",
     "followthrough.coaching",
+    "followthrough.progress",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("followthrough.accounts.urls")),
     path("", include("followthrough.followups.urls")),
     path("", include("followthrough.coaching.urls")),
+    path("", include("followthrough.progress.urls")),
 ]
 
 handler400 = "followthrough.core.views.bad_request"

@@ -169,6 +169,12 @@ ROWS = [
         lambda w: reverse("workspace_settings", args=["acme"]),
         by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
     ),
+    Row(
+        "log my day",
+        "get",
+        lambda w: reverse("day_log", args=["acme"]),
+        by_role(admin=403, coach=403, rep=200, other_rep=200, stakeholder=403),
+    ),
     Row("to-dos", "get", lambda w: reverse("todos", args=["acme"]), RUN_PAGE),
     Row(
         "tick the coach's to-do",

@@ -27,6 +27,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups import actions as followups
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind
+from followthrough.progress import actions as progress
 
 # The follow-ups that wait on a commitment's answer; an answer cancels them.
 WAITING_KINDS = [Kind.CHECK_IN, Kind.REMINDER]
@@ -359,6 +360,7 @@ def record_response(
         commitment.refresh_from_db()
         if answer == Answer.NOT_YET and commitment.session.state == SessionState.FINISHED:
             _schedule_checkin(commitment, by)
+        progress.count_answer(response)
         if source != Source.COACH:
             _tell_coach(response, updated=not created)
     return response
