@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -35,29 +33,9 @@ from followthrough.accounts.models import (
     Role,
     User,
 )
+from followthrough.accounts.requests import attempt, current, signed_in
 from followthrough.coaching import views as coaching_views
 from followthrough.lib import signing
-
-
-def current(request: HttpRequest) -> Membership:
-    """The membership @workspace_view put on the request."""
-    return request.membership  # type: ignore[attr-defined]
-
-
-def attempt(request: HttpRequest, action: Callable[[], object], success: Callable[[], str]) -> None:
-    """Runs one action: a refusal becomes an error message, success a success message."""
-    try:
-        action()
-    except actions.ActionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, success())
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The logged-in user of a @login_required view."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 @login_required

@@ -438,12 +438,8 @@ def change_commitment(
         commitment.followup_at = followup_at
         commitment.updated_at = timezone.now()
         commitment.save()
-        pending = FollowUp.objects.filter(
-            about_type__model="commitment",
-            about_type__app_label="coaching",
-            about_id=commitment.pk,
-            kind__in=WAITING_KINDS,
-            state__in=CHANGEABLE,
+        pending = FollowUp.objects.about(commitment).filter(
+            kind__in=WAITING_KINDS, state__in=CHANGEABLE
         )
         if when_changed and pending.exists():
             followups.cancel_about(commitment, WAITING_KINDS)

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from followthrough import permissions
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.models import Membership, User
+from followthrough.accounts.models import Membership
+from followthrough.accounts.requests import attempt, current, signed_in
 from followthrough.coaching import actions
 from followthrough.coaching.forms import (
     AnswerForm,
@@ -47,16 +48,6 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups.models import FollowUp, State
 from followthrough.lib import signing
-
-
-def current(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user of a workspace view."""
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -93,16 +84,6 @@ def commitment_for(request: HttpRequest, commitment_id: int, *, run: bool = Fals
     )
     commitment.plan = plan_for(request, commitment.plan_id, run=run)
     return commitment
-
-
-def attempt(request: HttpRequest, action: Any, success: str) -> bool:
-    try:
-        action()
-    except ActionRefused as refusal:
-        messages.error(request, str(refusal))
-        return False
-    messages.success(request, success)
-    return True
 
 
 # Plans ----------------------------------------------------------------------------------------
@@ -212,7 +193,7 @@ def session_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     session = actions.schedule_session(
         plan,
         data["starts_at"],
-        by=user_of(request),
+        by=signed_in(request),
         duration_minutes=data["duration_minutes"],
         location=data["location"],
         invite=data["invite"],
@@ -292,7 +273,7 @@ def commitment_add(request: HttpRequest, session_id: int) -> HttpResponse:
                 due_on=form.cleaned_data["due_on"],
                 measures=form.cleaned_data["measures"],
                 followup_at=form.cleaned_data["followup_at"],
-                by=user_of(request),
+                by=signed_in(request),
             )
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
@@ -338,7 +319,7 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         next_session = actions.finish_session(
             session,
-            by=user_of(request),
+            by=signed_in(request),
             next_starts_at=form.cleaned_data["next_starts_at"],
         )
     except ActionRefused as refusal:
@@ -371,7 +352,7 @@ def session_move(request: HttpRequest, session_id: int) -> HttpResponse:
         lambda: actions.move_session(
             session,
             data["starts_at"],
-            by=user_of(request),
+            by=signed_in(request),
             duration_minutes=data["duration_minutes"],
             location=data["location"],
         ),
@@ -386,7 +367,7 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for(request, session_id, run=True)
     attempt(
         request,
-        lambda: actions.cancel_session(session, by=user_of(request)),
+        lambda: actions.cancel_session(session, by=signed_in(request)),
         "Session cancelled"
         + (": the calendar cancellation is on its way." if session.invited else "."),
     )
@@ -394,12 +375,6 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 # Commitments ----------------------------------------------------------------------------------
-
-
-def waiting_followups(commitment: Commitment) -> QuerySet[FollowUp]:
-    return FollowUp.objects.filter(
-        about_type__app_label="coaching", about_type__model="commitment", about_id=commitment.pk
-    ).order_by("send_at", "id")
 
 
 @workspace_view()
@@ -414,7 +389,9 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
             "commitment": commitment,
             "plan": commitment.plan,
             "responses": commitment.responses.select_related("recorded_by"),
-            "followups": waiting_followups(commitment) if can_run else [],
+            "followups": FollowUp.objects.about(commitment).order_by("send_at", "id")
+            if can_run
+            else [],
             "can_run": can_run,
             "can_report": permissions.can_report_on(member, commitment),
             "edit_form": CommitmentEditForm(commitment=commitment),
@@ -449,7 +426,7 @@ def commitment_edit(request: HttpRequest, commitment_id: int) -> HttpResponse:
             due_on=form.cleaned_data["due_on"],
             measures=form.cleaned_data["measures"],
             followup_at=form.cleaned_data["followup_at"],
-            by=user_of(request),
+            by=signed_in(request),
         ),
         "Commitment saved; its follow-ups follow the new date.",
     )
@@ -462,7 +439,7 @@ def commitment_drop(request: HttpRequest, commitment_id: int) -> HttpResponse:
     commitment = commitment_for(request, commitment_id, run=True)
     attempt(
         request,
-        lambda: actions.drop_commitment(commitment, by=user_of(request)),
+        lambda: actions.drop_commitment(commitment, by=signed_in(request)),
         "Commitment dropped; its follow-ups are cancelled.",
     )
     return redirect(commitment)
@@ -482,7 +459,7 @@ def commitment_outcome(request: HttpRequest, commitment_id: int) -> HttpResponse
             commitment,
             state=form.cleaned_data["state"],
             note=form.cleaned_data["note"],
-            by=user_of(request),
+            by=signed_in(request),
         ),
         "Outcome recorded.",
     )
@@ -512,7 +489,7 @@ def commitment_report(request: HttpRequest, commitment_id: int) -> HttpResponse:
             comment=form.cleaned_data["comment"],
             new_due_on=form.cleaned_data["new_due_on"],
             source=Source.REP,
-            by=user_of(request),
+            by=signed_in(request),
         ),
         "Thanks, your coach has it.",
     )
@@ -782,6 +759,4 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def link_problem(request: HttpRequest, title: str, detail: str, status: int = 400) -> HttpResponse:
-    return render(
-        request, "coaching/checkin_problem.html", {"title": title, "detail": detail}, status=status
-    )
+    return render(request, "link_problem.html", {"title": title, "message": detail}, status=status)

@@ -112,9 +112,7 @@ def retry(followup: FollowUp) -> Outcome:
 
 def cancel_about(about: models.Model, kinds: list[Kind] | None = None) -> int:
     """Cancels every pending follow-up about one object (a dropped commitment, say)."""
-    pending = FollowUp.objects.filter(
-        about_type=ContentType.objects.get_for_model(about), about_id=about.pk, state__in=CHANGEABLE
-    )
+    pending = FollowUp.objects.about(about).filter(state__in=CHANGEABLE)
     if kinds:
         pending = pending.filter(kind__in=kinds)
     return pending.update(

@@ -49,6 +49,10 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         """Scheduled rows whose time has come, in queue order (matches the partial index)."""
         return self.filter(state=State.SCHEDULED, send_at__lte=now).order_by("send_at", "id")
 
+    def about(self, thing: models.Model) -> FollowUpQuerySet:
+        """The follow-ups about one object (a commitment's check-ins, a session's invitations)."""
+        return self.filter(about_type=ContentType.objects.get_for_model(thing), about_id=thing.pk)
+
     def lease_expired(self, now: dt.datetime) -> FollowUpQuerySet:
         """Rows a dispatcher claimed or began sending and then stopped answering for."""
         return self.filter(state__in=IN_FLIGHT, lease_until__lt=now)

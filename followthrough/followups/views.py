@@ -13,14 +13,10 @@ from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.models import Membership
+from followthrough.accounts.requests import current
 from followthrough.followups import actions
 from followthrough.followups.forms import OutboxFilter, RescheduleForm
 from followthrough.followups.models import FollowUp, Heartbeat
-
-
-def current(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
 
 
 @workspace_view(permissions.can_view_outbox)

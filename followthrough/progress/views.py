@@ -13,14 +13,10 @@ from django.utils import timezone
 from followthrough import permissions
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.models import Membership, User
+from followthrough.accounts.requests import current, signed_in
 from followthrough.progress import actions
 from followthrough.progress.forms import DayLogForm
 from followthrough.progress.models import Entry, EntrySource, Metric
-
-
-def current(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined]
 
 
 @workspace_view(permissions.can_log_activity)
@@ -42,10 +38,9 @@ def day_log(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            assert isinstance(request.user, User)
             try:
                 count = actions.log_day(
-                    member, form.cleaned_data["day"], form.values(), by=request.user
+                    member, form.cleaned_data["day"], form.values(), by=signed_in(request)
                 )
             except ActionRefused as refusal:
                 form.add_error(None, str(refusal))
