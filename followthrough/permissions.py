@@ -194,3 +194,41 @@ def can_report_on(member: Membership, commitment: Commitment) -> bool:
 def can_log_activity(member: Membership) -> bool:
     """Reps log their own day's counts."""
     return member.role == Role.REP
+
+
+def can_manage_metrics(member: Membership) -> bool:
+    """Add, rename and order the workspace's metrics."""
+    return member.role == Role.ADMIN
+
+
+def can_import_entries(member: Membership) -> bool:
+    """A rep imports their own numbers; a coach those of the reps they coach; an admin anyone's."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
+def visible_reps(member: Membership) -> QuerySet[Membership]:
+    """The reps whose progress this member may see: all for an admin, those coached for a
+    coach, those followed for a stakeholder, oneself for a rep."""
+    reps = Membership.objects.filter(workspace=member.workspace, role=Role.REP, is_active=True)
+    if member.role == Role.ADMIN:
+        return reps
+    if member.role == Role.COACH:
+        return reps.filter(coached_by__coach=member)
+    if member.role == Role.STAKEHOLDER:
+        return reps.filter(followed_by__stakeholder=member)
+    return reps.filter(pk=member.pk)
+
+
+def can_view_dashboard(member: Membership) -> bool:
+    """The team dashboard: coaches, admins, and managers (stakeholders) of the reps they follow."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.STAKEHOLDER)
+
+
+def can_view_pipeline(member: Membership) -> bool:
+    """The pipeline pages; which opportunities show depends on visible_reps."""
+    return True
+
+
+def can_edit_opportunity_of(member: Membership, owner: Membership) -> bool:
+    """The owner keeps their own pipeline; their coaches and admins may too; stakeholders read."""
+    return can_edit_rep_private(member, owner)

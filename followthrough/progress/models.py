@@ -11,6 +11,7 @@ import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -107,6 +108,7 @@ class EntrySource(models.TextChoices):
     LOG = "log", "Daily log"
     CHECKIN = "checkin", "Check-in answer"
     IMPORT = "import", "Import"
+    DEAL = "deal", "Won opportunity"
 
 
 class Entry(models.Model):
@@ -125,6 +127,22 @@ class Entry(models.Model):
         on_delete=models.CASCADE,
         related_name="entries",
         help_text="The check-in answer these numbers came from.",
+    )
+    opportunity = models.ForeignKey(
+        "Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        help_text="The won opportunity these numbers came from (its deal and its revenue).",
+    )
+    import_run = models.ForeignKey(
+        "ImportRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entries",
+        help_text="The CSV import that wrote this entry.",
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -148,8 +166,158 @@ class Entry(models.Model):
                 condition=Q(response__isnull=False),
                 name="one_entry_per_answer_metric",
             ),
+            # A won opportunity counts once per metric (one deal, its value as revenue).
+            models.UniqueConstraint(
+                fields=["opportunity", "metric"],
+                condition=Q(opportunity__isnull=False),
+                name="one_entry_per_deal_metric",
+            ),
         ]
-        indexes = [models.Index(fields=["member", "metric", "day"], name="entry_member_day")]
+        indexes = [
+            models.Index(fields=["member", "metric", "day"], name="entry_member_day"),
+            # The team dashboard sums a workspace's recent days.
+            models.Index(fields=["workspace", "day"], name="entry_workspace_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric.name}: {self.value} on {self.day}"
+
+
+class Stage(models.TextChoices):
+    """Where an opportunity stands; the order is the board's columns."""
+
+    LEAD = "lead", "Lead"
+    QUALIFIED = "qualified", "Qualified"
+    MEETING = "meeting", "Meeting held"
+    PROPOSAL = "proposal", "Proposal sent"
+    NEGOTIATION = "negotiation", "Negotiation"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+
+    @classmethod
+    def open_stages(cls) -> list[str]:
+        return [cls.LEAD, cls.QUALIFIED, cls.MEETING, cls.PROPOSAL, cls.NEGOTIATION]
+
+
+class Opportunity(models.Model):
+    """A pipeline item of one rep; a won one is a deal and counts as revenue (see actions)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="opportunities")
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="opportunities")
+    account = models.CharField(max_length=200, help_text="The company or household.")
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    currency = models.CharField(max_length=3, default="USD")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LEAD)
+    expected_close_on = models.DateField(null=True, blank=True)
+    next_step = models.CharField(max_length=300, blank=True)
+    closed_on = models.DateField(null=True, blank=True, help_text="The day it was won or lost.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expected_close_on", "id"]
+        verbose_name_plural = "opportunities"
+        indexes = [models.Index(fields=["workspace", "owner", "stage"], name="opportunity_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.account} ({self.get_stage_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in Stage.open_stages()
+
+    @property
+    def is_won(self) -> bool:
+        return self.stage == Stage.WON
+
+
+class StageChange(models.Model):
+    """One move of an opportunity from a stage to another: its history."""
+
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or 'new'} -> {self.to_stage}"
+
+
+class ConfidenceRating(models.Model):
+    """The rep's answer to "how confident are you about your plan?", 1 (not at all) to 5.
+    Asked with check-ins at most once a week; a drop of two points tells the coach at once."""
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="confidence_ratings"
+    )
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="confidence_ratings"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(blank=True)
+    response = models.ForeignKey(
+        "coaching.Response",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="confidence_ratings",
+    )
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-rated_at", "-id"]
+        indexes = [models.Index(fields=["member", "rated_at"], name="confidence_member")]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 on {self.rated_at:%Y-%m-%d}"
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "checking", "Checking"
+    CHECKED = "checked", "Checked"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Could not be read"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ImportRun(models.Model):
+    """One CSV upload: checked first (a dry run with a report per row), imported only when the
+    person confirms, in one transaction."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="imports")
+    filename = models.CharField(max_length=200)
+    content = models.TextField(help_text="The uploaded file, decoded.")
+    state = models.CharField(
+        max_length=16, choices=ImportState.choices, default=ImportState.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    checked_rows = models.PositiveIntegerField(default=0)
+    good_rows = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(
+        default=list, blank=True, help_text='[{"line": 3, "message": "..."}, ...]'
+    )
+    imported_rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -75,3 +75,8 @@ def day_log(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@workspace_view(permissions.can_log_activity)
+def confidence(request: HttpRequest) -> HttpResponse:
+    raise Http404("not yet")

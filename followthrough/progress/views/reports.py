@@ -1,0 +1,9 @@
+"""Placeholder: being written."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def rep_progress(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    raise Http404("not yet")
