@@ -46,6 +46,8 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
+from followthrough.progress import demo as progress_demo
+from followthrough.progress import demo_pipeline as progress_demo_pipeline
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
@@ -202,6 +204,9 @@ def load() -> None:
     # happened to them since) alone.
     if not Plan.objects.filter(workspace=brightline).exists():
         seed_coaching_loop(brightline)
+        # Activity, results and the pipeline, drawn on the same weeks as the loop.
+        progress_demo_pipeline.seed(brightline)
+        progress_demo.seed(brightline)
 
 
 def logins() -> list[tuple[str, str, str]]:
