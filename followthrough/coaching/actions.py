@@ -286,13 +286,15 @@ def record_response(
     new_due_on: dt.date | None = None,
     source: Source | str = Source.LINK,
     by: User | None = None,
+    confidence: int | None = None,
 ) -> Response:
     """The rep's answer for the current round; answering again updates the same Response.
 
     done: the commitment is done. partly: partly done; before the due date this is a progress
     report and the check-in still goes out, after it the wait ends. not yet: a new due date,
     a new round with its own check-in. let's talk: the coach gets a to-do to book a talk. In
-    every case the coach is told by email and on their Today page.
+    every case the coach is told by email and on their Today page. A confidence rating (the
+    weekly pulse, 1-5) given with the answer is recorded with it.
     """
     answer = Answer(answer)
     if commitment.state in (CommitmentState.DROPPED, CommitmentState.MISSED):
@@ -361,6 +363,8 @@ def record_response(
         if answer == Answer.NOT_YET and commitment.session.state == SessionState.FINISHED:
             _schedule_checkin(commitment, by)
         progress.count_answer(response)
+        if confidence is not None:
+            progress.rate_confidence(commitment.owner, confidence, response=response)
         if source != Source.COACH:
             _tell_coach(response, updated=not created)
     return response

@@ -267,6 +267,15 @@ class FinishForm(forms.Form):
         return value
 
 
+CONFIDENCE_CHOICES = [
+    (1, "1 · not at all"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5 · very"),
+]
+
+
 class AnswerForm(forms.Form):
     """A check-in answer: one of four, a number for each measure, a comment, a new date."""
 
@@ -280,9 +289,27 @@ class AnswerForm(forms.Form):
         required=False, label="New date", widget=DATE, help_text='For "not yet": by when?'
     )
 
-    def __init__(self, *args: Any, commitment: Commitment, today: dt.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        commitment: Commitment,
+        today: dt.date,
+        ask_confidence: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.commitment, self.today = commitment, today
+        if ask_confidence:
+            # The weekly pulse (story 000): a fall is the coach's cue to call.
+            self.fields["confidence"] = forms.TypedChoiceField(
+                label="How confident are you that you will reach your plan's target?",
+                choices=CONFIDENCE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text="1 is not at all, 5 is very. Your coach sees it.",
+            )
         for index, measure in enumerate(commitment.measures):
             self.fields[f"measure_{index}"] = forms.DecimalField(
                 label=f"{measure['name']} (aim: {format_number(measure['target'])})",
@@ -295,6 +322,13 @@ class AnswerForm(forms.Form):
 
     def measure_fields(self) -> list[forms.BoundField]:
         return [self[f"measure_{i}"] for i in range(len(self.commitment.measures))]
+
+    def confidence_field(self) -> forms.BoundField | None:
+        return self["confidence"] if "confidence" in self.fields else None
+
+    def confidence(self) -> int | None:
+        value = self.cleaned_data.get("confidence")
+        return int(value) if value else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -48,6 +48,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups.models import FollowUp, State
 from followthrough.lib import signing
+from followthrough.progress import actions as progress_actions
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -724,7 +725,18 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         for i, m in enumerate(commitment.measures):
             if m["name"] in existing.numbers:
                 initial[f"measure_{i}"] = existing.numbers[m["name"]]
-    form = AnswerForm(request.POST or None, commitment=commitment, today=today, initial=initial)
+    # The weekly confidence pulse rides on check-ins: asked when due, and shown again to change
+    # the rating given with this answer.
+    rated = existing.confidence_ratings.first() if existing else None
+    if rated:
+        initial["confidence"] = rated.rating
+    form = AnswerForm(
+        request.POST or None,
+        commitment=commitment,
+        today=today,
+        initial=initial,
+        ask_confidence=rated is not None or progress_actions.pulse_due(commitment.owner),
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -735,6 +747,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
                     comment=form.cleaned_data["comment"],
                     new_due_on=form.cleaned_data["new_due_on"],
                     source=Source.LINK,
+                    confidence=form.confidence(),
                 )
             except ActionRefused as refusal:
                 form.add_error(None, str(refusal))

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.requests import current, signed_in
+from followthrough.accounts.requests import attempt, current, signed_in
+from followthrough.coaching.forms import CONFIDENCE_CHOICES
 from followthrough.progress import actions
 from followthrough.progress.forms import DayLogForm
 from followthrough.progress.models import Entry, EntrySource, Metric
@@ -72,11 +75,44 @@ def day_log(request: HttpRequest) -> HttpResponse:
             "next_day": day + dt.timedelta(days=1) if day < today else None,
             "week": week,
             "from_checkins": from_checkins,
+            "pulse_form": ConfidenceForm() if actions.pulse_due(member) else None,
+            "last_rating": actions.last_rating(member),
         },
         status=status,
     )
 
 
+class ConfidenceForm(forms.Form):
+    """The weekly pulse, from the rep's own page."""
+
+    rating = forms.TypedChoiceField(
+        label="How confident are you that you will reach your plan's target?",
+        choices=CONFIDENCE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 is not at all, 5 is very. Your coach sees it.",
+    )
+    comment = forms.CharField(
+        label="What makes it so? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+@require_POST
 @workspace_view(permissions.can_log_activity)
 def confidence(request: HttpRequest) -> HttpResponse:
-    raise Http404("not yet")
+    member = current(request)
+    form = ConfidenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Pick how confident you are, from 1 to 5.")
+    else:
+        attempt(
+            request,
+            lambda: actions.rate_confidence(
+                member, form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+            ),
+            "Thanks: your coach sees how you feel about the plan.",
+        )
+    return redirect("day_log", member.workspace.slug)
