@@ -49,6 +49,8 @@ from followthrough.coaching.models import (
 from followthrough.followups.models import FollowUp, State
 from followthrough.lib import signing
 from followthrough.progress import actions as progress_actions
+from followthrough.progress import reports as progress_reports
+from followthrough.progress.views.reports import pace_context
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -140,11 +142,14 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     commitments = plan.commitments.select_related("owner__user", "workspace").prefetch_related(
         "responses"
     )
+    rep_today = timezone.localdate(timezone.now(), plan.rep.user.profile.zone)
+    (plan_pace,) = progress_reports.plan_paces(plan.rep, [plan], rep_today)
     return render(
         request,
         "coaching/plan_detail.html",
         {
             "plan": plan,
+            "pace": pace_context(plan_pace),
             "sessions": plan.sessions.select_related("workspace"),
             "commitments": commitments,
             "can_run": permissions.can_run_plan(member, plan),
@@ -641,8 +646,8 @@ def rep_home(request: HttpRequest) -> HttpResponse:
         .select_related("plan", "session", "workspace")
         .prefetch_related("responses")
     )
-    plans_ = Plan.objects.filter(rep=member, closed_at=None).select_related(
-        "coach__user", "workspace"
+    plans_ = list(
+        Plan.objects.filter(rep=member, closed_at=None).select_related("coach__user", "workspace")
     )
     next_session = (
         Session.objects.filter(
@@ -664,6 +669,12 @@ def rep_home(request: HttpRequest) -> HttpResponse:
                 :10
             ],
             "plans": plans_,
+            "paces": [
+                pace_context(p)
+                for p in progress_reports.plan_paces(
+                    member, plans_, timezone.localdate(timezone.now(), member.user.profile.zone)
+                )
+            ],
             "next_session": next_session,
             "coaches": member.coaches(),
             "followers": member.followers(),

@@ -48,6 +48,7 @@ from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
 from followthrough.progress import demo as progress_demo
 from followthrough.progress import demo_pipeline as progress_demo_pipeline
+from followthrough.progress.models import Entry, EntrySource
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
@@ -693,6 +694,13 @@ def _as_of(moment: dt.datetime, workspace: Workspace) -> Iterator[None]:
     for rows, fields in stamps:
         for name in fields:
             rows.filter(**{f"{name}__gte": started}).update(**{name: moment})
+    # Numbers of a check-in answer count on the rep's local day of the answer.
+    for entry in Entry.objects.filter(
+        workspace=workspace, source=EntrySource.CHECKIN, created_at__gte=started
+    ).select_related("member__user__profile"):
+        entry.day = timezone.localdate(moment, entry.member.user.profile.zone)
+        entry.created_at = entry.updated_at = moment
+        entry.save(update_fields=["day", "created_at", "updated_at"])
     # "Book a talk" is due the day the rep asked for it, in the coach's calendar.
     for todo in Todo.objects.filter(
         workspace=workspace, kind=TodoKind.BOOK_TALK, created_at=moment

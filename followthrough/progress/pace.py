@@ -39,8 +39,10 @@ class Pace:
     needed_rate: Decimal | None  # per day from tomorrow to reach the low target; None if met/over
     forecast_total: Decimal  # at the deadline, at the current pace
     forecast_recent_total: Decimal  # at the deadline, at the recent trend
-    low_reached_on: dt.date | None  # when the current pace reaches the low target (may be late)
-    low_reached_on_recent: dt.date | None  # the same at the recent trend
+    # When the low target is (or was) reached: the day it was met, or the day the current pace
+    # (and the recent trend) would reach it, which may be after the deadline; None at no pace.
+    low_reached_on: dt.date | None
+    low_reached_on_recent: dt.date | None
     no_movement: bool  # weeks 8-12 passed and they brought nothing more than before
 
     @property
@@ -107,12 +109,14 @@ def assess(
     """The plan's pace on `today` from its daily results (days without a result count as 0;
     days outside the plan are ignored)."""
     high = high if high is not None and high >= low else low
+    # A deadline before the start (bad data) is read as a one-day plan, never a division by 0.
+    deadline = max(deadline, starts_on)
     last_day = min(today, deadline)
     days_total = (deadline - starts_on).days + 1
     days_elapsed = max((last_day - starts_on).days + 1, 0)
     in_plan = {day: value for day, value in daily.items() if starts_on <= day <= last_day}
     total = sum(in_plan.values(), ZERO)
-    expected_now = low * days_elapsed / days_total if days_total > 0 else low
+    expected_now = low * days_elapsed / days_total
     daily_rate = total / days_elapsed if days_elapsed else ZERO
     recent_from = max(starts_on, last_day - dt.timedelta(days=RECENT_DAYS - 1))
     recent_days = (last_day - recent_from).days + 1 if days_elapsed else 0
@@ -135,10 +139,22 @@ def assess(
         needed_rate=needed_rate,
         forecast_total=total + daily_rate * days_after,
         forecast_recent_total=total + recent_rate * days_after,
-        low_reached_on=_date_reached(last_day, total, low, daily_rate),
-        low_reached_on_recent=_date_reached(last_day, total, low, recent_rate),
+        low_reached_on=_met_on(in_plan, low) or _date_reached(last_day, total, low, daily_rate),
+        low_reached_on_recent=(
+            _met_on(in_plan, low) or _date_reached(last_day, total, low, recent_rate)
+        ),
         no_movement=_no_movement(starts_on, last_day, in_plan),
     )
+
+
+def _met_on(daily: Mapping[dt.date, Decimal], low: Decimal) -> dt.date | None:
+    """The first day the running total reached `low`, if it did."""
+    running = ZERO
+    for day in sorted(daily):
+        running += daily[day]
+        if running >= low:
+            return day
+    return None
 
 
 def _no_movement(starts_on: dt.date, last_day: dt.date, daily: Mapping[dt.date, Decimal]) -> bool:
