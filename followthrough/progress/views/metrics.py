@@ -1,13 +1,55 @@
-"""Placeholder: being written."""
+"""The workspace's metrics: what is counted, in which unit, and under which other names."""
 
-from typing import Any
+from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from followthrough import permissions
+from followthrough.accounts.decorators import workspace_view
+from followthrough.accounts.requests import current
+from followthrough.progress.forms import MetricForm
+from followthrough.progress.models import Metric
 
 
-def metrics(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404("not yet")
+@workspace_view(permissions.can_manage_metrics)
+def metrics(request: HttpRequest) -> HttpResponse:
+    workspace = current(request).workspace
+    rows = list(Metric.of(workspace))
+    last = max((m.position for m in rows), default=0)
+    form = MetricForm(
+        request.POST or None, workspace=workspace, metrics=rows, initial={"position": last + 1}
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            metric = form.save()
+            messages.success(request, f"“{metric.name}” added.")
+            return redirect("metrics", workspace.slug)
+        status = 400
+    else:
+        status = 200
+    return render(request, "progress/metrics.html", {"metrics": rows, "form": form}, status=status)
 
 
-def metric_edit(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    raise Http404("not yet")
+@workspace_view(permissions.can_manage_metrics)
+def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
+    workspace = current(request).workspace
+    metric = get_object_or_404(Metric, pk=metric_id, workspace=workspace)
+    title = metric.name  # the form may change the instance's name before it is saved
+    form = MetricForm(
+        request.POST or None,
+        instance=metric,
+        workspace=workspace,
+        metrics=list(Metric.of(workspace)),
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"“{metric.name}” saved.")
+            return redirect("metrics", workspace.slug)
+        status = 400
+    else:
+        status = 200
+    context = {"form": form, "metric": metric, "title": title}
+    return render(request, "progress/metric_form.html", context, status=status)
