@@ -1,0 +1,522 @@
+"""The team dashboard's rows and its weekly CSV: a handful of grouped queries for all the reps.
+
+A coach with 200 reps must get the page as fast as one with two, so nothing here runs a query
+per rep: each figure is one aggregate over every visible rep at once, grouped by member
+(values().annotate()), and the rows are put together in Python. The number of queries is
+pinned in tests/test_progress_dashboard.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+
+from followthrough import permissions
+from followthrough.accounts.models import Membership
+from followthrough.coaching.models import (
+    Commitment,
+    CommitmentState,
+    Plan,
+    Response,
+    format_number,
+)
+from followthrough.progress import pace as pace_rules
+from followthrough.progress.models import (
+    ConfidenceRating,
+    Entry,
+    Metric,
+    MetricKind,
+    Opportunity,
+    Stage,
+    normalize,
+)
+
+ZERO = Decimal(0)
+# Follow-through, done and missed count the commitments due in this many recent weeks: a
+# dashboard tells how a rep is doing now, not two years ago (and stays fast with a long past).
+COMMITMENT_WEEKS = 12
+# Below this share of due commitments with an answer or an outcome, the rep needs attention.
+FOLLOW_THROUGH_FLOOR = 50
+# A confidence rating this many points below the one before it needs attention (story 000).
+CONFIDENCE_DROP = 2
+# Every state but dropped, spelled out so that the (owner, state, due_on) index serves it.
+NOT_DROPPED = [s for s in CommitmentState.values if s != CommitmentState.DROPPED]
+LINK_ID = 987654321
+
+
+def answered() -> Q:
+    """Follow-through's numerator, as on the Today page (coaching.views.rates): a due commitment
+    that has an outcome (done, partly, missed) or an answer from the rep. Its denominator is the
+    due commitments that were not dropped."""
+    return Q(state__in=CommitmentState.with_outcome()) | Q(
+        Exists(Response.objects.filter(commitment=OuterRef("pk")))
+    )
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the day's week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass
+class RepRow:
+    """One rep's line on the dashboard. Figures are None when there is nothing to measure."""
+
+    member: Membership
+    url: str = ""  # the rep's progress page
+    plan: Plan | None = None
+    pace: pace_rules.Pace | None = None
+    pace_note: str = ""  # why there is no pace: no plan, no target, an unknown metric
+    due: int = 0
+    answered: int = 0
+    done: int = 0
+    missed: int = 0
+    open_loops: int = 0
+    activity_this_week: Decimal = ZERO
+    activity_last_week: Decimal = ZERO
+    pipeline: dict[str, Decimal] = field(default_factory=dict)  # currency -> open value
+    confidence: int | None = None
+    confidence_before: int | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.member.user.name or self.member.user.email
+
+    @property
+    def follow_through(self) -> int | None:
+        """Percent of due commitments with an answer or an outcome; None if none was due."""
+        return round(100 * self.answered / self.due) if self.due else None
+
+    @property
+    def confidence_change(self) -> int | None:
+        if self.confidence is None or self.confidence_before is None:
+            return None
+        return self.confidence - self.confidence_before
+
+    @property
+    def activity_change(self) -> Decimal:
+        return self.activity_this_week - self.activity_last_week
+
+    @property
+    def pipeline_total(self) -> Decimal:
+        """For sorting: the open value, whatever the currency (most workspaces have one)."""
+        return sum(self.pipeline.values(), ZERO)
+
+    @property
+    def share_of_low(self) -> Decimal | None:
+        return self.pace.share_of_low if self.pace else None
+
+    @property
+    def percent_of_low(self) -> int | None:
+        share = self.share_of_low
+        return None if share is None else round(100 * share)
+
+    @property
+    def pace_status(self) -> str:
+        return self.pace.status() if self.pace else ""
+
+    @property
+    def pace_label(self) -> str:
+        return PACE_LABELS.get(self.pace_status, "")
+
+    @property
+    def bar_width(self) -> int:
+        """The share of the low target done, for the little bar: 0 to 100."""
+        return max(0, min(100, self.percent_of_low or 0))
+
+    @property
+    def expected_width(self) -> int:
+        """Where a steady pace to the low target would be today, on the same bar (a mark 2
+        wide, so at most 98)."""
+        if self.pace is None or not self.pace.low:
+            return 0
+        return max(0, min(98, round(100 * self.pace.expected_now / self.pace.low)))
+
+    @cached_property
+    def cells(self) -> Cells:
+        """The row's figures as the page shows them, formatted once here: the template then
+        only prints strings (localising 2,000 numbers in the template costs more than all the
+        dashboard's queries together)."""
+        pace = self.pace
+        unit = f" {self.plan.target_unit}" if self.plan and self.plan.target_unit else ""
+        change = self.confidence_change
+        activity = self.activity_change
+        return Cells(
+            pace_share=(
+                f"{self.percent_of_low}% of {format_number(pace.low)}{unit}" if pace else ""
+            ),
+            days_left=(f"{pace.days_left} day{'s' if pace.days_left != 1 else ''} left")
+            if pace
+            else "",
+            bar=str(self.bar_width),
+            expected=str(self.expected_width),
+            follow_through="" if self.follow_through is None else f"{self.follow_through}%",
+            due=f"of {self.due}",
+            done=str(self.done),
+            missed=str(self.missed),
+            activity=format_number(self.activity_this_week),
+            activity_last=format_number(self.activity_last_week),
+            activity_trend="up" if activity > 0 else "down" if activity < 0 else "",
+            pipeline=[f"{format_number(v)} {c}" for c, v in self.pipeline.items()],
+            confidence="" if self.confidence is None else f"{self.confidence}/5",
+            confidence_change="" if not change else f"({change:+d})",
+            confidence_trend="" if not change else "up" if change > 0 else "down",
+        )
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A dashboard row's figures as text (see RepRow.cells)."""
+
+    pace_share: str
+    days_left: str
+    bar: str
+    expected: str
+    follow_through: str
+    due: str
+    done: str
+    missed: str
+    activity: str
+    activity_last: str
+    activity_trend: str
+    pipeline: list[str]
+    confidence: str
+    confidence_change: str
+    confidence_trend: str
+
+
+PACE_LABELS = {
+    "met": "target met",
+    "behind": "behind pace",
+    "on_pace": "on pace",
+    "not_started": "not started",
+    "missed": "missed",
+}
+
+
+# How each column sorts; None sorts last in either direction.
+SORTS: dict[str, Any] = {
+    "rep": lambda row: row.name.casefold(),
+    "pace": lambda row: row.share_of_low,
+    "follow_through": lambda row: row.follow_through,
+    "done": lambda row: row.done,
+    "missed": lambda row: row.missed,
+    "activity": lambda row: row.activity_this_week,
+    "pipeline": lambda row: row.pipeline_total,
+    "confidence": lambda row: row.confidence,
+}
+
+
+def sort_rows(rows: list[RepRow], key: str, descending: bool) -> list[RepRow]:
+    """Rows by one column (ties by name); rows without a figure go last either way."""
+    value = SORTS[key]
+    by_name = sorted(rows, key=SORTS["rep"])
+    present = [row for row in by_name if value(row) is not None]
+    missing = [row for row in by_name if value(row) is None]
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def build_rows(viewer: Membership, *, now: dt.datetime | None = None) -> list[RepRow]:
+    """One row per rep the viewer may see, with the reasons each needs attention. Weeks are the
+    viewer's local weeks (Monday to Sunday), as `timezone.localdate()` gives them."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    workspace = viewer.workspace
+    reps = list(
+        permissions.visible_reps(viewer)
+        .select_related("user__profile")
+        .annotate(
+            confidence=_nth_rating(0),
+            confidence_before=_nth_rating(1),
+        )
+        .order_by("user__name", "pk")
+    )
+    # One reverse() for all the rows' links (200 of them cost 4 ms): a stand-in id, replaced.
+    head, _, tail = reverse("rep_progress", args=[workspace.slug, LINK_ID]).rpartition(str(LINK_ID))
+    rows = {rep.pk: RepRow(member=rep, url=f"{head}{rep.pk}{tail}") for rep in reps}
+    if not rows:
+        return []
+    for rep in reps:
+        rows[rep.pk].confidence = rep.confidence
+        rows[rep.pk].confidence_before = rep.confidence_before
+    ids = list(rows)
+    metrics = list(Metric.of(workspace))
+    _add_pace(rows, metrics, now)
+    _add_commitments(rows, ids, today, now)
+    _add_activity(rows, ids, metrics, today)
+    _add_pipeline(rows, ids, workspace.pk)
+    for row in rows.values():
+        row.reasons = attention_reasons(row, today)
+    return list(rows.values())
+
+
+def _nth_rating(n: int) -> Subquery:
+    """The rep's n-th latest confidence rating (0: the latest), as a subquery of the reps
+    query: two index lookups per rep inside one query."""
+    latest = ConfidenceRating.objects.filter(member=OuterRef("pk")).order_by("-rated_at", "-id")
+    return Subquery(latest.values("rating")[n : n + 1])
+
+
+def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.datetime) -> None:
+    """Each rep's active plan (the latest started) and its pace: the plans in one query, the
+    daily totals of every plan's target metric in another. A plan's day is its rep's day (as
+    on the plan's page): entries are counted on the rep's local days."""
+    plans: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(rep_id__in=list(rows), closed_at=None).order_by(
+        "rep_id", "-starts_on", "-id"
+    ):
+        plans.setdefault(plan.rep_id, plan)
+    by_name = _names(metrics)
+    targets: dict[int, tuple[Plan, Metric]] = {}
+    for rep_id, plan in plans.items():
+        row = rows[rep_id]
+        row.plan = plan
+        metric = by_name.get(normalize(plan.target_metric)) if plan.target_metric else None
+        if plan.target_low is None or not plan.target_metric:
+            row.pace_note = "no target"
+        elif metric is None:
+            row.pace_note = f"“{plan.target_metric}” is not a metric"
+        else:
+            targets[rep_id] = (plan, metric)
+    for rep_id, row in rows.items():
+        if rep_id not in plans:
+            row.pace_note = "no active plan"
+    rep_today = {
+        rep_id: timezone.localdate(now, rows[rep_id].member.user.profile.zone) for rep_id in targets
+    }
+    daily = plan_daily_totals(targets.values(), max(rep_today.values(), default=now.date()))
+    for rep_id, (plan, _metric) in targets.items():
+        assert plan.target_low is not None
+        today = rep_today[rep_id]
+        rows[rep_id].pace = pace_rules.assess(
+            starts_on=plan.starts_on,
+            deadline=plan.deadline,
+            low=plan.target_low,
+            high=plan.target_high,
+            daily=daily.get(plan.pk, {}),
+            today=today,
+        )
+
+
+def _names(metrics: Sequence[Metric]) -> dict[str, Metric]:
+    """As Metric.by_name, from metrics already fetched: a metric's own name wins over an alias."""
+    found: dict[str, Metric] = {}
+    for metric in metrics:
+        for alias in metric.aliases:
+            found.setdefault(normalize(alias), metric)
+    for metric in metrics:
+        found[normalize(metric.name)] = metric
+    return found
+
+
+def plan_daily_totals(
+    plans: Iterable[tuple[Plan, Metric]], today: dt.date
+) -> dict[int, dict[dt.date, Decimal]]:
+    """The bulk version of one plan's pace data: for each (plan, target metric), the rep's daily
+    totals of that metric from the plan's start to today (or its deadline), all in one query.
+    Keyed by plan id, then day; days whose total is 0 are left out (they add nothing).
+
+    One window for all (the earliest start to the latest end) rather than one per plan: 200
+    OR'ed windows cost more to build and plan than the few extra rows they would save when
+    plans start on different days. Zero entries are skipped in the database: a daily log
+    full of "0 revenue" would otherwise be most of the rows fetched."""
+    plans = list(plans)
+    if not plans:
+        return {}
+    totals = (
+        Entry.objects.filter(
+            member_id__in={plan.rep_id for plan, _ in plans},
+            metric_id__in={metric.pk for _, metric in plans},
+            day__gte=min(plan.starts_on for plan, _ in plans),
+            day__lte=min(today, max(plan.deadline for plan, _ in plans)),
+        )
+        .exclude(value=0)
+        .values_list("member_id", "metric_id", "day")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    plan_of = {(plan.rep_id, metric.pk): plan for plan, metric in plans}
+    daily: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    for member_id, metric_id, day, total in totals:
+        plan = plan_of.get((member_id, metric_id))
+        if plan is not None and plan.starts_on <= day <= plan.deadline:
+            daily[plan.pk][day] = total
+    return daily
+
+
+def _add_commitments(
+    rows: dict[int, RepRow], ids: list[int], today: dt.date, now: dt.datetime
+) -> None:
+    """Follow-through, done and missed over the commitments due in the last COMMITMENT_WEEKS
+    weeks (before today); open loops whenever they began."""
+    due = (
+        Commitment.objects.filter(
+            owner_id__in=ids,
+            state__in=NOT_DROPPED,
+            due_on__gte=today - dt.timedelta(weeks=COMMITMENT_WEEKS),
+            due_on__lt=today,
+        )
+        .values("owner_id")
+        .annotate(
+            due=Count("id"),
+            answered=Count("id", filter=answered()),
+            done=Count("id", filter=Q(state=CommitmentState.DONE)),
+            missed=Count("id", filter=Q(state=CommitmentState.MISSED)),
+        )
+        .order_by()
+    )
+    for found in due:
+        row = rows[found["owner_id"]]
+        row.due, row.answered = found["due"], found["answered"]
+        row.done, row.missed = found["done"], found["missed"]
+    loops = (
+        Commitment.objects.filter(
+            owner_id__in=ids, open_loop_at__lte=now, state__in=CommitmentState.carried()
+        )
+        .values("owner_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for loop in loops:
+        rows[loop["owner_id"]].open_loops = loop["count"]
+
+
+def _add_activity(
+    rows: dict[int, RepRow], ids: list[int], metrics: Sequence[Metric], today: dt.date
+) -> None:
+    """The sum of all activity metrics this week (to today) and last week."""
+    this_monday = week_start(today)
+    last_monday = this_monday - dt.timedelta(weeks=1)
+    activity = [m.pk for m in metrics if m.kind == MetricKind.ACTIVITY]
+    sums = (
+        Entry.objects.filter(
+            member_id__in=ids, metric_id__in=activity, day__gte=last_monday, day__lte=today
+        )
+        .values("member_id")
+        .annotate(
+            this_week=Sum("value", filter=Q(day__gte=this_monday)),
+            last_week=Sum("value", filter=Q(day__lt=this_monday)),
+        )
+        .order_by()
+    )
+    for found in sums:
+        row = rows[found["member_id"]]
+        row.activity_this_week = found["this_week"] or ZERO
+        row.activity_last_week = found["last_week"] or ZERO
+
+
+def _add_pipeline(rows: dict[int, RepRow], ids: list[int], workspace_id: int) -> None:
+    """The value of each rep's open opportunities, per currency. (The workspace leads the
+    index on opportunities, so it is named although the owners imply it.)"""
+    sums = (
+        Opportunity.objects.filter(
+            workspace_id=workspace_id, owner_id__in=ids, stage__in=Stage.open_stages()
+        )
+        .values("owner_id", "currency")
+        .annotate(total=Sum("value"))
+        .order_by("owner_id", "currency")
+    )
+    for found in sums:
+        rows[found["owner_id"]].pipeline[found["currency"]] = found["total"]
+
+
+def attention_reasons(row: RepRow, today: dt.date) -> list[str]:
+    """Why a coach should look at this rep now, in words; empty if all is well."""
+    reasons = []
+    if row.pace is not None:
+        if row.pace.status() == "behind":
+            reasons.append(
+                f"behind pace: {row.percent_of_low}% of the low target, "
+                f"{row.pace.days_left} days left"
+            )
+        if row.pace.no_movement:
+            first, last = pace_rules.CHANGE_WEEKS
+            reasons.append(f"no movement in weeks {first}-{last}")
+    change = row.confidence_change
+    if change is not None and change <= -CONFIDENCE_DROP:
+        reasons.append(f"confidence fell from {row.confidence_before} to {row.confidence}")
+    if row.open_loops:
+        s = "s" if row.open_loops != 1 else ""
+        reasons.append(f"{row.open_loops} open loop{s}: check-ins without an answer")
+    rate = row.follow_through
+    if rate is not None and rate < FOLLOW_THROUGH_FLOOR:
+        reasons.append(f"follow-through {rate}%")
+    # On a Monday nobody has logged this week yet: that is not a reason to worry.
+    if today.weekday() > 0 and not row.activity_this_week:
+        reasons.append("no activity logged this week")
+    return reasons
+
+
+# The weekly CSV -------------------------------------------------------------------------------
+
+CSV_HEADER = ["rep", "email", "week starting", "metric", "unit", "total"]
+DEFAULT_WEEKS = 12
+MAX_WEEKS = 104
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def weekly_rows(viewer: Membership, weeks: int) -> Iterable[list[str]]:
+    """Per visible rep, per metric, per week (Monday start, the viewer's local weeks; the
+    current week so far is the last): the total, 0 for a week without entries."""
+    today = timezone.localdate()
+    first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    mondays = [first + dt.timedelta(weeks=i) for i in range(weeks)]
+    reps = list(permissions.visible_reps(viewer).select_related("user").order_by("user__name"))
+    metrics = list(Metric.of(viewer.workspace))
+    totals: dict[tuple[int, int, dt.date], Decimal] = {}
+    if reps:
+        found = (
+            Entry.objects.filter(
+                member_id__in=[rep.pk for rep in reps], day__gte=first, day__lte=today
+            )
+            .annotate(week=TruncWeek("day"))
+            .values("member_id", "metric_id", "week")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for item in found:
+            week = item["week"]
+            week = week.date() if isinstance(week, dt.datetime) else week
+            totals[(item["member_id"], item["metric_id"], week)] = item["total"]
+    for rep in reps:
+        for monday in mondays:
+            for metric in metrics:
+                total = totals.get((rep.pk, metric.pk, monday), ZERO)
+                yield [
+                    safe_cell(rep.user.name),
+                    safe_cell(rep.user.email),
+                    monday.isoformat(),
+                    safe_cell(metric.name),
+                    safe_cell(metric.unit),
+                    f"{total.normalize():f}" if total else "0",
+                ]
+
+
+def parse_weeks(raw: str | None) -> int:
+    """?weeks=: 1 to MAX_WEEKS, DEFAULT_WEEKS when absent; ValueError with a message if not."""
+    if raw is None or raw == "":
+        return DEFAULT_WEEKS
+    try:
+        weeks = int(raw)
+    except ValueError:
+        raise ValueError(f"“weeks” must be a whole number from 1 to {MAX_WEEKS}.") from None
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValueError(f"“weeks” must be from 1 to {MAX_WEEKS}; {weeks} is out of range.")
+    return weeks
