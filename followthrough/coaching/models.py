@@ -255,6 +255,8 @@ class Commitment(models.Model):
         indexes = [
             models.Index(fields=["plan", "state", "due_on"], name="commitment_plan"),
             models.Index(fields=["owner", "state", "due_on"], name="commitment_owner"),
+            # The team dashboard counts each rep's commitments due in recent weeks, any state.
+            models.Index(fields=["owner", "due_on"], name="commitment_owner_due"),
             models.Index(
                 fields=["open_loop_at"],
                 condition=models.Q(open_loop_at__isnull=False),
