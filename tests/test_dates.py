@@ -500,3 +500,18 @@ def test_next_working_moment_near_a_clock_change(
     moment = wall.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(UTC)
     moment += timedelta(minutes=shift)
     check_next_working_moment(moment, wt)
+
+
+def test_weekday_on_or_before_and_after_move_off_the_weekend() -> None:
+    saturday, sunday, monday = dt.date(2026, 11, 28), dt.date(2026, 11, 29), dt.date(2026, 11, 30)
+    friday = dt.date(2026, 11, 27)
+    assert [dates.weekday_on_or_before(d) for d in (saturday, sunday, monday)] == [
+        friday,
+        friday,
+        monday,
+    ]
+    assert [dates.weekday_on_or_after(d) for d in (friday, saturday, sunday)] == [
+        friday,
+        monday,
+        monday,
+    ]

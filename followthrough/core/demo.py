@@ -271,9 +271,9 @@ def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> No
     now = timezone.now()
     today = _today(bob)
     kickoff, second, third, fourth, fifth, sixth = (
-        _weekday_on_or_before(today - dt.timedelta(days=n)) for n in (34, 27, 22, 16, 11, 4)
+        dates.weekday_on_or_before(today - dt.timedelta(days=n)) for n in (34, 27, 22, 16, 11, 4)
     )
-    upcoming = _weekday_on_or_after(today + DAY)
+    upcoming = dates.weekday_on_or_after(today + DAY)
 
     with _as_of(_at(kickoff - DAY, 15, morgan), workspace):
         plan = actions.create_plan(
@@ -480,7 +480,7 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
     got four; the coach asks again until it is done."""
     morgan, alejandro = people[DEMO_COACH_EMAIL], people["alejandro@example.com"]
     today = _today(alejandro)
-    first, second = (_weekday_on_or_before(today - dt.timedelta(days=n)) for n in (12, 3))
+    first, second = (dates.weekday_on_or_before(today - dt.timedelta(days=n)) for n in (12, 3))
 
     with _as_of(_at(first - DAY, 16, morgan), workspace):
         plan = actions.create_plan(
@@ -542,7 +542,7 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
                 [{"name": "calls", "target": 5}, {"name": "referrals asked", "target": 15}],
             )
         ],
-        next_starts_at=_at(_weekday_on_or_after(second + dt.timedelta(days=7)), 11, alejandro),
+        next_starts_at=_at(dates.weekday_on_or_after(second + dt.timedelta(days=7)), 11, alejandro),
     )
 
 
@@ -550,7 +550,7 @@ def derek_follows_through(workspace: Workspace, people: dict[str, Membership]) -
     """Story 002: the star closer whose clients feel forgotten after the sale."""
     linda, derek = people["linda@example.com"], people["derek@example.com"]
     today = _today(derek)
-    first = _weekday_on_or_before(today - dt.timedelta(days=3))
+    first = dates.weekday_on_or_before(today - dt.timedelta(days=3))
 
     with _as_of(_at(first - DAY, 16, linda), workspace):
         plan = actions.create_plan(
@@ -579,7 +579,7 @@ def derek_follows_through(workspace: Workspace, people: dict[str, Membership]) -
                 [{"name": "clients called", "target": 6}],
             )
         ],
-        next_starts_at=_at(_weekday_on_or_after(first + dt.timedelta(days=7)), 10, derek),
+        next_starts_at=_at(dates.weekday_on_or_after(first + dt.timedelta(days=7)), 10, derek),
     )
 
 
@@ -786,16 +786,4 @@ def _at(day: dt.date, hour: int, member: Membership) -> dt.datetime:
 
 def _due(day: dt.date, days: int) -> dt.date:
     """`days` after `day`, moved off a weekend: people promise things for working days."""
-    return _weekday_on_or_after(day + dt.timedelta(days=days))
-
-
-def _weekday_on_or_before(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day -= DAY
-    return day
-
-
-def _weekday_on_or_after(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day += DAY
-    return day
+    return dates.weekday_on_or_after(day + dt.timedelta(days=days))

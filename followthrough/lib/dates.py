@@ -212,3 +212,17 @@ def next_working_moment(moment: datetime, wt: WorkingTime) -> datetime:
         if moment < local_datetime(day, wt.work_ends, zone).astimezone(UTC):
             return moment
     return local_datetime(next_working_day(day, wt), wt.work_starts, zone).astimezone(UTC)
+
+
+def weekday_on_or_before(day: date) -> date:
+    """The day itself, or the Friday before it if it falls on a weekend."""
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def weekday_on_or_after(day: date) -> date:
+    """The day itself, or the Monday after it if it falls on a weekend."""
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day

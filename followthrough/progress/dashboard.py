@@ -277,7 +277,7 @@ def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.dateti
         "rep_id", "-starts_on", "-id"
     ):
         plans.setdefault(plan.rep_id, plan)
-    by_name = _names(metrics)
+    by_name = Metric.named(metrics)
     targets: dict[int, tuple[Plan, Metric]] = {}
     for rep_id, plan in plans.items():
         row = rows[rep_id]
@@ -307,17 +307,6 @@ def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.dateti
             daily=daily.get(plan.pk, {}),
             today=today,
         )
-
-
-def _names(metrics: Sequence[Metric]) -> dict[str, Metric]:
-    """As Metric.by_name, from metrics already fetched: a metric's own name wins over an alias."""
-    found: dict[str, Metric] = {}
-    for metric in metrics:
-        for alias in metric.aliases:
-            found.setdefault(normalize(alias), metric)
-    for metric in metrics:
-        found[normalize(metric.name)] = metric
-    return found
 
 
 def plan_daily_totals(

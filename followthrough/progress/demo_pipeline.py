@@ -250,7 +250,7 @@ def seed(workspace: Workspace) -> None:
 def play(rep: Membership, story: Story) -> Opportunity:
     """The story's opportunity, created and moved at the moments it says, by its owner."""
     today = timezone.localdate(timezone.now(), rep.user.profile.zone)
-    closes = _weekday_on_or_after(today + story.closes * DAY) if story.closes else None
+    closes = dates.weekday_on_or_after(today + story.closes * DAY) if story.closes else None
     by = rep.user
     opportunity = pipeline.create_opportunity(
         rep,
@@ -272,21 +272,9 @@ def play(rep: Membership, story: Story) -> Opportunity:
 def _moment(rep: Membership, today: dt.date, days_ago: int, hour: int) -> dt.datetime:
     """`hour` o'clock on the working day `days_ago` days before today, where the rep lives
     (never later than a minute ago)."""
-    day = _weekday_on_or_before(today - days_ago * DAY)
+    day = dates.weekday_on_or_before(today - days_ago * DAY)
     local = dates.local_datetime(day, dt.time(hour), rep.user.profile.zone)
     return min(local.astimezone(dt.UTC), timezone.now() - dt.timedelta(minutes=1))
-
-
-def _weekday_on_or_before(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day -= DAY
-    return day
-
-
-def _weekday_on_or_after(day: dt.date) -> dt.date:
-    while day.weekday() >= 5:
-        day += DAY
-    return day
 
 
 def bob_plan(workspace: Workspace) -> Plan | None:

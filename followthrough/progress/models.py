@@ -8,6 +8,7 @@ import. Each source keeps its own rows, so a corrected check-in answer corrects 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -94,8 +95,12 @@ class Metric(models.Model):
     def by_name(cls, workspace: Workspace) -> dict[str, Metric]:
         """Every name and alias of the workspace's metrics, normalised, to its metric. A name
         that is a metric's own name wins over another metric's alias."""
+        return cls.named(list(cls.of(workspace)))
+
+    @staticmethod
+    def named(metrics: Sequence[Metric]) -> dict[str, Metric]:
+        """As by_name, for metrics already fetched."""
         found: dict[str, Metric] = {}
-        metrics = list(cls.of(workspace))
         for metric in metrics:
             for alias in metric.aliases:
                 found.setdefault(normalize(alias), metric)
