@@ -20,6 +20,8 @@ from followthrough.lib.dates import (
     is_working_day,
     local_datetime,
     next_working_moment,
+    weekday_on_or_after,
+    weekday_on_or_before,
     working_days_after,
 )
 from tests.conftest import World
@@ -503,14 +505,14 @@ def test_next_working_moment_near_a_clock_change(
 
 
 def test_weekday_on_or_before_and_after_move_off_the_weekend() -> None:
-    saturday, sunday, monday = dt.date(2026, 11, 28), dt.date(2026, 11, 29), dt.date(2026, 11, 30)
-    friday = dt.date(2026, 11, 27)
-    assert [dates.weekday_on_or_before(d) for d in (saturday, sunday, monday)] == [
+    saturday, sunday, monday = date(2026, 11, 28), date(2026, 11, 29), date(2026, 11, 30)
+    friday = date(2026, 11, 27)
+    assert [weekday_on_or_before(d) for d in (saturday, sunday, monday)] == [
         friday,
         friday,
         monday,
     ]
-    assert [dates.weekday_on_or_after(d) for d in (friday, saturday, sunday)] == [
+    assert [weekday_on_or_after(d) for d in (friday, saturday, sunday)] == [
         friday,
         monday,
         monday,
