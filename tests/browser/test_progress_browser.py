@@ -1,6 +1,7 @@
-"""The team dashboard in a real browser, on the demo data: Morgan, the demo coach, opens it from
-the navigation, finds Bob with his plan's pace, and sorts the reps by pace. The screenshot goes
-to SCREENSHOT_DIR as 15-dashboard.png (the README's).
+"""Progress pages in a real browser, on the demo data: Morgan, the demo coach, opens the team
+dashboard, finds Bob with his plan's pace and sorts the reps by pace; Bob sees his pace chart
+and imports a CSV (checked in steps by htmx, then confirmed); Morgan moves an opportunity on
+the pipeline board. Screenshots go to SCREENSHOT_DIR (15-18, the README's).
 
 The live server runs on real time, so the expected figures are computed here with the same
 code, for Morgan, in her time zone, rather than written down: what this test checks is that the
@@ -9,17 +10,22 @@ page shows them, in the order asked for.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from followthrough.accounts.models import Membership
+from followthrough.accounts.models import Membership, User
+from followthrough.coaching.models import Plan
 from followthrough.core import demo
 from followthrough.followups.dispatcher import Dispatcher
-from followthrough.progress import dashboard
+from followthrough.progress import dashboard, reports
+from followthrough.progress.models import Entry, EntrySource, Opportunity, Stage
 from tests.browser.test_shell import heading, log_in, main_nav
 
 pytestmark = pytest.mark.browser
@@ -72,3 +78,86 @@ def test_coach_sees_bob_on_the_dashboard_and_sorts_by_pace(
     assert (
         page.get_by_role("columnheader", name="Rep", exact=True).get_attribute("aria-sort") is None
     )
+
+
+def test_bob_sees_his_pace_and_imports_his_numbers(
+    page: Page, demo_data: None, screenshot_dir: Path, tmp_path: Path
+) -> None:
+    Dispatcher(worker="web-1:4242").heartbeat(force=True)
+    log_in(page, "bob@example.com")
+    main_nav(page).get_by_role("link", name="My progress").click()
+    expect(heading(page)).to_have_text("My progress")
+    chart = page.locator("svg.chart").first
+    expect(chart).to_be_visible()
+    expect(chart.locator("title")).to_have_text("Pace: Keep the job: 60-day ultimatum")
+    # The demo is dated from today: what the page should say is worked out the same way.
+    plan = Plan.objects.get(workspace__slug="brightline", rep__user__email="bob@example.com")
+    pace = reports.plan_pace(
+        plan, timezone.localdate(timezone.now(), demo_zone(plan.rep.user.email))
+    )
+    assert pace is not None
+    flag = page.get_by_text(re.compile(r"^behind pace by [\d,]+ USD$"))
+    expect(flag).to_have_count(1 if pace.behind_pace else 0)
+    page.wait_for_load_state("load")
+    page.screenshot(path=screenshot_dir / "16-progress.png", full_page=True)
+
+    # A CSV with one good row, a misspelt metric and a day that has not come yet.
+    today = timezone.localdate(timezone.now(), demo_zone("bob@example.com"))
+    yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+    csv_file = tmp_path / "october-calls.csv"
+    csv_file.write_text(
+        "date,metric,value\n"
+        f"{yesterday},Calls made,12\n"
+        f"{yesterday},Referals asked,3\n"
+        f"{tomorrow},Calls made,4\n",
+        encoding="utf-8",
+    )
+    main_nav(page).get_by_role("link", name="Log my day").click()
+    page.get_by_role("link", name="Import from a CSV file").click()
+    page.get_by_label("CSV file").set_input_files(csv_file)
+    page.get_by_role("button", name="Check the file").click()
+    # htmx checks the rows in steps until the report replaces the progress bar.
+    expect(
+        page.get_by_role("heading", name="Checked: 1 good row, 2 with a problem")
+    ).to_be_visible()
+    problems = page.locator("table.import-problems")
+    expect(problems).to_contain_text("Referrals asked")  # the closest name is suggested
+    expect(problems).to_contain_text("3")
+    page.screenshot(path=screenshot_dir / "18-import.png", full_page=True)
+    page.get_by_role("button", name="Import the 1 good row").click()
+    expect(page.get_by_role("heading", name="Imported: 1 row")).to_be_visible()
+    bob = Membership.objects.get(workspace__slug="brightline", user__email="bob@example.com")
+    imported = Entry.objects.filter(member=bob, source=EntrySource.IMPORT)
+    assert [(e.metric.name, e.day, e.value) for e in imported] == [
+        ("Calls made", yesterday, Decimal(12))
+    ]
+
+
+def test_coach_moves_an_opportunity_on_the_board(
+    page: Page, demo_data: None, screenshot_dir: Path
+) -> None:
+    Dispatcher(worker="web-1:4242").heartbeat(force=True)
+    log_in(page)
+    page.goto("/w/brightline/")
+    main_nav(page).get_by_role("link", name="Pipeline").click()
+    expect(heading(page)).to_have_text("Pipeline")
+    negotiation = page.locator("section.board-column.stage-negotiation")
+    expect(negotiation.get_by_role("link", name="Northwind Freight")).to_have_count(0)
+    page.wait_for_load_state("load")
+    page.screenshot(path=screenshot_dir / "17-pipeline.png", full_page=True)
+    page.get_by_label("Stage of Northwind Freight").select_option(label="Negotiation")
+    card = (
+        page.locator("article, div")
+        .filter(has=page.get_by_label("Stage of Northwind Freight"))
+        .last
+    )
+    card.get_by_role("button", name="Move").click()
+    # htmx swaps the board in place: the card is now in the Negotiation column.
+    expect(negotiation.get_by_role("link", name="Northwind Freight")).to_have_count(1)
+    northwind = Opportunity.objects.get(account="Northwind Freight")
+    assert northwind.stage == Stage.NEGOTIATION
+    assert list(northwind.stage_changes.values_list("to_stage", flat=True))[-1] == "negotiation"
+
+
+def demo_zone(email: str) -> ZoneInfo:
+    return ZoneInfo(User.objects.get(email=email).profile.time_zone)
