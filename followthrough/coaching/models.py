@@ -427,3 +427,12 @@ class Todo(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+
+def followed_through() -> models.Q:
+    """The follow-through rate's numerator, for a queryset of due commitments: those with an
+    outcome (done, partly, missed) or an answer from the rep. Today and the team dashboard
+    count it the same way; the denominator is the due commitments that were not dropped."""
+    return models.Q(state__in=CommitmentState.with_outcome()) | models.Q(
+        models.Exists(Response.objects.filter(commitment=models.OuterRef("pk")))
+    )

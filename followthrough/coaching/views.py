@@ -45,6 +45,7 @@ from followthrough.coaching.models import (
     SessionState,
     Source,
     Todo,
+    followed_through,
 )
 from followthrough.followups.models import FollowUp, State
 from followthrough.lib import signing
@@ -572,11 +573,7 @@ def rates(member: Membership, today: dt.date) -> dict[str, int | None]:
     )
     counts = due.aggregate(
         total=Count("id", distinct=True),
-        answered=Count(
-            "id",
-            distinct=True,
-            filter=Q(state__in=CommitmentState.with_outcome()) | Q(responses__isnull=False),
-        ),
+        answered=Count("id", distinct=True, filter=followed_through()),
         done=Count("id", distinct=True, filter=Q(state=CommitmentState.DONE)),
     )
     total = counts["total"]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +27,7 @@ from followthrough.coaching.models import (
     Commitment,
     CommitmentState,
     Plan,
-    Response,
+    followed_through,
     format_number,
 )
 from followthrough.progress import pace as pace_rules
@@ -52,15 +52,6 @@ CONFIDENCE_DROP = 2
 # Every state but dropped, spelled out so that the (owner, state, due_on) index serves it.
 NOT_DROPPED = [s for s in CommitmentState.values if s != CommitmentState.DROPPED]
 LINK_ID = 987654321
-
-
-def answered() -> Q:
-    """Follow-through's numerator, as on the Today page (coaching.views.rates): a due commitment
-    that has an outcome (done, partly, missed) or an answer from the rep. Its denominator is the
-    due commitments that were not dropped."""
-    return Q(state__in=CommitmentState.with_outcome()) | Q(
-        Exists(Response.objects.filter(commitment=OuterRef("pk")))
-    )
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -359,7 +350,7 @@ def _add_commitments(
         .values("owner_id")
         .annotate(
             due=Count("id"),
-            answered=Count("id", filter=answered()),
+            answered=Count("id", filter=followed_through()),
             done=Count("id", filter=Q(state=CommitmentState.DONE)),
             missed=Count("id", filter=Q(state=CommitmentState.MISSED)),
         )
