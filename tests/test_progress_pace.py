@@ -100,6 +100,15 @@ def test_behind_and_the_forecast_dates_at_the_pace_and_the_trend() -> None:
     assert p.low_reached_on_recent == day(20) + dt.timedelta(days=43)
 
 
+def test_nobody_is_behind_in_the_first_week() -> None:
+    nothing_yet = pace({}, day(6))
+    assert nothing_yet.total < nothing_yet.expected_now
+    assert not nothing_yet.behind_pace and nothing_yet.status() == "early"
+    assert nothing_yet.status_label() == "first week"
+    a_week_in = pace({}, day(7))
+    assert a_week_in.behind_pace and a_week_in.status_label() == "behind pace"
+
+
 def test_on_pace_when_at_or_above_the_steady_line() -> None:
     p = pace({day(n): D(100) for n in range(1, 11)}, day(10))
     assert p.total == p.expected_now == D(1000)
@@ -161,7 +170,9 @@ def test_pace_properties(values: dict[int, Decimal], today_n: int, low: Decimal)
     assert p.total == sum(counted, D(0))
     assert 0 <= p.days_elapsed <= p.days_total
     assert p.forecast_total >= p.total and p.forecast_recent_total >= p.total
-    assert p.status() in {"met", "missed", "not_started", "behind", "on_pace"}
+    assert p.status() in {"met", "missed", "not_started", "early", "behind", "on_pace"}
+    if p.behind_pace:
+        assert p.days_elapsed >= 7 and p.total < p.expected_now
     if p.met_low:
         assert p.status() == "met" and p.needed_rate is None and p.low_reached_on is not None
     elif p.low_reached_on is not None:

@@ -248,7 +248,7 @@ def test_the_page_shows_pace_activity_conversion_and_confidence(world: World) ->
         page = world.client("coach").get(progress_url(world)).text
     assert "Rep: progress" in page
     assert "Keep the &lt;job&gt;" in page and "Keep the <job>" not in page
-    assert '<span class="badge pace-behind">behind</span>' in page
+    assert '<span class="badge pace-behind">behind pace</span>' in page
     assert "behind pace by 1,050 USD" in page  # a steady pace would be at 2,100
     assert "1,050</strong> USD of 6,000–8,000 USD" in page
     assert "127 USD a day from tomorrow" in page  # 4,950 over 39 days, rounded
@@ -275,7 +275,7 @@ def test_met_and_not_started_badges(world: World) -> None:
     add(world, "Revenue", TODAY - dt.timedelta(days=2), 150)
     with time_machine.travel(NOW, tick=False):
         page = world.client("admin").get(progress_url(world)).text
-    assert '<span class="badge pace-met">met</span>' in page
+    assert '<span class="badge pace-met">target met</span>' in page
     assert "reached on " + (TODAY - dt.timedelta(days=2)).strftime("%-d %b") in page
     assert '<span class="badge pace-not_started">not started</span>' in page
 

@@ -119,7 +119,7 @@ class RepRow:
 
     @property
     def pace_label(self) -> str:
-        return PACE_LABELS.get(self.pace_status, "")
+        return self.pace.status_label() if self.pace else ""
 
     @property
     def bar_width(self) -> int:
@@ -185,15 +185,6 @@ class Cells:
     confidence: str
     confidence_change: str
     confidence_trend: str
-
-
-PACE_LABELS = {
-    "met": "target met",
-    "behind": "behind pace",
-    "on_pace": "on pace",
-    "not_started": "not started",
-    "missed": "missed",
-}
 
 
 # How each column sorts; None sorts last in either direction.

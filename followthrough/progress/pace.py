@@ -18,7 +18,18 @@ from decimal import ROUND_CEILING, Decimal
 RECENT_DAYS = 14
 # Coaching shows its effect between these weeks (story 000).
 CHANGE_WEEKS = (8, 12)
+# Before this many days of a plan, nobody is "behind pace" yet (day 1 would always be).
+EARLY_DAYS = 7
 ZERO = Decimal(0)
+
+STATUS_LABELS = {
+    "met": "target met",
+    "missed": "missed",
+    "not_started": "not started",
+    "early": "first week",
+    "behind": "behind pace",
+    "on_pace": "on pace",
+}
 
 
 @dataclass(frozen=True)
@@ -58,9 +69,14 @@ class Pace:
         return self.total >= self.low
 
     @property
+    def is_early(self) -> bool:
+        """Too soon to judge: a plan in its first week has had no time to fall behind."""
+        return self.days_elapsed < EARLY_DAYS and not self.is_over
+
+    @property
     def behind_pace(self) -> bool:
-        """Below where a steady pace to the low target would be by now (and not met)."""
-        return not self.met_low and self.days_elapsed > 0 and self.total < self.expected_now
+        """Below where a steady pace to the low target would be by now (not met, not early)."""
+        return not self.met_low and not self.is_early and self.total < self.expected_now
 
     @property
     def days_left(self) -> int:
@@ -72,14 +88,19 @@ class Pace:
         return self.total / self.low if self.low else ZERO
 
     def status(self) -> str:
-        """One word for a badge: met, behind, on_pace, not_started, missed."""
+        """One word for a badge: met, missed, not_started, early, behind, on_pace."""
         if self.met_low:
             return "met"
         if self.is_over:
             return "missed"
         if self.days_elapsed == 0:
             return "not_started"
+        if self.is_early:
+            return "early"
         return "behind" if self.behind_pace else "on_pace"
+
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status()]
 
 
 def _date_reached(

@@ -18,14 +18,6 @@ from followthrough.coaching.models import Plan
 from followthrough.progress import charts, reports
 from followthrough.progress.models import Metric, MetricKind
 
-STATUS_LABELS = {
-    "on_pace": "on pace",
-    "behind": "behind",
-    "met": "met",
-    "missed": "missed",
-    "not_started": "not started",
-}
-
 
 def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:
     """What the pace partials show for one plan: the pace, its chart and the weekly table."""
@@ -38,7 +30,7 @@ def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:
         "plan": plan,
         "pace": pace,
         "status": pace.status(),
-        "status_label": STATUS_LABELS[pace.status()],
+        "status_label": pace.status_label(),
         "percent": f"{pace.share_of_low * 100:.0f}%",
         "needed": "" if pace.needed_rate is None else charts.amount(pace.needed_rate),
         "gap": charts.amount(pace.expected_now - pace.total),
