@@ -22,6 +22,11 @@ def signed_in(request: HttpRequest) -> User:
     return request.user
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """The request came from htmx, which swaps in a fragment rather than loading a page."""
+    return request.headers.get("HX-Request") == "true"
+
+
 def attempt(
     request: HttpRequest, action: Callable[[], object], success: str | Callable[[], str]
 ) -> None:

@@ -18,7 +18,7 @@ from followthrough import permissions
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Membership
-from followthrough.accounts.requests import attempt, current, signed_in
+from followthrough.accounts.requests import attempt, current, is_htmx, signed_in
 from followthrough.coaching import actions
 from followthrough.coaching.forms import (
     AnswerForm,
@@ -52,10 +52,6 @@ from followthrough.lib import signing
 from followthrough.progress import actions as progress_actions
 from followthrough.progress import reports as progress_reports
 from followthrough.progress.views.reports import pace_context
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def plan_for(request: HttpRequest, plan_id: int, *, run: bool = False) -> Plan:

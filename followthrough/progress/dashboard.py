@@ -40,6 +40,7 @@ from followthrough.progress.models import (
     Stage,
     normalize,
 )
+from followthrough.progress.reports import week_start
 
 ZERO = Decimal(0)
 # Follow-through, done and missed count the commitments due in this many recent weeks: a
@@ -52,11 +53,6 @@ CONFIDENCE_DROP = 2
 # Every state but dropped, spelled out so that the (owner, state, due_on) index serves it.
 NOT_DROPPED = [s for s in CommitmentState.values if s != CommitmentState.DROPPED]
 LINK_ID = 987654321
-
-
-def week_start(day: dt.date) -> dt.date:
-    """The Monday of the day's week."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 @dataclass

@@ -15,16 +15,12 @@ from followthrough import permissions
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Role
-from followthrough.accounts.requests import current, signed_in
+from followthrough.accounts.requests import current, is_htmx, signed_in
 from followthrough.progress import imports
 from followthrough.progress.forms import ImportForm
 from followthrough.progress.models import ImportRun
 
 SHOWN_PROBLEMS = 200
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def run_for(request: HttpRequest, run_id: int) -> ImportRun:

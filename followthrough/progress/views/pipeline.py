@@ -26,7 +26,7 @@ from followthrough import permissions
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Membership
-from followthrough.accounts.requests import current, signed_in
+from followthrough.accounts.requests import current, is_htmx, signed_in
 from followthrough.progress import pipeline
 from followthrough.progress.models import Entry, Opportunity, Stage
 from followthrough.progress.opportunity_forms import MoveForm, OpportunityForm
@@ -41,10 +41,6 @@ SORTS = {
     "value": (F("value").asc(), F("id").asc()),
     "-value": (F("value").desc(), F("id").desc()),
 }
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def money(value: Decimal, currency: str) -> str:
