@@ -9,7 +9,8 @@ import time_machine
 from django.urls import reverse
 
 from followthrough.coaching import actions as coaching
-from followthrough.progress.models import Entry, EntrySource, Metric
+from followthrough.progress import pipeline
+from followthrough.progress.models import Entry, EntrySource, Metric, Stage
 from tests.coaching_helpers import NEW_YORK, live_in, make_session
 from tests.conftest import World
 
@@ -117,4 +118,20 @@ def test_check_in_numbers_count_by_themselves_and_are_corrected_with_the_answer(
         counted = {e.metric.name: e.value for e in Entry.objects.filter(source=EntrySource.CHECKIN)}
         assert counted == {"Calls made": Decimal(10)}
         page = world.client("rep").get(reverse("day_log", args=["acme"])).text
-        assert "Counted from check-ins" in page and "Calls made: 10" in page
+        assert "Counted by themselves" in page and "Calls made: 10" in page
+
+
+def test_a_won_deal_shows_on_the_day_log_as_counted(world: World) -> None:
+    live_in(world, "rep", NEW_YORK)
+    with time_machine.travel(NOW, tick=False):
+        pipeline.create_opportunity(
+            world.members["rep"],
+            by=world.user("rep"),
+            account="Harlow & Sons",
+            value=Decimal("14250"),
+            stage=Stage.WON,
+        )
+        page = world.client("rep").get(reverse("day_log", args=["acme"])).text
+    assert 'Revenue: 14,250 <small class="muted">· won: Harlow &amp; Sons</small>' in page
+    assert "Deals won: 1 <small" in page
+    assert "Revenue: <strong>14,250</strong>" in page  # the last seven days, grouped

@@ -61,9 +61,10 @@ def day_log(request: HttpRequest) -> HttpResponse:
         .annotate(total=Sum("value"))
         .order_by("metric__position")
     )
-    from_checkins = Entry.objects.filter(
-        member=member, day=day, source=EntrySource.CHECKIN
-    ).select_related("metric", "response__commitment")
+    # What counted by itself that day: check-in answers and won deals, so nobody logs it twice.
+    counted = Entry.objects.filter(
+        member=member, day=day, source__in=[EntrySource.CHECKIN, EntrySource.DEAL]
+    ).select_related("metric", "response__commitment", "opportunity")
     return render(
         request,
         "progress/day_log.html",
@@ -74,7 +75,7 @@ def day_log(request: HttpRequest) -> HttpResponse:
             "previous_day": day - dt.timedelta(days=1),
             "next_day": day + dt.timedelta(days=1) if day < today else None,
             "week": week,
-            "from_checkins": from_checkins,
+            "counted": counted,
             "pulse_form": ConfidenceForm() if actions.pulse_due(member) else None,
             "last_rating": actions.last_rating(member),
         },
