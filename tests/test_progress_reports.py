@@ -249,7 +249,7 @@ def test_the_page_shows_pace_activity_conversion_and_confidence(world: World) ->
     assert "Rep: progress" in page
     assert "Keep the &lt;job&gt;" in page and "Keep the <job>" not in page
     assert '<span class="badge pace-behind">behind pace</span>' in page
-    assert "behind pace by 1,050 USD" in page  # a steady pace would be at 2,100
+    assert "1,050 USD short of the steady pace" in page  # a steady pace would be at 2,100
     assert "1,050</strong> USD of 6,000–8,000 USD" in page
     assert "127 USD a day from tomorrow" in page  # 4,950 over 39 days, rounded
     assert "low target on" in page and "after the deadline" in page

@@ -96,7 +96,7 @@ def test_bob_sees_his_pace_and_imports_his_numbers(
         plan, timezone.localdate(timezone.now(), demo_zone(plan.rep.user.email))
     )
     assert pace is not None
-    flag = page.get_by_text(re.compile(r"^behind pace by [\d,]+ USD$"))
+    flag = page.get_by_text(re.compile(r"^[\d,]+ USD short of the steady pace$"))
     expect(flag).to_have_count(1 if pace.behind_pace else 0)
     page.wait_for_load_state("load")
     page.screenshot(path=screenshot_dir / "16-progress.png", full_page=True)
