@@ -551,3 +551,18 @@ def test_csv_queries_do_not_grow_with_the_reps(
     with django_assert_max_num_queries(14):
         response = client.get(CSV_URL)
     assert len({row[0] for row in read_csv(response)[1:]}) == 16
+
+
+def test_week_start_is_the_monday_of_every_day_of_the_week(world: World) -> None:
+    """The database works out the week (SQLite and PostgreSQL each their own way)."""
+    rep = world.members["rep"]
+    days = [dt.date(2026, 11, 1) + dt.timedelta(days=n) for n in range(15)]  # a Sunday first
+    for day in days:
+        log(rep, "Calls made", day, 1)
+    weeks = dict(
+        Entry.objects.filter(member=rep)
+        .annotate(week=dashboard.WeekStart("day"))
+        .values_list("day", "week")
+    )
+    assert weeks == {day: day - dt.timedelta(days=day.weekday()) for day in days}
+    assert all(type(week) is dt.date for week in weeks.values())
