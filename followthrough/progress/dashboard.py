@@ -37,9 +37,8 @@ from followthrough.progress.models import (
     MetricKind,
     Opportunity,
     Stage,
-    normalize,
 )
-from followthrough.progress.reports import week_start
+from followthrough.progress.reports import target_metric, week_start
 
 ZERO = Decimal(0)
 
@@ -274,7 +273,7 @@ def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.dateti
     for rep_id, plan in plans.items():
         row = rows[rep_id]
         row.plan = plan
-        metric = by_name.get(normalize(plan.target_metric)) if plan.target_metric else None
+        metric = target_metric(plan, by_name)
         if plan.target_low is None or not plan.target_metric:
             row.pace_note = "no target"
         elif metric is None:
