@@ -25,6 +25,7 @@ from followthrough.coaching.models import (
     Todo,
     TodoKind,
 )
+from followthrough.followups import actions as followups
 from followthrough.followups.models import FollowUp, Kind, State
 from tests.coaching_helpers import NEW_YORK, checkin_links, live_in, make_session
 from tests.conftest import Inbox, World, dispatch, text_body
@@ -281,6 +282,25 @@ def test_partly_before_the_due_date_keeps_the_check_in(world: World) -> None:
         assert FollowUp.objects.filter(kind=Kind.CHECK_IN, state=State.SCHEDULED).count() == 1
         message = FollowUp.objects.get(kind=Kind.CHECK_IN).build_message()
         assert "Last you said: Partly (calls: 3)" in str(message.body)
+
+
+def test_an_answer_after_send_now_ends_the_rounds_wait(world: World, smtp_server: Inbox) -> None:
+    """The check-in went out early with "Send now"; "partly" before the due date answers it,
+    so the round's reminder is cancelled and the commitment is no longer waiting."""
+    with time_machine.travel(SESSION_DAY, tick=False):
+        commitment = finish_with_one_commitment(world)
+        checkin = FollowUp.objects.get(kind=Kind.CHECK_IN)
+        followups.send_now(checkin)
+        dispatch()
+        checkin.refresh_from_db()
+        assert checkin.state == State.SENT
+        assert any(world.user("rep").email in m["To"] for m in smtp_server.messages)
+        actions.record_response(commitment, answer="partly", numbers={"calls": 3}, source="link")
+        reminder = FollowUp.objects.get(kind=Kind.REMINDER)
+        assert reminder.state == State.CANCELLED
+        commitment.refresh_from_db()
+        assert commitment.open_loop_at is None
+        assert not commitment.todos.filter(kind=TodoKind.FOLLOW_UP, done_at=None).exists()
 
 
 def post_commitment(world: World, session_id: int, **fields: Any) -> Any:

@@ -26,7 +26,7 @@ from followthrough.coaching.models import (
     TodoKind,
 )
 from followthrough.followups import actions as followups
-from followthrough.followups.models import CHANGEABLE, FollowUp, Kind
+from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
 from followthrough.progress import actions as progress
 
 # The follow-ups that wait on a commitment's answer; an answer cancels them.
@@ -269,6 +269,15 @@ def _schedule_checkin(commitment: Commitment, by: User | None) -> None:
     )
 
 
+def _checkin_went_out(commitment: Commitment) -> bool:
+    """This round's check-in has been sent: one went out and no later one is still waiting."""
+    checkins = FollowUp.objects.about(commitment).filter(kind=Kind.CHECK_IN)
+    return (
+        checkins.filter(state__in=(State.SENDING, State.SENT)).exists()
+        and not checkins.filter(state__in=CHANGEABLE).exists()
+    )
+
+
 def _stop_waiting(commitment: Commitment) -> None:
     """An answer (or a drop) ends the wait: pending check-in and reminder cancelled, the
     follow-up to-do ticked, no open loop."""
@@ -333,7 +342,9 @@ def record_response(
         elif answer == Answer.PARTLY:
             commitment.state = CommitmentState.PARTLY
             commitment.outcome_at = now
-            if not before_due:
+            # Before the due date "partly" is a progress report and the check-in still goes
+            # out; once this round's check-in has gone (on time or by "Send now"), it answers it.
+            if not before_due or _checkin_went_out(commitment):
                 _stop_waiting(commitment)
         elif answer == Answer.NOT_YET:
             assert new_due_on is not None
