@@ -175,6 +175,13 @@ ROWS = [
         lambda w: reverse("day_log", args=["acme"]),
         by_role(admin=403, coach=403, rep=200, other_rep=200, stakeholder=403),
     ),
+    Row(
+        "rate my confidence",
+        "post",
+        lambda w: reverse("confidence", args=["acme"]),
+        by_role(admin=403, coach=403, rep=302, other_rep=302, stakeholder=403),
+        data=lambda w: {"rating": 4},
+    ),
     Row("to-dos", "get", lambda w: reverse("todos", args=["acme"]), RUN_PAGE),
     Row(
         "tick the coach's to-do",
