@@ -153,6 +153,13 @@ def can_run_plan(member: Membership, plan: Plan) -> bool:
     return coaches(member, plan.rep)
 
 
+def can_read_private_events(member: Membership, rep: Membership) -> bool:
+    """Events marked private (a coach's notes) are for those who coach the rep, and admins."""
+    if member.workspace_id != rep.workspace_id or not member.is_coach:
+        return False
+    return member.role == Role.ADMIN or coaches(member, rep)
+
+
 def can_view_plan(member: Membership, plan: Plan) -> bool:
     """The plan, its sessions' shared summaries and its commitments: those who run it, the
     rep, and the stakeholders who follow the rep or are named on the plan."""

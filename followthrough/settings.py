@@ -17,6 +17,7 @@ VAR_DIR = CONFIG.var_dir
 INSTALLED_APPS = [
     "followthrough.accounts",
     "followthrough.core",
+    "followthrough.events",
     "followthrough.followups",
     "followthrough.coaching",
     "followthrough.progress",

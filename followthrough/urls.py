@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("followthrough.followups.urls")),
     path("", include("followthrough.coaching.urls")),
     path("", include("followthrough.progress.urls")),
+    path("", include("followthrough.events.urls")),
 ]
 
 handler400 = "followthrough.core.views.bad_request"

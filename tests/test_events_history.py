@@ -1,0 +1,72 @@
+"""The event log: written in the action's transaction, told to listeners only after commit,
+and read back on the History pages by the same rules as every other page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.urls import reverse
+
+from followthrough.coaching import events as coaching_events
+from followthrough.events import actions as events
+from followthrough.events.models import Event
+from tests.conftest import World
+from tests.test_permissions_coaching import plan_of
+
+
+def test_an_event_rolled_back_is_neither_kept_nor_told(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    told: list[Event] = []
+    monkeypatch.setattr(events, "_receivers", [])
+    events.listen("test.", told.append)
+    plan = plan_of(world)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        coaching_events.log("test.thing", plan, plan, world.user("coach"))
+        raise RuntimeError("the action failed")
+    assert not Event.objects.filter(verb="test.thing").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        kept = coaching_events.log("test.thing", plan, plan, world.user("coach"))
+        assert told == []  # not before the commit
+    assert [e.pk for e in told] == [kept.pk]
+
+
+def test_history_tells_the_story_and_keeps_private_lines_for_coaches(world: World) -> None:
+    plan = plan_of(world)
+    coach = world.user("coach")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 14, 14, tzinfo=dt.UTC), tick=False):
+        coaching_events.log(
+            "commitment.answered",
+            plan,
+            plan,
+            world.user("rep"),
+            answer="partly",
+            numbers="calls 5, referrals asked 4",
+            text="Call ten past clients",
+        )
+        coaching_events.log("session.finished", plan, plan, coach, agreed=1)
+        coaching_events.log(
+            "session.notes_saved", plan, plan, coach, private=True, starts="2026-12-01T14:00:00Z"
+        )
+    page = world.client("coach").get(reverse("plan_history", args=["acme", plan.pk]))
+    assert "Rep answered Partly: calls 5, referrals asked 4 (Call ten past clients)" in page.text
+    assert "Coach finished a session: 1 next step agreed" in page.text
+    assert "Coach saved notes on the session of Tue 1 Dec, 14:00" in page.text
+    for reader in ("stakeholder", "rep"):
+        page = world.client(reader).get(reverse("rep_history", args=["acme", plan.rep.pk]))
+        assert "Rep answered Partly" in page.text
+        assert "saved notes" not in page.text, reader
+
+
+def test_text_from_people_is_escaped_in_history(world: World) -> None:
+    plan = plan_of(world)
+    coaching_events.log(
+        "commitment.dropped", plan, plan, world.user("coach"), text="<script>alert(1)</script>"
+    )
+    page = world.client("coach").get(reverse("plan_history", args=["acme", plan.pk]))
+    assert "<script>alert(1)</script>" not in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
