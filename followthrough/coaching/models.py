@@ -143,6 +143,11 @@ class Session(models.Model):
     def is_scheduled(self) -> bool:
         return self.state == SessionState.SCHEDULED
 
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """A session that has not started yet cannot have been held: finishing it is a
+        mistake unless it took place early (see actions.finish_session's `held_now`)."""
+        return self.starts_at <= (now or timezone.now())
+
     @property
     def ical_uid(self) -> str:
         """Stable across updates, so calendars replace the event instead of adding one."""
