@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Workspace
+from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates, ical, signing
 
 if TYPE_CHECKING:
@@ -344,6 +345,17 @@ class Commitment(models.Model):
     def checkin_links(self) -> list[tuple[str, str]]:
         """(label, url) for the four buttons of a check-in email."""
         return [(label, self.checkin_url(str(value))) for value, label in Answer.choices]
+
+    def checkin_followup(self) -> FollowUp | None:
+        """This round's check-in as it really is: its row is the truth, since "Send now" or a
+        reschedule in the outbox moves it without touching `checkin_at`."""
+        return (
+            FollowUp.objects.about(self)
+            .filter(kind=Kind.CHECK_IN)
+            .exclude(state=State.CANCELLED)
+            .order_by("-created_at", "-id")
+            .first()
+        )
 
     def current_response(self) -> Response | None:
         return self.responses.filter(round=self.round).first()

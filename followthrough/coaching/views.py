@@ -398,6 +398,7 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
         "coaching/commitment_detail.html",
         {
             "commitment": commitment,
+            "checkin": commitment.checkin_followup(),
             "plan": commitment.plan,
             "responses": commitment.responses.select_related("recorded_by"),
             "followups": FollowUp.objects.about(commitment).order_by("send_at", "id")
