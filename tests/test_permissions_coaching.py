@@ -124,7 +124,7 @@ ROWS = [
         "post",
         url("session_finish", session_of),
         RUN,
-        data=lambda w: {"confirm_empty": "1"},
+        data=lambda w: {"confirm_empty": "1", "held_now": "1"},
     ),
     Row(
         "move a session",

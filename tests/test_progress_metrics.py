@@ -91,7 +91,7 @@ def test_names_already_taken_and_bad_values_are_form_errors(
     Metric.of(world.workspace)
     response = add(world, **data)
     assert response.status_code == 400
-    assert f'id="id_{field}_errors"' in response.text and error in response.text
+    assert f'id="id_{field}_error"' in response.text and error in response.text
     assert Metric.objects.filter(workspace=world.workspace).count() == 8
 
 

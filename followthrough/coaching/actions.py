@@ -60,7 +60,10 @@ def schedule_session(
     location: str = "",
     invite: bool = False,
 ) -> Session:
-    """A new session of the plan; with `invite`, a calendar invitation to both at once."""
+    """A new session of the plan; with `invite`, a calendar invitation to both at once. A
+    session that has already started is the record of a call that took place: it gets no
+    invitation."""
+    invite = invite and starts_at > timezone.now()
     with transaction.atomic():
         session = Session.objects.create(
             workspace=plan.workspace,
@@ -181,11 +184,19 @@ def add_commitment(
 
 
 def finish_session(
-    session: Session, *, by: User, next_starts_at: dt.datetime | None = None
+    session: Session,
+    *,
+    by: User,
+    next_starts_at: dt.datetime | None = None,
+    held_now: bool = False,
 ) -> Session | None:
     """Finishing is the moment everything gets scheduled, in one transaction: the recap now, a
     check-in, a reminder and a coach's to-do for each commitment, and the next session if
     asked. Returns the next session, if any.
+
+    With `held_now`, a session finished before its start took place early: its start moves to
+    now (so the recap names the right day), invitations not sent yet are cancelled and those
+    already sent get an update to the time it was held.
 
     A second click finds the session finished and changes nothing: the state moves with one
     conditional UPDATE, which only one request can win, on either database.
@@ -202,6 +213,8 @@ def finish_session(
                 else "This session was cancelled."
             )
         session.refresh_from_db()
+        if held_now and not session.has_started():
+            _record_as_held_now(session, by)
         rep = session.plan.rep.user
         followups.schedule(
             kind=Kind.RECAP,
@@ -227,6 +240,20 @@ def finish_session(
                 invite=True,
             )
     return next_session
+
+
+def _record_as_held_now(session: Session, by: User) -> None:
+    """The session took place before its planned start: it starts now. Calendars that got the
+    invitation are updated; an invitation still waiting to go out is not sent at all."""
+    followups.cancel_about(session, [Kind.MEETING_INVITE])
+    sent = FollowUp.objects.about(session).filter(kind=Kind.MEETING_INVITE, state=State.SENT)
+    session.starts_at = timezone.now()
+    session.invited = sent.exists()
+    if session.invited:
+        session.sequence += 1
+    session.save(update_fields=["starts_at", "invited", "sequence"])
+    if session.invited:
+        _send_calendar(session, "REQUEST", by)
 
 
 def _schedule_checkin(commitment: Commitment, by: User | None) -> None:

@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from followthrough.accounts.models import Membership, Role
 from followthrough.coaching.models import (
@@ -18,6 +19,7 @@ from followthrough.coaching.models import (
     Commitment,
     CommitmentState,
     Plan,
+    Session,
     format_number,
 )
 
@@ -69,18 +71,24 @@ def measures_text(measures: list[dict[str, Any]]) -> str:
 
 
 def quick_dates(start: dt.date) -> list[tuple[str, dt.date]]:
-    """Quick choices for a due date: tomorrow, in 3 days, the coming weekdays, in a week."""
+    """Quick choices for a due date, one per date, soonest first: tomorrow, in 3 days, the
+    coming Monday, Thursday and Friday (the usual deadlines), in a week, in 2 weeks. When two
+    fall on the same date (in 3 days is Thursday; in a week is Monday), the first named here
+    stays: every chip shows its date with the weekday, so nothing is lost."""
     choices = [
-        ("Tomorrow", start + dt.timedelta(days=1)),
-        ("In 3 days", start + dt.timedelta(days=3)),
+        (gettext("Tomorrow"), start + dt.timedelta(days=1)),
+        (gettext("In 3 days"), start + dt.timedelta(days=3)),
+        (gettext("In a week"), start + dt.timedelta(days=7)),
+        (gettext("In 2 weeks"), start + dt.timedelta(days=14)),
     ]
     for offset in range(2, 8):
         day = start + dt.timedelta(days=offset)
-        if day.weekday() in (0, 3, 4):  # Monday, Thursday, Friday: the usual deadlines
-            choices.append((day.strftime("%A"), day))
-    choices.append(("In a week", start + dt.timedelta(days=7)))
-    choices.append(("In 2 weeks", start + dt.timedelta(days=14)))
-    return sorted(dict((label, day) for label, day in choices).items(), key=lambda c: c[1])
+        if day.weekday() in (0, 3, 4):  # Monday, Thursday, Friday
+            choices.append((formats.date_format(day, "l"), day))
+    by_date: dict[dt.date, str] = {}
+    for label, day in choices:
+        by_date.setdefault(day, label)
+    return sorted(((label, day) for day, label in by_date.items()), key=lambda c: c[1])
 
 
 class PlanForm(forms.ModelForm):
@@ -151,8 +159,18 @@ class PlanForm(forms.ModelForm):
         return data
 
 
+# How far back a session that took place may be recorded.
+RECORD_SESSIONS_SINCE = dt.timedelta(days=366)
+
+
 class SessionForm(forms.Form):
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME, help_text="Your time.")
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts"),
+        widget=DATETIME,
+        help_text=gettext_lazy(
+            "Your time. A time already past records a session that took place (no invitation)."
+        ),
+    )
     duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
     location = forms.CharField(
         max_length=200, required=False, help_text="A room, a phone number, a link."
@@ -163,13 +181,23 @@ class SessionForm(forms.Form):
 
     def clean_starts_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["starts_at"]
-        if value < timezone.now() - dt.timedelta(hours=12):
-            raise forms.ValidationError("That is in the past. Pick a time to come.")
+        if value < timezone.now() - RECORD_SESSIONS_SINCE:
+            raise forms.ValidationError(gettext("Pick a time within the last year, or to come."))
         return value
 
 
 class MoveSessionForm(SessionForm):
     invite = None  # type: ignore[assignment]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = gettext("Your time.")
+
+    def clean_starts_at(self) -> dt.datetime:
+        value: dt.datetime = self.cleaned_data["starts_at"]
+        if value < timezone.now() - dt.timedelta(hours=12):
+            raise forms.ValidationError("That is in the past. Pick a time to come.")
+        return value
 
 
 class NotesForm(forms.Form):
@@ -259,12 +287,47 @@ class FinishForm(forms.Form):
     next_starts_at = forms.DateTimeField(
         label="Next session", required=False, widget=DATETIME, help_text="Optional; your time."
     )
+    held_now = forms.BooleanField(
+        required=False, label=gettext_lazy("It took place now: record it as held now")
+    )
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.session = session
+        if session.has_started():
+            del self.fields["held_now"]  # only a session still to come needs the question
+        else:
+            when = formats.date_format(timezone.localtime(session.starts_at), "D j M, H:i")
+            text = (
+                gettext(
+                    "It is set for %(when)s and has not happened yet. Ticked, its start moves "
+                    "to now and the calendar invitations follow."
+                )
+                if session.invited
+                else gettext(
+                    "It is set for %(when)s and has not happened yet. Ticked, its start moves "
+                    "to now."
+                )
+            )
+            self.fields["held_now"].help_text = text % {"when": when}
 
     def clean_next_starts_at(self) -> dt.datetime | None:
         value: dt.datetime | None = self.cleaned_data["next_starts_at"]
         if value is not None and value < timezone.now():
             raise forms.ValidationError("The next session cannot be in the past.")
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "held_now" in self.fields and not data.get("held_now"):
+            self.add_error(
+                "held_now",
+                gettext(
+                    "This session has not started yet. If it took place already, tick the box "
+                    "to record it as held now; otherwise finish it after it is held."
+                ),
+            )
+        return data
 
 
 CONFIDENCE_CHOICES = [

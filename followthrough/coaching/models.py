@@ -21,7 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Workspace
-from followthrough.lib import dates, signing
+from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.lib import dates, ical, signing
 
 if TYPE_CHECKING:
     from followthrough.lib.dates import WorkingTime
@@ -143,6 +144,11 @@ class Session(models.Model):
     def is_scheduled(self) -> bool:
         return self.state == SessionState.SCHEDULED
 
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        """A session that has not started yet cannot have been held: finishing it is a
+        mistake unless it took place early (see actions.finish_session's `held_now`)."""
+        return self.starts_at <= (now or timezone.now())
+
     @property
     def ical_uid(self) -> str:
         """Stable across updates, so calendars replace the event instead of adding one."""
@@ -151,8 +157,8 @@ class Session(models.Model):
     def as_icalendar(self, method: str, sequence: int) -> str:
         """The event as an iCalendar object: METHOD:REQUEST for an invitation or an update,
         METHOD:CANCEL for a cancellation; the UID never changes, SEQUENCE counts up. Times are
-        in the rep's time zone, with its VTIMEZONE, so calendars show the right hour on both
-        sides of a daylight-saving change."""
+        in the rep's time zone, with its VTIMEZONE (one sub-component per transition, see
+        lib.ical), so calendars show the right hour on both sides of a daylight-saving change."""
         rep, coach = self.plan.rep.user, self.plan.coach.user
         zone = rep.profile.zone
         calendar = icalendar.Calendar()
@@ -163,8 +169,8 @@ class Session(models.Model):
         event.add("uid", self.ical_uid)
         event.add("sequence", sequence)
         event.add("dtstamp", timezone.now())
-        event.add("dtstart", self.starts_at.astimezone(zone))
-        event.add("dtend", self.ends_at.astimezone(zone))
+        event.add("dtstart", ical.event_time(self.starts_at, zone))
+        event.add("dtend", ical.event_time(self.ends_at, zone))
         event.add("summary", f"Coaching session: {coach.name} and {rep.name}")
         if self.location:
             event.add("location", self.location)
@@ -181,8 +187,9 @@ class Session(models.Model):
             attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
             event.add("attendee", attendee)
         event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+        if any("TZID" in event[name].params for name in ("DTSTART", "DTEND")):
+            calendar.add_component(ical.vtimezone(zone, self.starts_at, self.ends_at))
         calendar.add_component(event)
-        calendar.add_missing_timezones()
         return str(calendar.to_ical().decode())
 
     def agenda(self) -> models.QuerySet[Commitment]:
@@ -338,6 +345,17 @@ class Commitment(models.Model):
     def checkin_links(self) -> list[tuple[str, str]]:
         """(label, url) for the four buttons of a check-in email."""
         return [(label, self.checkin_url(str(value))) for value, label in Answer.choices]
+
+    def checkin_followup(self) -> FollowUp | None:
+        """This round's check-in as it really is: its row is the truth, since "Send now" or a
+        reschedule in the outbox moves it without touching `checkin_at`."""
+        return (
+            FollowUp.objects.about(self)
+            .filter(kind=Kind.CHECK_IN)
+            .exclude(state=State.CANCELLED)
+            .order_by("-created_at", "-id")
+            .first()
+        )
 
     def current_response(self) -> Response | None:
         return self.responses.filter(round=self.round).first()

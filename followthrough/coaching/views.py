@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -201,9 +202,15 @@ def session_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         location=data["location"],
         invite=data["invite"],
     )
-    messages.success(
-        request, "Session scheduled" + (", invitations on their way." if data["invite"] else ".")
-    )
+    if not session.has_started():
+        messages.success(
+            request,
+            "Session scheduled" + (", invitations on their way." if session.invited else "."),
+        )
+    else:
+        messages.success(
+            request, gettext("Session recorded; it took place, so no invitation is sent.")
+        )
     return redirect(session)
 
 
@@ -222,7 +229,7 @@ def session_context(request: HttpRequest, session: Session, **extra: Any) -> dic
             initial={"private_notes": session.private_notes, "summary": session.summary}
         ),
         "commitment_form": CommitmentForm(plan=plan, initial={"owner": plan.rep_id}),
-        "finish_form": FinishForm(),
+        "finish_form": FinishForm(session=session),
         "move_form": MoveSessionForm(
             initial={
                 "starts_at": timezone.localtime(session.starts_at),
@@ -306,7 +313,7 @@ def commitment_add(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_for(request, session_id, run=True)
-    form = FinishForm(request.POST)
+    form = FinishForm(request.POST, session=session)
     if not form.is_valid():
         return render(
             request,
@@ -324,6 +331,7 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
             session,
             by=signed_in(request),
             next_starts_at=form.cleaned_data["next_starts_at"],
+            held_now=form.cleaned_data.get("held_now", False),
         )
     except ActionRefused as refusal:
         messages.info(request, str(refusal))
@@ -390,6 +398,7 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
         "coaching/commitment_detail.html",
         {
             "commitment": commitment,
+            "checkin": commitment.checkin_followup(),
             "plan": commitment.plan,
             "responses": commitment.responses.select_related("recorded_by"),
             "followups": FollowUp.objects.about(commitment).order_by("send_at", "id")

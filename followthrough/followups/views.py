@@ -57,6 +57,12 @@ def followup_for(request: HttpRequest, followup_id: int) -> FollowUp:
 @workspace_view(permissions.can_view_outbox)
 def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
     followup = followup_for(request, followup_id)
+    return render(request, "followups/followup_detail.html", detail_context(request, followup))
+
+
+def detail_context(
+    request: HttpRequest, followup: FollowUp, reschedule_form: RescheduleForm | None = None
+) -> dict[str, object]:
     preview_error = ""
     subject, text, html = followup.subject, followup.body_text, followup.body_html
     if not followup.sent_at:
@@ -67,21 +73,18 @@ def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
             html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
         except Exception as error:  # a broken template is shown, not raised
             preview_error = str(error)
-    return render(
-        request,
-        "followups/followup_detail.html",
-        {
-            "followup": followup,
-            "subject": subject,
-            "text": text,
-            "html": html,
-            "preview_error": preview_error,
-            "can_change": permissions.can_change_followup(current(request), followup),
-            "reschedule_form": RescheduleForm(
-                initial={"send_at": followup.send_at} if followup.is_changeable else None
-            ),
-        },
-    )
+    return {
+        "followup": followup,
+        "subject": subject,
+        "text": text,
+        "html": html,
+        "preview_error": preview_error,
+        "can_change": permissions.can_change_followup(current(request), followup),
+        "reschedule_form": reschedule_form
+        or RescheduleForm(
+            initial={"send_at": followup.send_at} if followup.is_changeable else None
+        ),
+    }
 
 
 Verb = Callable[[FollowUp], actions.Outcome]
@@ -124,12 +127,11 @@ def followup_retry(request: HttpRequest, followup_id: int) -> HttpResponse:
 @require_POST
 @workspace_view(permissions.can_view_outbox)
 def followup_reschedule(request: HttpRequest, followup_id: int) -> HttpResponse:
-    form = RescheduleForm(request.POST)
+    followup = followup_for(request, followup_id)
+    form = RescheduleForm(request.POST, followup=followup)
     if not form.is_valid():
-        followup = followup_for(request, followup_id)
-        for error in form.errors.get("send_at", []):
-            messages.error(request, str(error))
-        return redirect(followup)
+        context = detail_context(request, followup, reschedule_form=form)
+        return render(request, "followups/followup_detail.html", context, status=400)
     when = form.cleaned_data["send_at"]
     return change(
         request,

@@ -124,13 +124,14 @@ def test_coach_runs_a_session_and_sees_the_reps_emailed_answer_on_today(
     expect(heading(coach)).to_have_text("Session with Bob Keller")
     expect(flash(coach)).to_contain_text("invitations on their way")
     session_url = coach.url
+    assert dispatch().sent == 2  # the invitations, to Bob and Morgan
 
     # Two commitments added inline: the page must not reload (the marker survives).
     coach.evaluate("window.__marker = 1")
     agreed = coach.locator("#agreed")
     coach.get_by_label("Next step", exact=True).fill(CALLS)
     expect(coach.get_by_label("Who", exact=True)).to_have_value(str(plan.rep_id))
-    chip = coach.get_by_role("group", name="Quick due dates").get_by_role(
+    chip = coach.get_by_role("group", name="Quick dates for By").get_by_role(
         "button", name=re.compile(r"^Tomorrow")
     )
     tomorrow = chip.get_attribute("data-date")  # the server's tomorrow, in the coach's zone
@@ -154,6 +155,8 @@ def test_coach_runs_a_session_and_sees_the_reps_emailed_answer_on_today(
     assert coach.url == session_url
     shot(coach, "11-session")
 
+    # Held before its planned start: the page asks, and the coach records it as held now.
+    coach.get_by_label("It took place now: record it as held now").check()
     coach.locator("#finish-button").click()
     expect(flash(coach)).to_contain_text("Session finished: recap sent, 2 check-ins scheduled.")
     expect(coach.locator("#finish-button")).to_have_count(0)
@@ -171,9 +174,9 @@ def test_coach_runs_a_session_and_sees_the_reps_emailed_answer_on_today(
     )
     assert checkin.send_at > dt.datetime.now(dt.UTC)  # it waits for the second working day
     assert followups.send_now(checkin) == Outcome.RESCHEDULED
-    # The recap, one calendar invitation each to Bob and Morgan, and the check-in.
+    # The recap, the calendar updates to the time it was held (Bob and Morgan), the check-in.
     assert dispatch().sent == 4
-    messages = smtp_server.wait_for(4)
+    messages = smtp_server.wait_for(6)
     checkins = [m for m in messages if str(m["Subject"]).startswith("How did it go?")]
     assert [str(m["Subject"]) for m in checkins] == [f"How did it go? {CALLS}"]
     email = checkins[0]
@@ -207,7 +210,7 @@ def test_coach_runs_a_session_and_sees_the_reps_emailed_answer_on_today(
     assert Commitment.objects.get(pk=calls.pk).state == CommitmentState.PARTLY
     # Morgan is told by email too.
     assert dispatch().sent == 1
-    notice = smtp_server.wait_for(5)[4]
+    notice = smtp_server.wait_for(7)[6]
     assert notice["To"] == COACH
     assert str(notice["Subject"]).startswith("Bob answered: Partly")
 

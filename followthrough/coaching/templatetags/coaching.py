@@ -7,7 +7,12 @@ import datetime as dt
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from followthrough.accounts.models import User
 
 register = template.Library()
 
@@ -53,3 +58,25 @@ def days_from(day: dt.date, today: dt.date) -> str:
     if days > 0:
         return f"{days} day{'s' if days != 1 else ''} left"
     return f"passed {-days} day{'s' if days != -1 else ''} ago"
+
+
+@register.simple_tag
+def both_times(moment: dt.datetime | None, person: User | None, fmt: str = "D j M, H:i") -> str:
+    """A moment in the viewer's zone and, when theirs differs, in the person's it is for:
+    "Fri 4 Dec, 07:00 your time, 10:00 for Alejandro" (their date too when it is another day).
+    The one place pages say a time to someone in another zone."""
+    if moment is None:
+        return ""
+    mine = timezone.localtime(moment)
+    profile = getattr(person, "profile", None) if person is not None else None
+    if profile is None:
+        return formats.date_format(mine, fmt)
+    theirs = moment.astimezone(profile.zone)
+    if theirs.utcoffset() == mine.utcoffset():
+        return formats.date_format(mine, fmt)
+    return format_html(
+        gettext("{mine} your time, {theirs} for {name}"),
+        mine=formats.date_format(mine, fmt),
+        theirs=formats.date_format(theirs, "H:i" if theirs.date() == mine.date() else fmt),
+        name=person.get_short_name() if person is not None else "",
+    )
