@@ -208,6 +208,12 @@ def can_manage_metrics(member: Membership) -> bool:
     return member.role == Role.ADMIN
 
 
+def can_add_target_metric(member: Membership) -> bool:
+    """Add a metric while opening or editing a plan, for the plan's target: whoever runs plans
+    (the metric is the target's name, not a change to the others)."""
+    return member.is_coach
+
+
 def can_import_entries(member: Membership) -> bool:
     """A rep imports their own numbers; a coach those of the reps they coach; an admin anyone's."""
     return member.role in (Role.ADMIN, Role.COACH, Role.REP)

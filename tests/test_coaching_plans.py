@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from followthrough.accounts.models import Profile
 from followthrough.coaching.models import Plan, Session
+from followthrough.progress.models import Metric
 from tests.conftest import World
 
 NOW = dt.datetime(2026, 11, 16, 14, 0, tzinfo=dt.UTC)
@@ -102,3 +103,45 @@ def test_a_session_long_past_or_at_a_missing_hour_is_refused(world: World) -> No
         assert gap.status_code == 400
         assert "America/New_York" in gap.text
         assert not Session.objects.exists()
+
+
+def test_a_target_names_one_of_the_workspace_s_metrics(world: World) -> None:
+    """ "referals recieved" was accepted, and then nothing counted toward it."""
+    with time_machine.travel(NOW, tick=False):
+        coach = world.client("coach")
+        form = coach.get(reverse("plan_new", args=["acme"])).text
+        assert 'list="plan-metrics"' in form and '<option value="Referrals received">' in form
+        typo = coach.post(
+            reverse("plan_new", args=["acme"]),
+            plan_data(world, target_metric="referals recieved", target_unit=""),
+        )
+        assert typo.status_code == 200 and not Plan.objects.exists()
+        assert "“referals recieved” is not one of the workspace&#x27;s metrics." in typo.text
+        assert "Did you mean “Referrals received”?" in typo.text
+        # Another name of a metric is as good as its name ("dials" is one of Calls made's).
+        other_name = coach.post(
+            reverse("plan_new", args=["acme"]), plan_data(world, target_metric=" dials ")
+        )
+        assert other_name.status_code == 302
+        assert Plan.objects.get().target_metric == "dials"
+
+
+def test_a_new_metric_can_be_added_with_the_plan(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        coach = world.client("coach")
+        response = coach.post(
+            reverse("plan_new", args=["acme"]),
+            plan_data(world, target_metric="Client visits", new_metric="activity"),
+        )
+        assert response.status_code == 302
+        metric = Metric.objects.get(workspace=world.workspace, name="Client visits")
+        assert metric.kind == "activity"
+        plan = Plan.objects.get()
+        assert plan.target_metric == "Client visits"
+        # Editing the plan to another new name adds that one too; a known name adds nothing.
+        edit = reverse("plan_edit", args=["acme", plan.pk])
+        coach.post(edit, plan_data(world, target_metric="Site tours", new_metric="result"))
+        coach.post(edit, plan_data(world, target_metric="revenue", new_metric="result"))
+        names = set(Metric.objects.filter(workspace=world.workspace).values_list("name", flat=True))
+        assert {"Client visits", "Site tours"} <= names and "revenue" not in names
+        assert Metric.objects.filter(workspace=world.other_workspace).count() == 0

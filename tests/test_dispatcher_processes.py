@@ -175,12 +175,17 @@ def test_a_5xx_answer_fails_visibly_and_is_not_retried(
     [good] = schedule_many(1, to="fine@example.org")
     dispatchers.start()
     wait_until(lambda: count(state=State.FAILED) == 1 and count(state=State.SENT) == 1)
-    time.sleep(1.5)  # several retry periods: a permanent failure stays failed
+    # No sleep to let "several retry periods" pass: a row scheduled after the failure is sent,
+    # so the dispatcher has claimed again since, and the failed row was not among the claimed.
+    [after] = schedule_many(1, to="after@example.org")
+    wait_until(lambda: count(state=State.SENT) == 2, what="a later row sent")
     bad.refresh_from_db()
     assert bad.state == State.FAILED
     assert bad.attempts == 1
     assert "550 5.1.1" in bad.last_error and "mailbox unavailable" in bad.last_error
-    assert smtp.inbox.message_ids() == [FollowUp.objects.get(pk=good.pk).message_id_header]
+    assert smtp.inbox.message_ids() == [
+        FollowUp.objects.get(pk=pk).message_id_header for pk in (good.pk, after.pk)
+    ]
 
 
 def test_a_4xx_answer_is_retried(smtp: SmtpServer, dispatchers: Dispatchers) -> None:
@@ -271,12 +276,14 @@ def test_a_lost_database_connection_is_reestablished(
     assert expected_ids(more) <= set(smtp.inbox.message_ids())
 
 
-def test_lateness_of_a_due_row_is_small_when_idle(
+def test_a_row_scheduled_while_idle_is_sent_when_due(
     smtp: SmtpServer, dispatchers: Dispatchers
 ) -> None:
-    """The dispatcher sleeps until the next due row (at most about a second)."""
+    """An idle dispatcher wakes up for a row scheduled later. How late it comes is a timing:
+    bench/steady.py measures it; how long it sleeps is tested with a frozen clock
+    (test_followups.py, test_an_idle_dispatcher_sleeps_until_the_next_row_is_due)."""
     dispatchers.start()
-    time.sleep(1.0)  # it is idle now
+    wait_until(lambda: Heartbeat.objects.exists(), what="the dispatcher's loop")
     workspace = Workspace.objects.create(slug="w2", name="W2")
     row = actions.schedule(
         kind=Kind.NOTICE,
@@ -288,5 +295,4 @@ def test_lateness_of_a_due_row_is_small_when_idle(
     )
     wait_until(lambda: count(state=State.SENT) == 1, timeout=10)
     row.refresh_from_db()
-    assert row.sent_at is not None
-    assert (row.sent_at - row.send_at).total_seconds() < 1.5
+    assert row.sent_at is not None and row.sent_at >= row.send_at

@@ -252,3 +252,15 @@ def test_an_address_with_a_line_break_fails_and_sends_nothing(
     sneaky.refresh_from_db()
     assert sneaky.state == State.FAILED
     assert smtp_server.messages == []
+
+
+def test_an_idle_dispatcher_sleeps_until_the_next_row_is_due(world: World) -> None:
+    """What once was a timed test with real processes (lateness under 1.5 s): the wait
+    between two polls, on a frozen clock. The lateness itself is measured by bench/steady.py."""
+    dispatcher = Dispatcher(worker="t", options=Options(idle_sleep_max=1.0))
+    with time_machine.travel(NOW, tick=False):
+        assert dispatcher.seconds_until_next_due() == 1.0  # nothing scheduled: the longest nap
+        notice(world, send_at=NOW + dt.timedelta(seconds=0.4))
+        assert dispatcher.seconds_until_next_due() == pytest.approx(0.4)
+        notice(world, send_at=NOW - dt.timedelta(seconds=5))
+        assert dispatcher.seconds_until_next_due() == 0.0  # one is overdue: no nap at all

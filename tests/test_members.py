@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from followthrough.accounts import actions
-from followthrough.accounts.models import CoachingRelationship, Following, Membership, Role
+from followthrough.accounts.models import (
+    CoachingRelationship,
+    Following,
+    Membership,
+    Profile,
+    Role,
+)
 from tests.conftest import World
 
 
@@ -139,3 +148,29 @@ def test_memberships_are_unique_per_workspace(world: World) -> None:
         Membership.objects.create(
             workspace=world.workspace, user=world.user("rep"), role=Role.COACH
         )
+
+
+def test_a_member_s_page_shows_the_holidays_that_apply_and_whose_they_are(world: World) -> None:
+    """Alejandro's check-in fell on 8 December, a public holiday in Argentina: his page now
+    says which holidays count for him, and from which country."""
+    rep = world.members["rep"]
+    Profile.objects.filter(user=rep.user).update(
+        time_zone="America/Argentina/Buenos_Aires", country=""
+    )
+    world.workspace.country = "AR"
+    world.workspace.save()
+    page = reverse("member_detail", args=["acme", rep.pk])
+    with time_machine.travel(dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC), tick=False):
+        body = world.client("admin").get(page).content.decode()
+        assert "From the workspace's country, AR" in body
+        assert '<time datetime="2026-12-08">Tue 8 Dec 2026</time> · Immaculate Conception' in body
+        Profile.objects.filter(user=rep.user).update(country="ES")
+        body = world.client("admin").get(page).content.decode()
+        assert "From Rep's own country, ES" in body
+        assert "Immaculate Conception" in body  # Spain keeps it too
+        assert "Epiphany" in body  # Spain's, not Argentina's
+        Profile.objects.filter(user=rep.user).update(country="")
+        world.workspace.country = ""
+        world.workspace.save()
+        body = world.client("admin").get(page).content.decode()
+        assert "neither this person nor the workspace has a country" in body

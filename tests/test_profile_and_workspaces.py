@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from followthrough.accounts.models import Membership, Profile, Role
+from followthrough.lib import dates
 from tests.conftest import World
 
 
@@ -133,3 +134,43 @@ def test_a_server_error_shows_a_plain_page_without_internals(db: object) -> None
     body = response.content.decode()
     assert "Something went wrong" in body
     assert "Traceback" not in body and "hunter2" not in body
+
+
+def test_a_new_workspace_asks_for_its_country_suggested_from_the_time_zone(world: World) -> None:
+    """A workspace created without a country had no public holidays at all."""
+    Profile.objects.filter(user=world.user("coach")).update(
+        time_zone="America/Argentina/Buenos_Aires", country=""
+    )
+    client = world.client("coach")
+    form = client.get(reverse("workspaces")).content.decode()
+    assert '<option value="AR" selected>Argentina</option>' in form
+    assert '<option value="">None: no public holidays</option>' in form
+    client.post(reverse("workspaces"), {"name": "Pampa Seguros", "country": "AR"})
+    workspace = Membership.objects.get(user=world.user("coach"), workspace__slug="pampa-seguros")
+    assert workspace.workspace.country == "AR"
+    refused = client.post(reverse("workspaces"), {"name": "Nowhere", "country": "XX"})
+    assert "Select a valid choice" in refused.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("zone", "country"),
+    [
+        ("Europe/Berlin", "DE"),
+        ("America/Argentina/Buenos_Aires", "AR"),
+        ("America/Chicago", "US"),
+        ("UTC", ""),  # no country
+        ("Etc/GMT+3", ""),
+        ("Not/A_Zone", ""),
+    ],
+)
+def test_the_country_of_a_time_zone(zone: str, country: str) -> None:
+    assert dates.country_of_zone(zone) == country
+
+
+def test_without_the_tz_tables_nothing_is_suggested(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dates, "_tz_table", lambda names: "")
+    dates.zone_countries.cache_clear()
+    try:
+        assert dates.country_of_zone("Europe/Berlin") == ""
+    finally:
+        dates.zone_countries.cache_clear()

@@ -71,11 +71,11 @@ def plan_for(
     fields.setdefault("target_low", Decimal(14000))
     fields.setdefault("target_high", Decimal(16000))
     fields.setdefault("target_unit", "USD")
+    fields.setdefault("purpose", "Keep the job")
     return Plan.objects.create(
         workspace=rep.workspace,
         coach=coach,
         rep=rep,
-        purpose="Keep the job",
         starts_on=starts_on,
         deadline=deadline,
         **fields,
@@ -147,7 +147,8 @@ def bob(world: World, frozen: None) -> Membership:
     # Activity: calls and meetings this week and last; a result and an older week do not count.
     log(rep, "Calls made", MONDAY, 10)
     log(rep, "Meetings booked", TODAY, 2)
-    log(rep, "Calls made", MONDAY - dt.timedelta(days=1), 30)
+    log(rep, "Calls made", MONDAY - dt.timedelta(days=1), 30)  # last Sunday: not the same days
+    log(rep, "Calls made", TODAY - dt.timedelta(weeks=1), 20)  # last Wednesday: compared
     log(rep, "Referrals received", TODAY, 5)
     log(rep, "Calls made", MONDAY - dt.timedelta(days=8), 100)
     # Pipeline: open opportunities count; won and lost do not.
@@ -177,7 +178,7 @@ def test_a_row_has_every_figure(world: World, bob: Membership) -> None:
     assert (row.done, row.missed) == (1, 1)
     assert row.open_loops == 1
     assert row.activity_this_week == Decimal(12)
-    assert row.activity_last_week == Decimal(30)
+    assert row.activity_last_week == Decimal(20)  # Monday to Wednesday of last week
     assert row.pipeline == {"USD": Decimal(7000)}
     assert (row.confidence, row.confidence_before, row.confidence_change) == (2, 4, -2)
 
@@ -187,7 +188,7 @@ def test_the_reasons_a_rep_needs_attention(world: World, bob: Membership) -> Non
     assert row.reasons == [
         "behind pace: 25% of the low target, 30 days left",
         "confidence fell from 4 to 2",
-        "1 open loop: check-ins without an answer",
+        "1 open loop: a check-in without an answer",
     ]
 
 
@@ -212,10 +213,10 @@ def test_low_follow_through_and_no_activity_need_attention(world: World, frozen:
 def test_no_activity_is_not_flagged_on_a_monday(world: World) -> None:
     with time_machine.travel(dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC), tick=False):
         row = rows_of(world.members["admin"])["other_rep@example.org"]
-        assert row.reasons == []
+        assert row.reasons == ["no plan yet"]
     with time_machine.travel(dt.datetime(2026, 11, 24, 15, 0, tzinfo=dt.UTC), tick=False):
         row = rows_of(world.members["admin"])["other_rep@example.org"]
-        assert row.reasons == ["no activity logged this week"]
+        assert row.reasons == ["no plan yet", "no activity logged this week"]
 
 
 def test_no_movement_in_weeks_8_to_12(world: World, frozen: None) -> None:
@@ -239,7 +240,7 @@ def test_no_movement_in_weeks_8_to_12(world: World, frozen: None) -> None:
 def test_pace_needs_a_plan_a_target_and_a_known_metric(world: World, frozen: None) -> None:
     admin = world.members["admin"]
     rep, other = world.members["rep"], world.members["other_rep"]
-    assert rows_of(admin)["rep@example.org"].pace_note == "no active plan"
+    assert rows_of(admin)["rep@example.org"].pace_note == "no plan yet"
     plan_for(
         admin, rep, starts_on=TODAY, deadline=TODAY + dt.timedelta(days=9), target_metric="smiles"
     )
@@ -484,7 +485,7 @@ def test_the_weekly_csv(world: World, bob: Membership) -> None:
         "calls",
         "10",
     ]
-    assert by_key[("2026-11-16", "Calls made")][5] == "30"
+    assert by_key[("2026-11-16", "Calls made")][5] == "50"  # Wednesday 20, Sunday 30
     assert by_key[("2026-11-09", "Revenue")][4:] == ["USD", "2000"]  # Sunday the 15th
     assert by_key[("2026-11-16", "Revenue")][5] == "0"
     assert by_key[("2026-11-23", "Revenue")][5] == "1500"
@@ -566,3 +567,78 @@ def test_week_start_is_the_monday_of_every_day_of_the_week(world: World) -> None
     )
     assert weeks == {day: day - dt.timedelta(days=day.weekday()) for day in days}
     assert all(type(week) is dt.date for week in weeks.values())
+
+
+# Issue 9: every active plan, "no plan yet", Mondays, plurals ------------------------------------
+
+
+def test_a_second_plan_does_not_hide_the_first(world: World, frozen: None) -> None:
+    """Alejandro's real plan (22 of 30 referrals asked) stays on the dashboard when a second
+    plan is opened; the one nearest its deadline comes first and leads sorting and attention."""
+    coach, rep = world.members["coach"], world.members["rep"]
+    real = plan_for(
+        coach,
+        rep,
+        purpose="Referrals",
+        starts_on=TODAY - dt.timedelta(days=20),
+        deadline=TODAY + dt.timedelta(days=10),
+        target_metric="referrals asked",
+        target_low=Decimal(30),
+        target_high=None,
+        target_unit="",
+    )
+    log(rep, "Referrals asked", TODAY - dt.timedelta(days=3), 22)
+    newer = plan_for(
+        coach,
+        rep,
+        purpose="Proposals",
+        starts_on=TODAY,
+        deadline=TODAY + dt.timedelta(days=30),
+        target_metric="proposals sent",
+        target_low=Decimal(20),
+        target_high=None,
+        target_unit="",
+    )
+    log(rep, "Proposals sent", TODAY, 2)
+    row = rows_of(coach)["rep@example.org"]
+    assert [s.plan for s in row.standings] == [real, newer]
+    assert row.plan == real and row.percent_of_low == 73  # 22 of 30
+    body = world.client("coach").get(DASHBOARD).content.decode()
+    table = body[body.index("<tbody>") :]
+    assert "73% of 30" in table and "10% of 20" in table
+    assert table.index("Referrals") < table.index("Proposals")
+
+
+def test_a_rep_without_a_plan_is_flagged(world: World, frozen: None) -> None:
+    """Not "every rep is on pace": a rep with no plan and no activity needs attention."""
+    body = world.client("admin").get(DASHBOARD).content.decode()
+    attention = body[body.index("Needs attention") : body.index("</section>")]
+    assert "Nobody right now" not in attention
+    assert "Rep</a>: no plan yet" in attention
+    assert "Other Rep</a>: no plan yet" in attention
+
+
+def test_on_a_monday_activity_is_compared_with_last_monday(world: World) -> None:
+    """A whole last week against a Monday would put a red ▼ by every rep every Monday."""
+    rep = world.members["rep"]
+    log(rep, "Calls made", dt.date(2026, 11, 16), 5)  # last Monday
+    log(rep, "Calls made", dt.date(2026, 11, 18), 40)  # last Wednesday: not yet comparable
+    log(rep, "Calls made", MONDAY, 6)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 18, 0, tzinfo=dt.UTC), tick=False):
+        row = rows_of(world.members["coach"])["rep@example.org"]
+        assert (row.activity_this_week, row.activity_last_week) == (6, 5)
+        body = world.client("coach").get(DASHBOARD).content.decode()
+    assert "▼" not in body[body.index("<tbody>") :]
+    assert "more than on the same days last week" in body
+
+
+def test_one_of_a_thing_is_singular(world: World, frozen: None) -> None:
+    coach, rep = world.members["coach"], world.members["rep"]
+    plan = plan_for(
+        coach, rep, starts_on=TODAY - dt.timedelta(days=29), deadline=TODAY + dt.timedelta(days=1)
+    )
+    commitment(plan, TODAY - dt.timedelta(days=5), open_loop_at=NOW - dt.timedelta(hours=1))
+    row = rows_of(coach)["rep@example.org"]
+    assert row.cells.plans[0].days_left == "1 day left"
+    assert "behind pace: 0% of the low target, 1 day left" in row.reasons
+    assert "1 open loop: a check-in without an answer" in row.reasons

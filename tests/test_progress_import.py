@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -413,7 +412,7 @@ def test_a_hundred_thousand_rows_are_checked_in_steps_and_imported(frozen: World
     cells = lines[55000].split(",")
     lines[55000] = ",".join([*cells[:3], "-1"])
     admin = frozen.client("admin")
-    started = time.perf_counter()
+    # How long this takes is measured by bench/imports.py, never asserted here.
     run = upload(admin, "\n".join(lines) + "\n", "year.csv")
     assert run.total_rows == 100_000
     run, steps = check_all(admin, run)
@@ -427,8 +426,6 @@ def test_a_hundred_thousand_rows_are_checked_in_steps_and_imported(frozen: World
     assert (
         Entry.objects.filter(member=reps[3], metric__name="Revenue", day=first_day).get().value == 0
     )
-    elapsed = time.perf_counter() - started
-    assert elapsed < 30, elapsed  # the whole thing, both databases: about a few seconds
 
 
 def test_confirming_checks_the_stored_file_again(frozen: World) -> None:

@@ -142,3 +142,11 @@ def test_names_typed_are_escaped(world: World) -> None:
     text = world.client("admin").get(reverse("metrics", args=["acme"])).text
     assert "<script>alert(1)</script>" not in text and "<b>bold</b>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "said"),
+    [("deals", 1, "deal"), ("deals", 2, "deals"), ("calls", 0, "calls"), ("USD", 1, "USD")],
+)
+def test_a_unit_is_singular_for_exactly_one(unit: str, value: int, said: str) -> None:
+    assert Metric(name="x", unit=unit).unit_for(value) == said

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from followthrough.progress.pace import Pace, assess
+from followthrough.progress.pace import FORECAST_MIN_DAYS, Pace, assess
 
 START = dt.date(2026, 3, 2)  # a Monday
 DEADLINE = START + dt.timedelta(days=59)  # a 60-day plan, both ends counted
@@ -184,3 +184,19 @@ def test_pace_properties(values: dict[int, Decimal], today_n: int, low: Decimal)
     if p.needed_rate is not None and p.days_elapsed:
         left = (DEADLINE - min(today, DEADLINE)).days
         assert abs(p.total + p.needed_rate * left - low) < D("0.0001")
+
+
+def test_no_forecast_from_the_first_days() -> None:
+    """One good first day is not a pace: 4 referrals asked on day one of a 30-day plan would
+    "make" 120 by the deadline. A forecast waits for FORECAST_MIN_DAYS days of figures."""
+    deadline = START + dt.timedelta(days=29)
+    daily = {START: Decimal(4)}
+    day_one = assess(
+        starts_on=START, deadline=deadline, low=Decimal(30), high=None, daily=daily, today=START
+    )
+    assert not day_one.can_forecast
+    later = START + dt.timedelta(days=FORECAST_MIN_DAYS - 1)
+    week_one = assess(
+        starts_on=START, deadline=deadline, low=Decimal(30), high=None, daily=daily, today=later
+    )
+    assert week_one.can_forecast

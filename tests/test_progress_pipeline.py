@@ -291,6 +291,7 @@ def test_the_detail_page_edits_and_shows_history_and_deal_entries(w: World) -> N
     assert "&lt;b&gt;Harlow&lt;/b&gt; &amp; Co" in page and "<b>Harlow</b>" not in page
     assert "Lead → <strong>Won</strong>" in page and "Created in <strong>Lead</strong>" in page
     assert "Deals won" in page and "4,200" in page
+    assert "<strong>1</strong> deal <small" in page and "1</strong> deals" not in page  # issue 9
     data = form_data(w, account="Harlow Logistics", value="4800", expected_close_on="2026-12-01")
     data.pop("stage")
     response = w.client("coach").post(url, data)

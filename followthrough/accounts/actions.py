@@ -37,9 +37,9 @@ def unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def create_workspace(owner: User, name: str) -> Workspace:
-    """A new workspace with its creator as the first admin."""
-    workspace = Workspace.objects.create(name=name.strip(), slug=unique_slug(name))
+def create_workspace(owner: User, name: str, country: str = "") -> Workspace:
+    """A new workspace with its creator as the first admin; `country` for public holidays."""
+    workspace = Workspace.objects.create(name=name.strip(), slug=unique_slug(name), country=country)
     Membership.objects.create(workspace=workspace, user=owner, role=Role.ADMIN)
     return workspace
 

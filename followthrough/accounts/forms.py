@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from followthrough.accounts.models import (
     WEEKDAYS,
@@ -21,6 +23,7 @@ from followthrough.accounts.models import (
 )
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
+from followthrough.lib import dates
 
 
 def time_zone_names() -> list[str]:
@@ -228,7 +231,25 @@ def follower_label(member: Membership) -> str:
 
 
 class WorkspaceForm(forms.Form):
+    """A new workspace: its name, and the country whose public holidays are not working days
+    (suggested from the creator's time zone: a workspace without one has no holidays at all)."""
+
     name = forms.CharField(max_length=120, label="Company name")
+    country = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Country for public holidays"),
+        help_text=gettext_lazy(
+            "Check-ins and reminders do not go out on its public holidays. A member may set "
+            "their own country in their profile."
+        ),
+    )
+
+    def __init__(self, *args: Any, time_zone: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["country"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("None: no public holidays")), *dates.country_choices()]
+        field.initial = dates.country_of_zone(time_zone)
 
 
 class WorkspaceSettingsForm(forms.ModelForm):

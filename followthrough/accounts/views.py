@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -35,7 +36,7 @@ from followthrough.accounts.models import (
 )
 from followthrough.accounts.requests import attempt, current, signed_in
 from followthrough.coaching import views as coaching_views
-from followthrough.lib import signing
+from followthrough.lib import dates, signing
 
 
 @login_required
@@ -55,9 +56,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workspaces(request: HttpRequest) -> HttpResponse:
     """The workspaces a person belongs to, and a form to start a new one."""
-    form = WorkspaceForm(request.POST or None)
+    profile, _ = Profile.objects.get_or_create(user=signed_in(request))
+    form = WorkspaceForm(request.POST or None, time_zone=profile.time_zone)
     if request.method == "POST" and form.is_valid():
-        workspace = actions.create_workspace(signed_in(request), form.cleaned_data["name"])
+        workspace = actions.create_workspace(
+            signed_in(request), form.cleaned_data["name"], form.cleaned_data["country"]
+        )
         messages.success(request, f"Workspace “{workspace}” created. You are its admin.")
         return redirect(workspace)
     memberships = signed_in(request).active_memberships().order_by("workspace__name")
@@ -130,8 +134,21 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "followers": target.followers(),
         "coached_reps": target.coached_reps(),
         "followed_reps": target.followed_reps(),
+        **holidays_context(target),
     }
     return render(request, "accounts/member_detail.html", context)
+
+
+def holidays_context(target: Membership) -> dict[str, object]:
+    """Which public holidays apply to the member: the next few, and whose country they are."""
+    profile = target.user.profile
+    country = profile.country or target.workspace.country
+    today = timezone.localdate(timezone.now(), profile.zone)
+    return {
+        "holiday_country": country,
+        "holiday_country_is_own": bool(profile.country),
+        "holidays": dates.upcoming_holidays(country, today),
+    }
 
 
 @require_POST

@@ -28,6 +28,7 @@ from followthrough.coaching.models import (
 from followthrough.followups import actions as followups
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
 from followthrough.progress import actions as progress
+from followthrough.progress.models import Metric
 
 # The follow-ups that wait on a commitment's answer; an answer cancels them.
 WAITING_KINDS = [Kind.CHECK_IN, Kind.REMINDER]
@@ -39,13 +40,22 @@ Measures = list[dict[str, object]]
 
 
 def create_plan(
-    *, coach: Membership, rep: Membership, stakeholders: Iterable[Membership] = (), **fields: object
+    *,
+    coach: Membership,
+    rep: Membership,
+    stakeholders: Iterable[Membership] = (),
+    new_metric: Metric | None = None,
+    **fields: object,
 ) -> Plan:
+    """A plan; with `new_metric` (unsaved), the metric its target names is added with it."""
     if not coach.is_coach:
         raise ActionRefused(f"{coach.user.name} is not a coach in this workspace.")
     if not rep.is_rep or rep.workspace_id != coach.workspace_id:
         raise ActionRefused(f"{rep.user.name} is not a rep in this workspace.")
     with transaction.atomic():
+        if new_metric is not None:
+            new_metric.workspace = coach.workspace
+            new_metric.save()
         plan = Plan.objects.create(workspace=coach.workspace, coach=coach, rep=rep, **fields)
         plan.stakeholders.set(list(stakeholders))
     return plan

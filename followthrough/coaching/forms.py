@@ -4,14 +4,18 @@ activates it), so "today" here is their today."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
+from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
 from followthrough.coaching.models import (
     MAX_MEASURE,
@@ -22,6 +26,7 @@ from followthrough.coaching.models import (
     Session,
     format_number,
 )
+from followthrough.progress.models import Metric, MetricKind, normalize
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -92,6 +97,21 @@ def quick_dates(start: dt.date) -> list[tuple[str, dt.date]]:
 
 
 class PlanForm(forms.ModelForm):
+    """A plan. Its target names one of the workspace's metrics (by its name or another name),
+    or, when asked, a new metric made with the plan: free text would let a typo count nothing.
+    """
+
+    new_metric = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Is the target's metric new?"),
+        choices=[
+            ("", gettext_lazy("No: it is one of the workspace's metrics")),
+            (MetricKind.RESULT, gettext_lazy("Yes: add it as a new result (something got)")),
+            (MetricKind.ACTIVITY, gettext_lazy("Yes: add it as a new activity (something done)")),
+        ],
+        help_text=gettext_lazy("A new metric is added to the workspace with the plan."),
+    )
+
     class Meta:
         model = Plan
         fields = [
@@ -142,6 +162,44 @@ class PlanForm(forms.ModelForm):
             self.initial.setdefault("starts_on", today())
         for name in ("rep", "coach", "purpose", "starts_on", "deadline"):
             self.fields[name].widget.attrs["required"] = True
+        self.workspace = member.workspace
+        if not permissions.can_add_target_metric(member):
+            del self.fields["new_metric"]
+        self.metrics = Metric.by_name(member.workspace)  # every name and other name
+        # The names offered as one types (a datalist in the page); other names match too.
+        self.metric_names = sorted({m.name for m in self.metrics.values()}, key=str.casefold)
+        target = self.fields["target_metric"]
+        target.widget.attrs.update({"list": "plan-metrics", "autocomplete": "off"})
+        target.help_text = _("One of the workspace's metrics, by its name or another name.")
+        before = self.Meta.fields[: self.Meta.fields.index("target_metric") + 1]
+        self.order_fields([*before, "new_metric"])  # the choice right under the name
+
+    def clean_target_metric(self) -> str:
+        """The text as typed, spaces tidied: a metric's name or other name (checked in clean(),
+        which also knows whether a new metric was asked for)."""
+        return re.sub(r"\s+", " ", self.cleaned_data.get("target_metric") or "").strip()
+
+    def closest_metric(self, typed: str) -> Metric | None:
+        """The metric whose name or other name is nearest to a mistyped one."""
+        found = difflib.get_close_matches(normalize(typed), list(self.metrics), n=1, cutoff=0.6)
+        return self.metrics[found[0]] if found else None
+
+    def new_metric_to_add(self) -> Metric | None:
+        """The metric to add with the plan (unsaved), if one was asked for and is new."""
+        name = self.cleaned_data.get("target_metric") or ""
+        kind = self.cleaned_data.get("new_metric") or ""
+        if not name or not kind or normalize(name) in self.metrics:
+            return None
+        return Metric(workspace=self.workspace, name=name, kind=kind)
+
+    def save(self, commit: bool = True) -> Plan:
+        """The plan, and the new metric it asked for, in one transaction."""
+        with transaction.atomic():
+            metric = self.new_metric_to_add()
+            if metric is not None and commit:
+                metric.save()
+            plan: Plan = super().save(commit=commit)
+        return plan
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -156,6 +214,16 @@ class PlanForm(forms.ModelForm):
             self.add_error("target_low", "Give the low end of the target too.")
         if low is not None and high is not None and high < low:
             self.add_error("target_high", "The high end cannot be below the low end.")
+        name = data.get("target_metric") or ""
+        if name and normalize(name) not in self.metrics and not data.get("new_metric"):
+            nearest = self.closest_metric(name)
+            message = _("“%(name)s” is not one of the workspace's metrics.") % {"name": name}
+            if nearest is not None:
+                message += " " + _("Did you mean “%(metric)s”?") % {"metric": nearest.name}
+            message += " " + _("Or say below that it is a new metric, to add it.")
+            self.add_error("target_metric", message)
+        if len(name) > 60 and data.get("new_metric"):
+            self.add_error("target_metric", _("A metric's name has 60 characters at most."))
         return data
 
 

@@ -118,11 +118,13 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.POST or None, member=member, initial={"rep": request.GET.get("rep")})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        data.pop("new_metric")
         try:
             plan = actions.create_plan(
                 coach=data.pop("coach"),
                 rep=data.pop("rep"),
                 stakeholders=data.pop("stakeholders"),
+                new_metric=form.new_metric_to_add(),
                 **data,
             )
         except ActionRefused as refusal:

@@ -21,9 +21,11 @@ Decisions about the edge cases:
 from __future__ import annotations
 
 import functools
+import importlib.resources
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -55,6 +57,81 @@ def public_holidays(country: str, year: int) -> frozenset[date]:
     if not country:
         return frozenset()
     return frozenset(holidays.country_holidays(country, years=year))
+
+
+# Where the tz database lists each zone's country: the tzdata package (a dependency, through
+# icalendar), else the system's copy. zone.tab gives one country per zone; zone1970.tab, the
+# newer file, may list several (the first is the zone's own) and is read when zone.tab is gone.
+ZONE_TABLES = ("zone.tab", "zone1970.tab")
+SYSTEM_ZONEINFO = Path("/usr/share/zoneinfo")
+UPCOMING_HOLIDAYS = 5  # how many of the coming holidays a member's page lists
+
+
+def _tz_table(names: Iterable[str]) -> str:
+    """The text of the first of these tz database tables found, tzdata's copy first, then the
+    system's; "" when there is none."""
+    for name in names:
+        try:
+            return importlib.resources.files("tzdata").joinpath("zoneinfo", name).read_text()
+        except (ModuleNotFoundError, OSError):
+            pass
+        try:
+            return (SYSTEM_ZONEINFO / name).read_text()
+        except OSError:
+            pass
+    return ""
+
+
+def _rows(text: str) -> Iterable[list[str]]:
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")
+
+
+@functools.cache
+def zone_countries() -> dict[str, str]:
+    """IANA zone name -> ISO 3166-1 alpha-2 code of its country; {} when no table is found
+    (then nothing is suggested, which is fine: the country is asked for anyway)."""
+    return {
+        fields[2]: fields[0].split(",")[0]
+        for fields in _rows(_tz_table(ZONE_TABLES))
+        if len(fields) >= 3
+    }
+
+
+@functools.cache
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country whose public holidays are known, by name; the names from
+    the tz database's iso3166.tab (the code alone if it is missing)."""
+    names = {
+        fields[0]: fields[1] for fields in _rows(_tz_table(["iso3166.tab"])) if len(fields) > 1
+    }
+    return sorted(
+        ((code, names.get(code, code)) for code in supported_countries()),
+        key=lambda choice: choice[1].casefold(),
+    )
+
+
+def country_of_zone(time_zone: str) -> str:
+    """The country a time zone belongs to, if its public holidays are known; "" otherwise
+    (UTC, Etc/GMT+3, an old alias such as US/Eastern, an unknown name)."""
+    country = zone_countries().get(time_zone, "")
+    return country if country in supported_countries() else ""
+
+
+def upcoming_holidays(
+    country: str, since: date, count: int = UPCOMING_HOLIDAYS
+) -> list[tuple[date, str]]:
+    """The next `count` public holidays of `country` from `since` (included), with their names;
+    [] for no country."""
+    if not country:
+        return []
+    years = [since.year, since.year + 1]
+    try:  # English names where the calendar has them; its own language otherwise
+        calendar = holidays.country_holidays(country, years=years, language="en_US")
+    except NotImplementedError:
+        calendar = holidays.country_holidays(country, years=years)
+    return sorted((day, str(name)) for day, name in calendar.items() if day >= since)[:count]
 
 
 @dataclass(frozen=True, slots=True)

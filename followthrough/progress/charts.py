@@ -65,7 +65,12 @@ def pace_chart(pace: Pace, daily: Mapping[dt.date, Decimal], *, label: str, unit
     the target band at the deadline, a "today" marker and dashed forecasts (current pace and
     recent trend) from today to the deadline."""
     days = pace.days_total
-    top, lines = _scale(max(pace.high, pace.total, pace.forecast_total, pace.forecast_recent_total))
+    forecasts = (
+        (("forecast", pace.forecast_total), ("trend", pace.forecast_recent_total))
+        if pace.can_forecast
+        else ()
+    )
+    top, lines = _scale(max(pace.high, pace.total, *(end for _, end in forecasts)))
 
     def x(day_number: float) -> float:  # the end of the plan's nth day
         return LEFT + PLOT_W * day_number / days
@@ -105,7 +110,7 @@ def pace_chart(pace: Pace, daily: Mapping[dt.date, Decimal], *, label: str, unit
             f'<line class="today" x1="{now_x:.1f}" x2="{now_x:.1f}" y1="{TOP}" y2="{base:.1f}"/>'
             f'<text class="note" x="{now_x + 4:.1f}" y="{TOP + 10}">today</text>'
         )
-        for css, end in (("forecast", pace.forecast_total), ("trend", pace.forecast_recent_total)):
+        for css, end in forecasts:
             body.append(
                 f'<line class="{css}" x1="{now_x:.1f}" y1="{now_y:.1f}" '
                 f'x2="{x(days):.1f}" y2="{y(end):.1f}"/>'
@@ -116,10 +121,15 @@ def pace_chart(pace: Pace, daily: Mapping[dt.date, Decimal], *, label: str, unit
 def pace_sentence(pace: Pace, unit: str = "") -> str:
     """The chart in words (its <desc>, and the text beside it on the pages)."""
     unit = f" {unit}" if unit else ""
-    return (
+    sentence = (
         f"{amount(pace.total)}{unit} so far, against a target of {amount(pace.low)}{unit} by "
         f"{pace.deadline.day} {pace.deadline:%B %Y}; a steady pace would be at "
-        f"{amount(pace.expected_now)}{unit} today. By the deadline the current pace makes "
+        f"{amount(pace.expected_now)}{unit} today."
+    )
+    if not pace.can_forecast:
+        return sentence
+    return (
+        f"{sentence} By the deadline the current pace makes "
         f"{amount(pace.forecast_total)}{unit}, the trend of the last two weeks "
         f"{amount(pace.forecast_recent_total)}{unit}."
     )

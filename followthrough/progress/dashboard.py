@@ -19,6 +19,8 @@ from typing import Any
 from django.db.models import Count, DateField, Func, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership
@@ -66,23 +68,44 @@ CONFIDENCE_DROP = 2
 # Every state but dropped, spelled out so that the (owner, state, due_on) index serves it.
 NOT_DROPPED = [s for s in CommitmentState.values if s != CommitmentState.DROPPED]
 LINK_ID = 987654321
+# What a rep without an active plan is flagged with, on the row and in "Needs attention".
+NO_PLAN = gettext_noop("no plan yet")
+
+
+@dataclass
+class PlanStanding:
+    """One active plan of a rep and its pace (None, with a note saying why, when there is
+    none to measure: no target, an unknown metric)."""
+
+    plan: Plan
+    pace: pace_rules.Pace | None = None
+    note: str = ""
+
+    def sort_key(self, today: dt.date) -> tuple[bool, dt.date, int]:
+        """Plans still running first, the one nearest its deadline first of all."""
+        return (self.plan.deadline < today, self.plan.deadline, self.plan.pk)
 
 
 @dataclass
 class RepRow:
-    """One rep's line on the dashboard. Figures are None when there is nothing to measure."""
+    """One rep's line on the dashboard. Figures are None when there is nothing to measure.
+    `plan`, `pace` and `pace_note` are those of the active plan nearest its deadline; every
+    active plan is in `standings`, in that order."""
 
     member: Membership
     url: str = ""  # the rep's progress page
     plan: Plan | None = None
     pace: pace_rules.Pace | None = None
     pace_note: str = ""  # why there is no pace: no plan, no target, an unknown metric
+    standings: list[PlanStanding] = field(default_factory=list)
     due: int = 0
     answered: int = 0
     done: int = 0
     missed: int = 0
     open_loops: int = 0
     activity_this_week: Decimal = ZERO
+    # The same days of the week before (Monday to this weekday): a Monday is compared with a
+    # Monday, not with a whole week.
     activity_last_week: Decimal = ZERO
     pipeline: dict[str, Decimal] = field(default_factory=dict)  # currency -> open value
     confidence: int | None = None
@@ -130,37 +153,15 @@ class RepRow:
     def pace_label(self) -> str:
         return self.pace.status_label() if self.pace else ""
 
-    @property
-    def bar_width(self) -> int:
-        """The share of the low target done, for the little bar: 0 to 100."""
-        return max(0, min(100, self.percent_of_low or 0))
-
-    @property
-    def expected_width(self) -> int:
-        """Where a steady pace to the low target would be today, on the same bar (a mark 2
-        wide, so at most 98)."""
-        if self.pace is None or not self.pace.low:
-            return 0
-        return max(0, min(98, round(100 * self.pace.expected_now / self.pace.low)))
-
     @cached_property
     def cells(self) -> Cells:
         """The row's figures as the page shows them, formatted once here: the template then
         only prints strings (localising 2,000 numbers in the template costs more than all the
         dashboard's queries together)."""
-        pace = self.pace
-        unit = f" {self.plan.target_unit}" if self.plan and self.plan.target_unit else ""
         change = self.confidence_change
         activity = self.activity_change
         return Cells(
-            pace_share=(
-                f"{self.percent_of_low}% of {format_number(pace.low)}{unit}" if pace else ""
-            ),
-            days_left=(f"{pace.days_left} day{'s' if pace.days_left != 1 else ''} left")
-            if pace
-            else "",
-            bar=str(self.bar_width),
-            expected=str(self.expected_width),
+            plans=[plan_cells(standing) for standing in self.standings],
             follow_through="" if self.follow_through is None else f"{self.follow_through}%",
             due=f"of {self.due}",
             done=str(self.done),
@@ -175,14 +176,47 @@ class RepRow:
         )
 
 
+def plan_cells(standing: PlanStanding) -> PlanCells:
+    """One plan's pace as the dashboard shows it."""
+    pace, plan = standing.pace, standing.plan
+    if pace is None:
+        return PlanCells(purpose=plan.purpose, note=standing.note)
+    unit = f" {plan.target_unit}" if plan.target_unit else ""
+    percent = round(100 * pace.share_of_low)
+    expected = round(100 * pace.expected_now / pace.low) if pace.low else 0
+    return PlanCells(
+        purpose=plan.purpose,
+        status=pace.status(),
+        label=pace.status_label(),
+        share=_("%(percent)s%% of %(low)s%(unit)s")
+        % {"percent": percent, "low": format_number(pace.low), "unit": unit},
+        days_left=ngettext("%(days)d day left", "%(days)d days left", pace.days_left)
+        % {"days": pace.days_left},
+        bar=str(max(0, min(100, percent))),
+        # A mark 2 wide, so at most 98.
+        expected=str(max(0, min(98, expected))),
+    )
+
+
+@dataclass(frozen=True)
+class PlanCells:
+    """One plan's pace as text (see plan_cells); `note` alone when there is no pace."""
+
+    purpose: str
+    note: str = ""
+    status: str = ""
+    label: str = ""
+    share: str = ""
+    days_left: str = ""
+    bar: str = "0"
+    expected: str = "0"
+
+
 @dataclass(frozen=True)
 class Cells:
     """A dashboard row's figures as text (see RepRow.cells)."""
 
-    pace_share: str
-    days_left: str
-    bar: str
-    expected: str
+    plans: list[PlanCells]
     follow_through: str
     due: str
     done: str
@@ -260,44 +294,49 @@ def _nth_rating(n: int) -> Subquery:
 
 
 def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.datetime) -> None:
-    """Each rep's active plan (the latest started) and its pace: the plans in one query, the
-    daily totals of every plan's target metric in another. A plan's day is its rep's day (as
-    on the plan's page): entries are counted on the rep's local days."""
-    plans: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(rep_id__in=list(rows), closed_at=None).order_by(
-        "rep_id", "-starts_on", "-id"
-    ):
-        plans.setdefault(plan.rep_id, plan)
+    """Every active plan of each rep and its pace: the plans in one query, the daily totals of
+    every plan's target metric in another. A plan's day is its rep's day (as on the plan's
+    page): entries are counted on the rep's local days. A second plan does not hide the first:
+    each has its line, the one nearest its deadline first."""
     by_name = Metric.named(metrics)
-    targets: dict[int, tuple[Plan, Metric]] = {}
-    for rep_id, plan in plans.items():
-        row = rows[rep_id]
-        row.plan = plan
+    standings: list[PlanStanding] = []
+    targets: list[tuple[Plan, Metric]] = []
+    for plan in Plan.objects.filter(rep_id__in=list(rows), closed_at=None).order_by("id"):
+        standing = PlanStanding(plan)
         metric = target_metric(plan, by_name)
         if plan.target_low is None or not plan.target_metric:
-            row.pace_note = "no target"
+            standing.note = _("no target")
         elif metric is None:
-            row.pace_note = f"“{plan.target_metric}” is not a metric"
+            standing.note = _("“%(name)s” is not a metric") % {"name": plan.target_metric}
         else:
-            targets[rep_id] = (plan, metric)
-    for rep_id, row in rows.items():
-        if rep_id not in plans:
-            row.pace_note = "no active plan"
+            targets.append((plan, metric))
+        standings.append(standing)
     rep_today = {
-        rep_id: timezone.localdate(now, rows[rep_id].member.user.profile.zone) for rep_id in targets
+        rep_id: timezone.localdate(now, row.member.user.profile.zone)
+        for rep_id, row in rows.items()
     }
-    daily = plan_daily_totals(targets.values(), max(rep_today.values(), default=now.date()))
-    for rep_id, (plan, _metric) in targets.items():
-        assert plan.target_low is not None
-        today = rep_today[rep_id]
-        rows[rep_id].pace = pace_rules.assess(
-            starts_on=plan.starts_on,
-            deadline=plan.deadline,
-            low=plan.target_low,
-            high=plan.target_high,
-            daily=daily.get(plan.pk, {}),
-            today=today,
-        )
+    daily = plan_daily_totals(targets, max(rep_today.values(), default=now.date()))
+    for standing in standings:
+        plan = standing.plan
+        today = rep_today[plan.rep_id]
+        if not standing.note:
+            assert plan.target_low is not None
+            standing.pace = pace_rules.assess(
+                starts_on=plan.starts_on,
+                deadline=plan.deadline,
+                low=plan.target_low,
+                high=plan.target_high,
+                daily=daily.get(plan.pk, {}),
+                today=today,
+            )
+        rows[plan.rep_id].standings.append(standing)
+    for rep_id, row in rows.items():
+        row.standings.sort(key=lambda standing: standing.sort_key(rep_today[rep_id]))
+        if row.standings:
+            first = row.standings[0]
+            row.plan, row.pace, row.pace_note = first.plan, first.pace, first.note
+        else:
+            row.pace_note = _(NO_PLAN)
 
 
 def plan_daily_totals(
@@ -375,14 +414,17 @@ def _add_commitments(
 def _add_activity(
     rows: dict[int, RepRow], ids: list[int], metrics: Sequence[Metric], today: dt.date
 ) -> None:
-    """The sum of all activity metrics this week (to today) and last week."""
+    """The sum of all activity metrics this week (to today) and over the same days of the week
+    before (its Monday to the same weekday): on a Monday, one Monday against another."""
     this_monday = week_start(today)
     last_monday = this_monday - dt.timedelta(weeks=1)
+    same_day_last_week = today - dt.timedelta(weeks=1)
     activity = [m.pk for m in metrics if m.kind == MetricKind.ACTIVITY]
     sums = (
         Entry.objects.filter(
             member_id__in=ids, metric_id__in=activity, day__gte=last_monday, day__lte=today
         )
+        .exclude(day__gt=same_day_last_week, day__lt=this_monday)
         .values("member_id")
         .annotate(
             this_week=Sum("value", filter=Q(day__gte=this_monday)),
@@ -414,21 +456,42 @@ def _add_pipeline(rows: dict[int, RepRow], ids: list[int], workspace_id: int) ->
 def attention_reasons(row: RepRow, today: dt.date) -> list[str]:
     """Why a coach should look at this rep now, in words; empty if all is well."""
     reasons = []
-    if row.pace is not None:
-        if row.pace.status() == "behind":
+    if not row.standings:
+        reasons.append(_(NO_PLAN))
+    several = len(row.standings) > 1
+    for standing in row.standings:
+        pace = standing.pace
+        if pace is None:
+            continue
+        # With several plans, each reason names its plan.
+        on = _("“%(purpose)s”: ") % {"purpose": standing.plan.purpose} if several else ""
+        if pace.status() == "behind":
             reasons.append(
-                f"behind pace: {row.percent_of_low}% of the low target, "
-                f"{row.pace.days_left} days left"
+                on
+                + ngettext(
+                    "behind pace: %(percent)d%% of the low target, %(days)d day left",
+                    "behind pace: %(percent)d%% of the low target, %(days)d days left",
+                    pace.days_left,
+                )
+                % {"percent": round(100 * pace.share_of_low), "days": pace.days_left}
             )
-        if row.pace.no_movement:
+        if pace.no_movement:
             first, last = pace_rules.CHANGE_WEEKS
-            reasons.append(f"no movement in weeks {first}-{last}")
+            reasons.append(
+                on + _("no movement in weeks %(first)d-%(last)d") % {"first": first, "last": last}
+            )
     change = row.confidence_change
     if change is not None and change <= -CONFIDENCE_DROP:
         reasons.append(f"confidence fell from {row.confidence_before} to {row.confidence}")
     if row.open_loops:
-        s = "s" if row.open_loops != 1 else ""
-        reasons.append(f"{row.open_loops} open loop{s}: check-ins without an answer")
+        reasons.append(
+            ngettext(
+                "%(count)d open loop: a check-in without an answer",
+                "%(count)d open loops: check-ins without an answer",
+                row.open_loops,
+            )
+            % {"count": row.open_loops}
+        )
     rate = row.follow_through
     if rate is not None and rate < FOLLOW_THROUGH_FLOOR:
         reasons.append(f"follow-through {rate}%")

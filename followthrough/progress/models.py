@@ -67,6 +67,15 @@ class Metric(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def unit_for(self, value: Decimal | int) -> str:
+        """The unit as said of this amount: "1 deal", "2 deals". Units are words typed by
+        people (calls, referrals, USD), with no singular of their own: a lower-case word ending
+        in "s" drops it for exactly 1 (the default metrics' units all work so)."""
+        unit = self.unit
+        if value == 1 and unit.islower() and unit.endswith("s") and not unit.endswith("ss"):
+            return unit[:-1]
+        return unit
+
     def names(self) -> set[str]:
         return {normalize(self.name), *(normalize(alias) for alias in self.aliases)}
 
@@ -186,6 +195,11 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric.name}: {self.value} on {self.day}"
+
+    @property
+    def unit_display(self) -> str:
+        """The metric's unit as said of this value ("1 deal")."""
+        return self.metric.unit_for(self.value)
 
 
 class Stage(models.TextChoices):

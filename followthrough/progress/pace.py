@@ -20,6 +20,10 @@ RECENT_DAYS = 14
 CHANGE_WEEKS = (8, 12)
 # Before this many days of a plan, nobody is "behind pace" yet (day 1 would always be).
 EARLY_DAYS = 7
+# A forecast (where the pace lands by the deadline, the day the low target is reached) needs
+# this many days of the plan's figures behind it: one good first day multiplied over the whole
+# plan promises anything (122 referrals "by the deadline" on day one).
+FORECAST_MIN_DAYS = 7
 ZERO = Decimal(0)
 
 STATUS_LABELS = {
@@ -72,6 +76,12 @@ class Pace:
     def is_early(self) -> bool:
         """Too soon to judge: a plan in its first week has had no time to fall behind."""
         return self.days_elapsed < EARLY_DAYS and not self.is_over
+
+    @property
+    def can_forecast(self) -> bool:
+        """Enough days of figures (FORECAST_MIN_DAYS) to say where the pace leads; a plan that
+        is over or met needs no forecast."""
+        return self.days_elapsed >= FORECAST_MIN_DAYS and not self.is_over and not self.met_low
 
     @property
     def behind_pace(self) -> bool:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -161,3 +162,42 @@ def test_coach_moves_an_opportunity_on_the_board(
 
 def demo_zone(email: str) -> ZoneInfo:
     return ZoneInfo(User.objects.get(email=email).profile.time_zone)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_menu_folds_and_the_dashboard_fits_the_screen(
+    new_context: Any, demo_data: None, screenshot_dir: Path
+) -> None:
+    """Four rows of links (about 250 px) on every page, and a table wider than the screen:
+    now one row with a Menu button, and the table scrolls inside its own box."""
+    page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    Dispatcher(worker="web-1:4242").heartbeat(force=True)
+    log_in(page)
+    page.goto("/w/brightline/dashboard/")
+    expect(heading(page)).to_have_text("Team dashboard")
+    topbar = page.locator("header.topbar")
+    box = topbar.bounding_box()
+    assert box is not None and box["height"] < 80, box
+    expect(main_nav(page)).to_be_hidden()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    table_box = page.locator(".table-wrap")
+    assert page.evaluate("el => el.scrollWidth > el.clientWidth", table_box.element_handle())
+    page.screenshot(path=str(screenshot_dir / "19-dashboard-phone.png"))
+    # The menu opens from the keyboard: Tab to its button, Enter.
+    summary = page.locator("details.menu > summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(main_nav(page)).to_be_visible()
+    expect(main_nav(page).get_by_role("link", name="Dashboard")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(main_nav(page)).to_be_hidden()
+
+
+def test_on_a_desktop_the_menu_is_a_plain_row(page: Page, demo_data: None) -> None:
+    log_in(page)
+    page.goto("/w/brightline/dashboard/")
+    expect(main_nav(page)).to_be_visible()
+    expect(page.locator("details.menu > summary")).to_be_hidden()

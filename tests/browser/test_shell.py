@@ -195,6 +195,9 @@ def test_phone_home_page_fits_the_screen_and_shows_the_navigation(
         "[document.documentElement.scrollWidth, window.innerWidth]"
     )
     assert scroll_width <= inner_width, f"page is {scroll_width}px wide on a {inner_width}px screen"
+    # The navigation is folded into a Menu button (issue 9: four rows of links on every page).
+    expect(main_nav(page)).to_be_hidden()
+    page.locator("details.menu > summary").click()
     for name in ["Today", "People", "Invitations"]:
         link = main_nav(page).get_by_role("link", name=name)
         expect(link).to_be_visible()

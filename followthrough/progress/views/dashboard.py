@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from followthrough import permissions
 from followthrough.accounts.decorators import workspace_view
@@ -32,17 +33,18 @@ DEFAULT_SORT = "rep"
 
 
 MUTED_DASH = mark_safe('<span class="muted">—</span>')
-TRENDS = {
-    "up": mark_safe(
-        ' <span class="trend up" title="more than last week">▲'
-        '<span class="visually-hidden"> more than last week</span></span>'
-    ),
-    "down": mark_safe(
-        ' <span class="trend down" title="less than last week">▼'
-        '<span class="visually-hidden"> less than last week</span></span>'
-    ),
-    "": "",
-}
+TREND = ' <span class="trend {}" title="{}">{}<span class="visually-hidden"> {}</span></span>'
+
+
+def trend(direction: str) -> SafeString | str:
+    """▲ or ▼ against the same days of the week before (see dashboard._add_activity)."""
+    if direction == "up":
+        words = _("more than on the same days last week")
+        return format_html(TREND, "up", words, "▲", words)
+    if direction == "down":
+        words = _("less than on the same days last week")
+        return format_html(TREND, "down", words, "▼", words)
+    return ""
 
 
 def table_row(row: dashboard.RepRow) -> SafeString:
@@ -51,22 +53,13 @@ def table_row(row: dashboard.RepRow) -> SafeString:
     the page's time (bench/dashboard.py), and this a few."""
     c = row.cells
     title = format_html('<br><small class="muted">{}</small>', row.member.title)
-    if row.pace:
-        pace = format_html(
-            '<span class="badge pace-{}">{}</span> <svg class="pace-bar" width="80" height="8" '
-            'viewBox="0 0 100 8" aria-hidden="true" focusable="false"><rect class="track" '
-            'width="100" height="8" rx="2"/><rect class="done" width="{}" height="8" rx="2"/>'
-            '<rect class="expected" x="{}" width="2" height="8"/></svg><br>'
-            '<span class="pace-share">{}</span> <small class="muted">· {}</small>',
-            row.pace_status,
-            row.pace_label,
-            c.bar,
-            c.expected,
-            c.pace_share,
-            c.days_left,
+    if c.plans:
+        named = len(c.plans) > 1
+        pace = format_html_join(
+            "", '<div class="plan-line">{}</div>', ((plan_pace(p, named),) for p in c.plans)
         )
     else:
-        pace = format_html('<span class="muted">{}</span>', row.pace_note)
+        pace = format_html('<span class="badge pace-none">{}</span>', row.pace_note)
     follow_through = (
         format_html('{}<br><small class="muted">{}</small>', c.follow_through, c.due)
         if c.follow_through
@@ -86,7 +79,7 @@ def table_row(row: dashboard.RepRow) -> SafeString:
         confidence = format_html("{}", c.confidence)
     return format_html(
         '<tr{}><th scope="row"><a href="{}">{}</a>{}</th><td class="pace">{}</td><td>{}</td>'
-        '<td>{}</td><td>{}</td><td>{} <small class="muted">last week {}</small>{}</td>'
+        '<td>{}</td><td>{}</td><td>{} <small class="muted">{} {}</small>{}</td>'
         "<td>{}</td><td>{}</td></tr>\n",
         mark_safe(' class="needs-attention"') if row.reasons else "",
         row.url,
@@ -97,10 +90,32 @@ def table_row(row: dashboard.RepRow) -> SafeString:
         c.done,
         c.missed,
         c.activity,
+        _("same days last week"),
         c.activity_last,
-        TRENDS[c.activity_trend],
+        trend(c.activity_trend),
         pipeline or MUTED_DASH,
         confidence,
+    )
+
+
+def plan_pace(cells: dashboard.PlanCells, named: bool) -> SafeString:
+    """One plan's pace in the row's pace cell; with several plans, each says which it is."""
+    purpose = format_html('<span class="plan-purpose">{}</span> ', cells.purpose) if named else ""
+    if not cells.status:
+        return format_html('{}<span class="muted">{}</span>', purpose, cells.note)
+    return format_html(
+        '{}<span class="badge pace-{}">{}</span> <svg class="pace-bar" width="80" height="8" '
+        'viewBox="0 0 100 8" aria-hidden="true" focusable="false"><rect class="track" '
+        'width="100" height="8" rx="2"/><rect class="done" width="{}" height="8" rx="2"/>'
+        '<rect class="expected" x="{}" width="2" height="8"/></svg><br>'
+        '<span class="pace-share">{}</span> <small class="muted">· {}</small>',
+        purpose,
+        cells.status,
+        cells.label,
+        cells.bar,
+        cells.expected,
+        cells.share,
+        cells.days_left,
     )
 
 

@@ -17,6 +17,7 @@ from followthrough.accounts.requests import current
 from followthrough.coaching.models import Plan
 from followthrough.progress import charts, reports
 from followthrough.progress.models import Metric, MetricKind
+from followthrough.progress.pace import FORECAST_MIN_DAYS
 
 
 def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:
@@ -35,6 +36,7 @@ def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:
         "needed": "" if pace.needed_rate is None else charts.amount(pace.needed_rate),
         "gap": charts.amount(pace.expected_now - pace.total),
         "sentence": charts.pace_sentence(pace, unit),
+        "forecast_min_days": FORECAST_MIN_DAYS,
         "late": pace.low_reached_on is not None and pace.low_reached_on > pace.deadline,
         "late_recent": (
             pace.low_reached_on_recent is not None and pace.low_reached_on_recent > pace.deadline

@@ -15,3 +15,14 @@ document.addEventListener("submit", function (event) {
     form.dataset.sent = "1";
   }
 });
+
+// The compact menu: folded on a phone, always open on a wider screen. Without this script the
+// menu is simply open everywhere.
+(function () {
+  var menu = document.querySelector("details[data-compact-menu]");
+  if (!menu || !window.matchMedia) return;
+  var phone = window.matchMedia("(max-width: 640px)");
+  function fit() { menu.open = !phone.matches; }
+  fit();
+  phone.addEventListener("change", fit);
+})();
