@@ -7,10 +7,12 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
-from followthrough.accounts.models import Profile
+from followthrough.accounts.models import Profile, User
+from followthrough.coaching import actions as coaching
 from followthrough.followups import actions
 from followthrough.followups.dispatcher import Dispatcher
 from followthrough.followups.models import FollowUp, Kind, State
+from tests.coaching_helpers import make_session
 from tests.conftest import World, dispatch
 
 NOW = dt.datetime(2026, 3, 6, 15, 0, tzinfo=dt.UTC)  # a Friday
@@ -165,3 +167,28 @@ def test_the_dispatcher_warning(world: World) -> None:
         assert warning in page and "last seen 2" in page
         outbox = world.client("coach").get(reverse("outbox", args=["acme"])).content.decode()
         assert "web-1: last seen" in outbox
+
+
+def test_a_script_in_a_name_or_a_commitment_is_shown_as_text(world: World) -> None:
+    script = "<script>alert(1)</script>"
+    User.objects.filter(pk=world.user("rep").pk).update(name=f"Rep {script}")
+    session = make_session(world)
+    with time_machine.travel(dt.datetime(2026, 10, 29, 16, 0, tzinfo=dt.UTC), tick=False):
+        coaching.add_commitment(
+            session,
+            owner=world.members["rep"],
+            text=f"Call ten clients {script}",
+            due_on=dt.date(2026, 11, 3),
+            by=world.user("coach"),
+        )
+        coaching.finish_session(session, by=world.user("coach"))
+        checkin = FollowUp.objects.get(kind=Kind.CHECK_IN)
+        for who in ("coach", "admin"):
+            page = detail(world, checkin, who)
+            assert "The message as it would go out now" in page
+            assert script not in page
+            assert "Call ten clients &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # The root: a plain-text rendering is never marked safe for a page.
+    message = checkin.build_message()
+    assert type(message.body) is str
+    assert all(type(content) is str for content, _ in message.alternatives)

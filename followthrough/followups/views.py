@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -54,6 +57,12 @@ def followup_for(request: HttpRequest, followup_id: int) -> FollowUp:
     return followup
 
 
+# The HTML preview (a sandboxed srcdoc frame, which inherits the page's policy) shows the email
+# as mail clients do, with its style="" attributes; scripts stay as strict as everywhere.
+PREVIEW_CSP = {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
+
+
+@csp_override(PREVIEW_CSP)
 @workspace_view(permissions.can_view_outbox)
 def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
     followup = followup_for(request, followup_id)
