@@ -252,3 +252,32 @@ def test_an_address_with_a_line_break_fails_and_sends_nothing(
     sneaky.refresh_from_db()
     assert sneaky.state == State.FAILED
     assert smtp_server.messages == []
+
+
+def test_every_message_says_it_is_automatic_over_real_smtp(
+    world: World, smtp_server: Inbox
+) -> None:
+    """RFC 3834: autoresponders (out-of-office replies to the coach, who is the Reply-To) must
+    not answer. Both ways of writing a message out: our own bytes (a notice) and Django's (an
+    invitation with its calendar), then a whole finished session's mail."""
+    from followthrough.coaching import actions as coaching
+    from tests.coaching_helpers import make_plan
+
+    plan = make_plan(world)
+    with time_machine.travel(dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        notice(world)
+        session = coaching.schedule_session(
+            plan,
+            dt.datetime(2026, 10, 29, 15, 0, tzinfo=dt.UTC),
+            by=world.user("coach"),
+            invite=True,
+        )
+        coaching.finish_session(session, by=world.user("coach"))
+        counts = dispatch()
+    assert counts.sent >= 3 and counts.failed == 0  # the notice, the invitation, the recap
+    messages = smtp_server.wait_for(counts.sent)
+    assert {str(m["Subject"]) for m in messages} >= {"How did it go?"}
+    assert any(m.get_content_type() == "multipart/mixed" for m in messages)  # an .ics attached
+    for message in messages:
+        assert message["Auto-Submitted"] == "auto-generated"
+        assert message["X-Auto-Response-Suppress"] == "All"
