@@ -1,5 +1,6 @@
 """Django settings. Every value an operator may change comes from followthrough.config."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.utils.csp import CSP
@@ -137,6 +138,8 @@ MESSAGE_ID_DOMAIN = DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip()
 SERVER_EMAIL = CONFIG.default_from_email
 EMAIL_SUBJECT_PREFIX = "[Followthrough] "
 MAILERS = {"default": CONFIG.mailer}
+# A follow-up that meets temporary failures is tried again for this long from its first try.
+FOLLOWUP_RETRY_WINDOW = dt.timedelta(hours=CONFIG.followup_retry_window_hours)
 
 LOGGING = {
     "version": 1,
