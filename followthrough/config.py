@@ -38,6 +38,7 @@ class Config:
     time_zone: str
     default_from_email: str
     var_dir: Path
+    followup_retry_window_hours: int = 72
     https: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -229,6 +230,20 @@ def parse_allowed_hosts(value: str, base_url: str) -> list[str]:
     return hosts
 
 
+def parse_retry_window(value: str) -> int:
+    """Hours during which a follow-up that met a temporary failure is tried again."""
+    name = "FOLLOWUP_RETRY_WINDOW_HOURS"
+    if not value.strip():
+        return 72
+    try:
+        hours = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number of hours, got {value!r}") from None
+    if hours < 1:
+        raise ConfigError(f"{name}: must be at least 1 hour, got {hours}")
+    return hours
+
+
 def load(environ: Mapping[str, str], dotenv_path: Path | None = None) -> Config:
     """Reads and validates the configuration; environment variables win over a .env file."""
     env = dict(read_dotenv(dotenv_path)) if dotenv_path else {}
@@ -247,6 +262,7 @@ def load(environ: Mapping[str, str], dotenv_path: Path | None = None) -> Config:
         time_zone=parse_time_zone(env.get("TIME_ZONE", "")),
         default_from_email=parse_from_email(env.get("DEFAULT_FROM_EMAIL", ""), base_url),
         var_dir=var_dir,
+        followup_retry_window_hours=parse_retry_window(env.get("FOLLOWUP_RETRY_WINDOW_HOURS", "")),
     )
 
 

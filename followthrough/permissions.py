@@ -22,7 +22,7 @@ from followthrough.accounts.models import (
     Workspace,
 )
 from followthrough.coaching.models import Commitment, Plan
-from followthrough.followups.models import FollowUp
+from followthrough.followups.models import FollowUp, FollowUpQuerySet
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -118,7 +118,7 @@ def can_view_followup(member: Membership, followup: FollowUp) -> bool:
     return visible_followups(member).filter(pk=followup.pk).exists()
 
 
-def visible_followups(member: Membership) -> QuerySet[FollowUp]:
+def visible_followups(member: Membership) -> FollowUpQuerySet:
     """The workspace's follow-ups this member may list: all for an admin; for a coach, those
     to the reps they coach, to themselves, or created by them."""
     rows = FollowUp.objects.filter(workspace=member.workspace)
@@ -128,6 +128,12 @@ def visible_followups(member: Membership) -> QuerySet[FollowUp]:
         return rows.none()
     reps = Membership.objects.filter(coached_by__coach=member).values("user_id")
     return rows.filter(Q(recipient__in=reps) | Q(recipient=member.user) | Q(created_by=member.user))
+
+
+def can_retry_failed_followups(member: Membership) -> bool:
+    """ "Retry all failed" in the outbox: admins and coaches, for the rows they may see
+    (visible_followups)."""
+    return can_view_outbox(member) and can_write(member)
 
 
 def can_change_followup(member: Membership, followup: FollowUp) -> bool:

@@ -99,6 +99,12 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:
         ("TIME_ZONE", "Mars/Olympus_Mons", "TIME_ZONE: unknown time zone 'Mars/Olympus_Mons'"),
         ("DEFAULT_FROM_EMAIL", "not an address", "DEFAULT_FROM_EMAIL: 'not an address' is not"),
         ("SECRET_KEY", "short", "SECRET_KEY: too short"),
+        (
+            "FOLLOWUP_RETRY_WINDOW_HOURS",
+            "3 days",
+            "FOLLOWUP_RETRY_WINDOW_HOURS: expected a whole number of hours, got '3 days'",
+        ),
+        ("FOLLOWUP_RETRY_WINDOW_HOURS", "0", "FOLLOWUP_RETRY_WINDOW_HOURS: must be at least 1"),
     ],
 )
 def test_bad_values_name_the_variable(
@@ -107,6 +113,11 @@ def test_bad_values_name_the_variable(
     with pytest.raises(config.ConfigError) as error:
         load(tmp_path, **{variable: value})
     assert str(error.value).startswith(message)
+
+
+def test_the_retry_window_defaults_to_three_days(tmp_path: Path) -> None:
+    assert load(tmp_path).followup_retry_window_hours == 72
+    assert load(tmp_path, FOLLOWUP_RETRY_WINDOW_HOURS="24").followup_retry_window_hours == 24
 
 
 def test_postgres_requires_an_explicit_secret_key(tmp_path: Path) -> None:

@@ -190,11 +190,11 @@ def test_a_5xx_answer_fails_visibly_and_is_not_retried(
 
 def test_a_4xx_answer_is_retried(smtp: SmtpServer, dispatchers: Dispatchers) -> None:
     [later] = schedule_many(1, to="later@example.org")
-    dispatchers.start("--max-attempts", "3")
-    wait_until(lambda: count(state=State.FAILED) == 1, what="giving up after 3 attempts")
+    dispatchers.start("--retry-window", "1")
+    wait_until(lambda: count(state=State.FAILED) == 1, what="giving up after the window")
     later.refresh_from_db()
-    assert later.attempts == 3
-    assert "Gave up after 3 attempts" in later.last_error and "451" in later.last_error
+    assert later.attempts >= 2
+    assert "Gave up after" in later.last_error and "451" in later.last_error
 
 
 def test_cancels_racing_a_running_dispatcher_never_reach_the_server(

@@ -152,30 +152,127 @@ def test_a_broken_template_fails_the_row_not_the_dispatcher(world: World) -> Non
     assert good.state == State.SENT
 
 
-def test_temporary_failure_backs_off_then_gives_up(world: World, settings: object) -> None:
+def nothing_listens(settings: object) -> None:
     settings.MAILERS = {  # type: ignore[attr-defined]
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens
         }
     }
-    options = Options(retry_base=dt.timedelta(seconds=60), max_attempts=3)
+
+
+def test_temporary_failure_backs_off_then_gives_up(world: World, settings: object) -> None:
+    nothing_listens(settings)
+    options = Options(retry_base=dt.timedelta(seconds=60), retry_window=dt.timedelta(minutes=5))
     with time_machine.travel(NOW, tick=False) as clock:
         followup = notice(world)
         for attempt in (1, 2):
             assert Dispatcher(worker="t", options=options).run(once=True).retried == 1
             followup.refresh_from_db()
             assert followup.state == State.SCHEDULED and followup.attempts == attempt
+            assert followup.first_attempt_at == NOW
             delay = (followup.send_at - timezone.now()).total_seconds()
             # 60 s, then 120 s: half fixed, half random.
             full = 60 * 2 ** (attempt - 1)
             assert full / 2 <= delay <= full
             assert "refused" in followup.last_error.lower()
             clock.shift(dt.timedelta(seconds=delay + 1))
+        # Past the window from the first try: the row fails.
+        clock.move_to(NOW + dt.timedelta(minutes=5))
+        FollowUp.objects.filter(pk=followup.pk).update(send_at=timezone.now())
         assert Dispatcher(worker="t", options=options).run(once=True).failed == 1
     followup.refresh_from_db()
     assert followup.state == State.FAILED
-    assert followup.last_error.startswith("Gave up after 3 attempts")
+    assert followup.last_error.startswith("Gave up after 3 attempts in 0.0833333 hours")
+
+
+def test_an_outage_of_a_day_fails_nothing_and_the_window_ends_it(
+    world: World, settings: object
+) -> None:
+    """Default backoff (capped at 2 h): a day and a half down, and the row still waits; it
+    fails only when FOLLOWUP_RETRY_WINDOW_HOURS (here the default, 72) from its first try is
+    over, and its last try falls on the window's end."""
+    nothing_listens(settings)
+    assert dt.timedelta(hours=72) == settings.FOLLOWUP_RETRY_WINDOW  # type: ignore[attr-defined]
+    with time_machine.travel(NOW, tick=False) as clock:
+        followup = notice(world)
+        while timezone.now() < NOW + dt.timedelta(hours=36):
+            assert dispatch().retried == 1
+            followup.refresh_from_db()
+            clock.move_to(followup.send_at)
+        assert followup.state == State.SCHEDULED and followup.attempts > 12
+        while followup.state == State.SCHEDULED:
+            assert followup.send_at <= NOW + dt.timedelta(hours=72)
+            clock.move_to(followup.send_at)
+            dispatch()
+            followup.refresh_from_db()
+        assert timezone.now() == NOW + dt.timedelta(hours=72)
+    assert followup.state == State.FAILED
+    assert "in 72 hours" in followup.last_error
+
+
+def test_the_window_is_a_setting(world: World, settings: object) -> None:
+    nothing_listens(settings)
+    settings.FOLLOWUP_RETRY_WINDOW = dt.timedelta(hours=1)  # type: ignore[attr-defined]
+    with time_machine.travel(NOW, tick=False) as clock:
+        followup = notice(world)
+        dispatch()
+        clock.shift(dt.timedelta(hours=1))
+        FollowUp.objects.filter(pk=followup.pk).update(send_at=timezone.now())
+        assert dispatch().failed == 1
+
+
+def test_mail_flowing_again_after_a_long_wait_tells_the_admins_once(
+    world: World, settings: object, smtp_server: Inbox
+) -> None:
+    mailers = settings.MAILERS  # type: ignore[attr-defined]
+    nothing_listens(settings)
+    with time_machine.travel(NOW, tick=False) as clock:
+        rows = [notice(world, to=f"r{n}@example.org") for n in range(3)]
+        assert dispatch().retried == 3
+        later = FollowUp.objects.filter(pk__in=[r.pk for r in rows[1:]])
+        later.update(send_at=NOW + dt.timedelta(days=1))
+        clock.shift(dt.timedelta(minutes=30))
+        FollowUp.objects.filter(pk=rows[0].pk).update(send_at=timezone.now())
+        settings.MAILERS = mailers  # type: ignore[attr-defined]
+        # Back after half an hour: nobody is told.
+        assert dispatch().sent == 1
+        assert not FollowUp.objects.filter(template="mail_flows_again").exists()
+        nothing_listens(settings)
+        clock.shift(dt.timedelta(hours=2))
+        later.update(send_at=timezone.now())
+        settings.MAILERS = mailers  # type: ignore[attr-defined]
+        # Two hours and a half: the two rows go, and the one admin hears it once, not twice.
+        assert dispatch().sent == 3
+        assert dispatch().sent == 0
+    told = FollowUp.objects.get(template="mail_flows_again")
+    assert told.to_email == "admin@example.org" and told.state == State.SENT
+    message = smtp_server.wait_for(4)[-1]
+    assert message["To"] == "admin@example.org"
+    assert message["Subject"] == "Follow-ups are going out again (Acme Insurance)"
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    assert "some waited since Mon 2 Mar, 14:00" in body.get_content()
+
+
+def test_retry_all_retries_the_failed_ones_only(world: World) -> None:
+    failed = [notice(world), notice(world)]
+    waiting = notice(world)
+    FollowUp.objects.filter(pk__in=[r.pk for r in failed]).update(
+        state=State.FAILED, attempts=5, last_error="421 busy", first_attempt_at=NOW
+    )
+    assert actions.retry_all(FollowUp.objects.all()) == 2
+    for row in failed:
+        row.refresh_from_db()
+        assert (row.state, row.attempts, row.last_error, row.version) == (
+            State.SCHEDULED,
+            0,
+            "",
+            2,
+        )
+        assert row.first_attempt_at is None
+    waiting.refresh_from_db()
+    assert waiting.version == 1
 
 
 def test_a_dead_dispatchers_rows_come_back_after_the_lease(world: World) -> None:
@@ -264,3 +361,32 @@ def test_an_idle_dispatcher_sleeps_until_the_next_row_is_due(world: World) -> No
         assert dispatcher.seconds_until_next_due() == pytest.approx(0.4)
         notice(world, send_at=NOW - dt.timedelta(seconds=5))
         assert dispatcher.seconds_until_next_due() == 0.0  # one is overdue: no nap at all
+
+
+def test_every_message_says_it_is_automatic_over_real_smtp(
+    world: World, smtp_server: Inbox
+) -> None:
+    """RFC 3834: autoresponders (out-of-office replies to the coach, who is the Reply-To) must
+    not answer. Both ways of writing a message out: our own bytes (a notice) and Django's (an
+    invitation with its calendar), then a whole finished session's mail."""
+    from followthrough.coaching import actions as coaching
+    from tests.coaching_helpers import make_plan
+
+    plan = make_plan(world)
+    with time_machine.travel(dt.datetime(2026, 10, 20, 12, 0, tzinfo=dt.UTC), tick=False):
+        notice(world)
+        session = coaching.schedule_session(
+            plan,
+            dt.datetime(2026, 10, 29, 15, 0, tzinfo=dt.UTC),
+            by=world.user("coach"),
+            invite=True,
+        )
+        coaching.finish_session(session, by=world.user("coach"))
+        counts = dispatch()
+    assert counts.sent >= 3 and counts.failed == 0  # the notice, the invitation, the recap
+    messages = smtp_server.wait_for(counts.sent)
+    assert {str(m["Subject"]) for m in messages} >= {"How did it go?"}
+    assert any(m.get_content_type() == "multipart/mixed" for m in messages)  # an .ics attached
+    for message in messages:
+        assert message["Auto-Submitted"] == "auto-generated"
+        assert message["X-Auto-Response-Suppress"] == "All"

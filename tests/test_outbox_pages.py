@@ -7,10 +7,12 @@ import datetime as dt
 import time_machine
 from django.urls import reverse
 
-from followthrough.accounts.models import Profile
+from followthrough.accounts.models import Profile, User
+from followthrough.coaching import actions as coaching
 from followthrough.followups import actions
 from followthrough.followups.dispatcher import Dispatcher
 from followthrough.followups.models import FollowUp, Kind, State
+from tests.coaching_helpers import make_session
 from tests.conftest import World, dispatch
 
 NOW = dt.datetime(2026, 3, 6, 15, 0, tzinfo=dt.UTC)  # a Friday
@@ -164,4 +166,119 @@ def test_the_dispatcher_warning(world: World) -> None:
         page = world.client("coach").get(home).content.decode()
         assert warning in page and "last seen 2" in page
         outbox = world.client("coach").get(reverse("outbox", args=["acme"])).content.decode()
-        assert "web-1: last seen" in outbox
+        assert "Sending: stopped, last seen 2" in outbox
+
+
+def test_a_script_in_a_name_or_a_commitment_is_shown_as_text(world: World) -> None:
+    script = "<script>alert(1)</script>"
+    User.objects.filter(pk=world.user("rep").pk).update(name=f"Rep {script}")
+    session = make_session(world)
+    with time_machine.travel(dt.datetime(2026, 10, 29, 16, 0, tzinfo=dt.UTC), tick=False):
+        coaching.add_commitment(
+            session,
+            owner=world.members["rep"],
+            text=f"Call ten clients {script}",
+            due_on=dt.date(2026, 11, 3),
+            by=world.user("coach"),
+        )
+        coaching.finish_session(session, by=world.user("coach"))
+        checkin = FollowUp.objects.get(kind=Kind.CHECK_IN)
+        for who in ("coach", "admin"):
+            page = detail(world, checkin, who)
+            assert "The message as it would go out now" in page
+            assert script not in page
+            assert "Call ten clients &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # The root: a plain-text rendering is never marked safe for a page.
+    message = checkin.build_message()
+    assert type(message.body) is str
+    assert all(type(content) is str for content, _ in message.alternatives)
+
+
+def test_a_banner_tells_admins_and_coaches_of_waiting_and_failed_follow_ups(
+    world: World,
+) -> None:
+    home = reverse("workspace_home", args=["acme"])
+    with time_machine.travel(NOW, tick=False) as clock:
+        Dispatcher(worker="web-1").heartbeat(force=True)
+        mine, theirs, other = followup(world, "rep"), followup(world, "rep"), followup(world)
+        assert "waiting for the mail server" not in world.client("admin").get(home).text
+        FollowUp.objects.filter(pk__in=[mine.pk, theirs.pk]).update(
+            last_error="Connection refused", attempts=3, first_attempt_at=NOW
+        )
+        clock.shift(dt.timedelta(hours=5))
+        Dispatcher(worker="web-1").heartbeat(force=True)
+        other_rep = followup(world, "other_rep")
+        FollowUp.objects.filter(pk=other_rep.pk).update(state=State.FAILED, last_error="451")
+        admin = world.client("admin").get(home).text
+        assert "2 follow-ups are waiting for the mail server." in admin
+        assert "The first has waited 5\xa0hours." in admin
+        assert "1 follow-up could not be delivered." in admin
+        # A coach hears of what they may see: their rep's, not the other rep's failure.
+        coach = world.client("coach").get(home).text
+        assert "2 follow-ups are waiting" in coach and "could not be delivered" not in coach
+        for who in ("rep", "stakeholder"):
+            assert "follow-up" not in world.client(who).get(home).text.split("<main")[1][:400]
+        assert other.state == State.SCHEDULED
+
+
+def test_retry_all_failed_from_the_outbox(world: World) -> None:
+    with time_machine.travel(NOW, tick=False):
+        coached = [followup(world, "rep"), followup(world, "rep")]
+        not_coached = followup(world, "other_rep")
+        FollowUp.objects.update(state=State.FAILED, last_error="554 no", attempts=1)
+        outbox = world.client("coach").get(reverse("outbox", args=["acme"])).text
+        assert "Retry all 2 failed follow-ups" in outbox
+        url = reverse("outbox_retry_failed", args=["acme"])
+        response = world.client("coach").post(url, follow=True).text
+        assert "2 failed follow-ups will be tried again now." in response
+        for row in coached:
+            row.refresh_from_db()
+            assert row.state == State.SCHEDULED and row.send_at == NOW and row.version == 2
+        not_coached.refresh_from_db()
+        assert not_coached.state == State.FAILED
+        assert "Nothing to retry" in world.client("coach").post(url, follow=True).text
+        assert "Retry all" not in world.client("coach").get(reverse("outbox", args=["acme"])).text
+        assert (
+            "1 failed follow-up will be tried" in world.client("admin").post(url, follow=True).text
+        )
+        assert dispatch().sent == 3
+
+
+def test_outbox_rows_say_what_they_are_about_before_they_are_sent(world: World) -> None:
+    session = make_session(world)
+    with time_machine.travel(dt.datetime(2026, 10, 29, 16, 0, tzinfo=dt.UTC), tick=False):
+        coaching.add_commitment(
+            session,
+            owner=world.members["rep"],
+            text="Call ten past clients & ask for referrals",
+            due_on=dt.date(2026, 11, 3),
+            by=world.user("coach"),
+        )
+        coaching.finish_session(session, by=world.user("coach"))
+        page = world.client("coach").get(reverse("outbox", args=["acme"])).text
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    checkins = [row for row in rows if "Check-in" in row or "Reminder" in row]
+    assert len(checkins) == 2
+    for row in checkins:
+        assert "Call ten past clients &amp; ask for referrals" in row
+        assert "Rep" in row and "rep@example.org" in row
+    [recap] = [row for row in rows if "Session recap" in row]
+    assert "Session of Thu 29 Oct, 15:00" in recap
+
+
+def test_the_dispatchers_state_in_plain_words(world: World) -> None:
+    outbox = reverse("outbox", args=["acme"])
+    with time_machine.travel(NOW, tick=False) as clock:
+        never = world.client("admin").get(outbox).text
+        assert "Sending: not started." in never
+        Dispatcher(worker="host-a:123").heartbeat(force=True)
+        clock.shift(dt.timedelta(seconds=3))
+        page = world.client("admin").get(outbox).text
+        assert "Sending: working, last seen 3 s ago." in page
+        # Host names are kept for whoever runs the server, folded away.
+        assert page.index("Sending: working") < page.index("host-a:123")
+        Dispatcher(worker="host-b:456").heartbeat(force=True)
+        assert "2 dispatchers are running." in world.client("admin").get(outbox).text
+        clock.shift(dt.timedelta(minutes=10))
+        stopped = world.client("admin").get(outbox).text
+        assert "Sending: stopped, last seen 10\xa0minutes ago." in stopped

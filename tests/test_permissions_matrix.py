@@ -213,6 +213,12 @@ ROWS = [
         by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
     ),
     Row(
+        "retry all failed follow-ups",
+        "post",
+        lambda w: reverse("outbox_retry_failed", args=["acme"]),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
         "django admin",
         "get",
         lambda w: reverse("admin:index"),
@@ -272,6 +278,10 @@ def test_refused_follow_up_changes_change_nothing(world: World, visitor: str) ->
     client.post(url)
     client.post(url.replace("cancel", "reschedule"), {"send_at": "2099-01-05T09:00"})
     client.post(url.replace("cancel", "send-now"))
+    FollowUp.objects.filter(pk=followup.pk).update(state=State.FAILED)
+    client.post(reverse("outbox_retry_failed", args=["acme"]))
+    client.post(reverse("outbox_retry_failed", args=["globex"]))
+    FollowUp.objects.filter(pk=followup.pk, state=State.FAILED).update(state=State.SCHEDULED)
     followup.refresh_from_db()
     assert (followup.state, followup.version) == (State.SCHEDULED, 1)
 

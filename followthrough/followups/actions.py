@@ -10,12 +10,16 @@ import datetime as dt
 from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from followthrough.accounts.models import User, Workspace
+from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
+
+MAIL_FLOWS_AGAIN = "mail_flows_again"
 
 
 class Outcome(StrEnum):
@@ -87,6 +91,7 @@ def reschedule(followup: FollowUp, send_at: dt.datetime) -> Outcome:
         claimed_by="",
         lease_until=None,
         last_error="",
+        first_attempt_at=None,
     ):
         return Outcome.RESCHEDULED
     return _refusal(followup)
@@ -105,9 +110,59 @@ def retry(followup: FollowUp) -> Outcome:
         send_at=timezone.now(),
         attempts=0,
         last_error="",
+        first_attempt_at=None,
     ):
         return Outcome.RESCHEDULED
     return _refusal(followup)
+
+
+def retry_all(rows: models.QuerySet[FollowUp]) -> int:
+    """Every failed row of `rows` (what one person may see), once more, now: one UPDATE, with
+    the same changes as retry() makes to one."""
+    return rows.filter(state=State.FAILED).update(
+        state=State.SCHEDULED,
+        send_at=timezone.now(),
+        attempts=0,
+        last_error="",
+        first_attempt_at=None,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+
+
+def tell_admins_mail_flows_again(workspace_id: int, waiting_since: dt.datetime) -> int:
+    """After follow-ups waited a long time for the mail server, each admin of the workspace is
+    emailed once that mail flows again: a row that waited since `waiting_since` finds the
+    notice already written if any was written after that moment. The workspace row's lock
+    makes two dispatchers recovering together write it once. Returns the notices written."""
+    with transaction.atomic():
+        workspace = Workspace.objects.select_for_update().get(pk=workspace_id)
+        told = FollowUp.objects.filter(
+            workspace=workspace, template=MAIL_FLOWS_AGAIN, created_at__gte=waiting_since
+        )
+        if told.exists():
+            return 0
+        admins = Membership.objects.filter(
+            workspace=workspace, role=Role.ADMIN, is_active=True
+        ).select_related("user", "user__profile")
+        for admin in admins:
+            zone = admin.user.profile.time_zone
+            with timezone.override(zone):
+                since = date_format(timezone.localtime(waiting_since), "D j M, H:i")
+            schedule(
+                kind=Kind.NOTICE,
+                template=MAIL_FLOWS_AGAIN,
+                to_email=admin.user.email,
+                recipient=admin.user,
+                workspace=workspace,
+                about=workspace,
+                context={
+                    "time_zone": zone,
+                    "waiting_since": since,
+                    "outbox_path": reverse("outbox", args=[workspace.slug]),
+                },
+            )
+        return len(admins)
 
 
 def cancel_about(about: models.Model, kinds: list[Kind] | None = None) -> int:

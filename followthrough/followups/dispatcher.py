@@ -26,6 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import (
@@ -38,7 +39,8 @@ from django.db import (
 )
 from django.utils import timezone
 
-from followthrough.followups.models import FollowUp, Heartbeat, State
+from followthrough.followups import actions
+from followthrough.followups.models import LONG_WAIT, FollowUp, Heartbeat, State
 from followthrough.lib import emails
 
 log = logging.getLogger("followthrough.dispatcher")
@@ -50,7 +52,9 @@ class Options:
     lease: dt.timedelta = dt.timedelta(seconds=60)
     retry_base: dt.timedelta = dt.timedelta(seconds=60)
     retry_max: dt.timedelta = dt.timedelta(hours=2)
-    max_attempts: int = 12
+    # Temporary failures are retried this long from the first try (FOLLOWUP_RETRY_WINDOW_HOURS),
+    # so an outage of a day or a weekend fails nothing; then the row is failed.
+    retry_window: dt.timedelta = field(default_factory=lambda: settings.FOLLOWUP_RETRY_WINDOW)
     idle_sleep_max: float = 1.0
     heartbeat_every: float = 5.0
 
@@ -112,7 +116,8 @@ class SQL:
         table, q = SQL.names()
         return (
             f"UPDATE {table} SET {q('state')} = %s, {q('lease_until')} = %s, "
-            f"{q('attempts')} = {q('attempts')} + 1, {q('updated_at')} = %s "
+            f"{q('attempts')} = {q('attempts')} + 1, {q('updated_at')} = %s, "
+            f"{q('first_attempt_at')} = COALESCE({q('first_attempt_at')}, %s) "
             f"WHERE {q('id')} = %s AND {q('version')} = %s AND {q('state')} = %s "
             f"AND {q('claimed_by')} = %s"
         )
@@ -261,7 +266,17 @@ class Dispatcher:
                 return "failed"
             return self.retry_later(followup, str(failure))
         self.mark_sent(followup, message)
+        self.after_a_long_wait(followup)
         return "sent"
+
+    def after_a_long_wait(self, followup: FollowUp) -> None:
+        """The mail server answers again after this row waited long for it: the workspace's
+        admins hear so, once (the action sees whether they already did)."""
+        first = followup.first_attempt_at  # as claimed: None if this was the first try
+        if first is None or followup.workspace_id is None:
+            return
+        if timezone.now() - first >= LONG_WAIT:
+            actions.tell_admins_mail_flows_again(followup.workspace_id, first)
 
     # State changes, each a compare-and-set on (id, version, state) ------------------------
 
@@ -277,6 +292,7 @@ class Dispatcher:
                 [
                     State.SENDING,
                     db_datetime(now + self.options.lease),
+                    db_datetime(now),
                     db_datetime(now),
                     followup.pk,
                     followup.version,
@@ -317,16 +333,23 @@ class Dispatcher:
         )
 
     def retry_later(self, followup: FollowUp, error: str) -> str:
+        """Back to the queue with backoff, until the retry window from the first try has
+        passed; the last try falls on the window's end."""
         attempts = followup.attempts + 1  # the attempt start_sending just counted
-        if attempts >= self.options.max_attempts:
-            self.mark_failed(followup, f"Gave up after {attempts} attempts. Last error: {error}")
-            return "failed"
         now = timezone.now()
+        deadline = (followup.first_attempt_at or now) + self.options.retry_window
+        if now >= deadline:
+            hours = self.options.retry_window.total_seconds() / 3600
+            self.mark_failed(
+                followup,
+                f"Gave up after {attempts} attempts in {hours:g} hours. Last error: {error}",
+            )
+            return "failed"
         FollowUp.objects.filter(
             pk=followup.pk, version=followup.version, state=State.SENDING
         ).update(
             state=State.SCHEDULED,
-            send_at=now + self.backoff(attempts),
+            send_at=min(now + self.backoff(attempts), deadline),
             last_error=error[:2000],
             claimed_by="",
             lease_until=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from followthrough.accounts.models import Workspace
 from followthrough.lib import emails
@@ -42,6 +45,9 @@ class State(models.TextChoices):
 # A person may still change these; a row in any other state is on its way out or done.
 CHANGEABLE = (State.SCHEDULED, State.CLAIMED, State.FAILED)
 IN_FLIGHT = (State.CLAIMED, State.SENDING)
+# When a row that waited this long for the mail server finally goes out, the workspace's admins
+# are told that mail flows again (once per outage).
+LONG_WAIT = dt.timedelta(hours=1)
 
 
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
@@ -52,6 +58,13 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def about(self, thing: models.Model) -> FollowUpQuerySet:
         """The follow-ups about one object (a commitment's check-ins, a session's invitations)."""
         return self.filter(about_type=ContentType.objects.get_for_model(thing), about_id=thing.pk)
+
+    def waiting_for_retry(self) -> FollowUpQuerySet:
+        """Rows that met a temporary failure and are queued to be tried again."""
+        return self.filter(state=State.SCHEDULED).exclude(last_error="")
+
+    def failed(self) -> FollowUpQuerySet:
+        return self.filter(state=State.FAILED)
 
     def lease_expired(self, now: dt.datetime) -> FollowUpQuerySet:
         """Rows a dispatcher claimed or began sending and then stopped answering for."""
@@ -100,6 +113,12 @@ class FollowUp(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.SCHEDULED)
     version = models.PositiveIntegerField(default=1)
     attempts = models.PositiveIntegerField(default=0)
+    first_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The first try of this schedule; temporary failures are retried for "
+        "FOLLOWUP_RETRY_WINDOW from here. A reschedule or a retry starts afresh.",
+    )
     claimed_by = models.CharField(max_length=120, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -160,6 +179,28 @@ class FollowUp(models.Model):
             minutes=2
         )
 
+    @property
+    def retry_deadline(self) -> dt.datetime | None:
+        """Until when temporary failures are tried again."""
+        if self.first_attempt_at is None:
+            return None
+        return self.first_attempt_at + settings.FOLLOWUP_RETRY_WINDOW
+
+    def about_words(self) -> str:
+        """What the message is about, in a few words, for the outbox before a subject exists:
+        a commitment's or a to-do's words, a session's time, else the object's name."""
+        about = self.about
+        if about is None:
+            return ""
+        words = getattr(about, "text", None)
+        if words:
+            return str(words)
+        starts_at = getattr(about, "starts_at", None)
+        if isinstance(starts_at, dt.datetime):
+            when = date_format(timezone.localtime(starts_at), "D j M, H:i")
+            return gettext("Session of %(when)s") % {"when": when}
+        return str(about)
+
     def message_context(self) -> dict[str, Any]:
         """The stored plain values, plus the object it is about under its model's name
         (an Invitation as `invitation`, a User as `user`), read fresh at sending time."""
@@ -194,6 +235,24 @@ class FollowUp(models.Model):
         return about.as_icalendar(method, sequence), str(method)
 
 
+@dataclass
+class DispatcherState:
+    """The dispatchers in a few plain words: how many are alive, and when one was last seen."""
+
+    alive: int
+    last_seen: dt.datetime | None
+
+    @property
+    def working(self) -> bool:
+        return self.alive > 0
+
+    @property
+    def seconds_ago(self) -> int | None:
+        if self.last_seen is None:
+            return None
+        return max(0, int((timezone.now() - self.last_seen).total_seconds()))
+
+
 class Heartbeat(models.Model):
     """A dispatcher's sign of life, written every few seconds while it runs."""
 
@@ -206,6 +265,14 @@ class Heartbeat(models.Model):
         return f"{self.worker}, last seen {self.last_seen:%H:%M:%S}"
 
     SILENCE = dt.timedelta(minutes=2)
+
+    @classmethod
+    def state(cls) -> DispatcherState:
+        seen = list(cls.objects.order_by("-last_seen").values_list("last_seen", flat=True)[:100])
+        since = timezone.now() - cls.SILENCE
+        return DispatcherState(
+            alive=sum(1 for last in seen if last >= since), last_seen=seen[0] if seen else None
+        )
 
     @classmethod
     def any_alive(cls) -> bool:

@@ -4,6 +4,9 @@ from followthrough.followups import views
 
 urlpatterns = [
     path("w/<slug:slug>/outbox/", views.outbox, name="outbox"),
+    path(
+        "w/<slug:slug>/outbox/retry-failed/", views.outbox_retry_failed, name="outbox_retry_failed"
+    ),
     path("w/<slug:slug>/outbox/<int:followup_id>/", views.followup_detail, name="followup_detail"),
     path(
         "w/<slug:slug>/outbox/<int:followup_id>/cancel/",

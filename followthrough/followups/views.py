@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.csp import CSP
+from django.utils.translation import gettext, ngettext
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -22,7 +27,8 @@ from followthrough.followups.models import FollowUp, Heartbeat
 @workspace_view(permissions.can_view_outbox)
 def outbox(request: HttpRequest) -> HttpResponse:
     member = current(request)
-    rows = permissions.visible_followups(member).select_related("recipient")
+    visible = permissions.visible_followups(member)
+    rows = visible.select_related("recipient").prefetch_related("about")
     filters = OutboxFilter(request.GET or None, member=member)
     if filters.is_valid():
         if person := filters.cleaned_data["person"]:
@@ -42,8 +48,28 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "heartbeats": Heartbeat.objects.order_by("-last_seen")[:10],
+            "dispatchers": Heartbeat.state(),
+            "failed_count": visible.failed().count(),
+            "can_retry": permissions.can_retry_failed_followups(member),
         },
     )
+
+
+@require_POST
+@workspace_view(permissions.can_retry_failed_followups)
+def outbox_retry_failed(request: HttpRequest) -> HttpResponse:
+    member = current(request)
+    count = actions.retry_all(permissions.visible_followups(member))
+    if count:
+        text = ngettext(
+            "%(count)d failed follow-up will be tried again now.",
+            "%(count)d failed follow-ups will be tried again now.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
+    else:
+        messages.info(request, gettext("Nothing to retry: no follow-up has failed."))
+    return redirect("outbox", member.workspace.slug)
 
 
 def followup_for(request: HttpRequest, followup_id: int) -> FollowUp:
@@ -54,6 +80,12 @@ def followup_for(request: HttpRequest, followup_id: int) -> FollowUp:
     return followup
 
 
+# The HTML preview (a sandboxed srcdoc frame, which inherits the page's policy) shows the email
+# as mail clients do, with its style="" attributes; scripts stay as strict as everywhere.
+PREVIEW_CSP: dict[str, Any] = {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
+
+
+@csp_override(PREVIEW_CSP)
 @workspace_view(permissions.can_view_outbox)
 def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
     followup = followup_for(request, followup_id)

@@ -18,6 +18,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 
+# Every message we build is sent by a machine, not typed by a person (RFC 3834): an
+# autoresponder must not answer it (out-of-office replies would land on the coach, who is the
+# Reply-To, and two autoresponders could loop), and Exchange/Outlook suppress theirs on the
+# second header.
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
 
 def build(
     name: str,
@@ -37,14 +43,16 @@ def build(
     # A subject is one line; templates may end with a newline or wrap.
     subject = " ".join(render_plain(f"emails/{name}.subject.txt", full_context).split())
     text = render_plain(f"emails/{name}.txt", full_context)
-    html = render_to_string(f"emails/{name}.html", full_context)
+    # Plain str, not SafeString: a page that shows this HTML (the outbox preview) must escape
+    # it like any other text.
+    html = plain_str(render_to_string(f"emails/{name}.html", full_context))
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(to),
         reply_to=list(reply_to),
-        headers=dict(headers or {}),
+        headers={**AUTOMATIC_HEADERS, **(headers or {})},
     )
     message.attach_alternative(html, "text/html")
     if calendar is not None:
@@ -55,9 +63,17 @@ def build(
 
 
 def render_plain(template_name: str, context: Mapping[str, Any]) -> str:
-    """Renders a plain-text template without HTML escaping: "O'Brien" stays "O'Brien"."""
+    """Renders a plain-text template without HTML escaping: "O'Brien" stays "O'Brien".
+
+    The result is unescaped text, so it must never carry Django's "safe" mark: a page that
+    shows it (the outbox's preview) escapes it like anything else a person typed."""
     template = get_template(template_name).template  # type: ignore[attr-defined]
-    return str(template.render(Context(dict(context), autoescape=False)))
+    return plain_str(template.render(Context(dict(context), autoescape=False)))
+
+
+def plain_str(value: str) -> str:
+    """A plain str copy of `value`: str() keeps a SafeString safe, str.__str__ does not."""
+    return str.__str__(value)
 
 
 def envelope_sender() -> str:

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Page,
     Response,
     Route,
@@ -60,6 +61,7 @@ class Traffic:
     outside: list[str] = field(default_factory=list)  # requests to any other host, aborted
     failed: list[str] = field(default_factory=list)  # local responses with status >= 400
     errors: list[str] = field(default_factory=list)  # uncaught JavaScript errors
+    refused: list[str] = field(default_factory=list)  # what the Content-Security-Policy blocked
 
     def keep_local(self, route: Route) -> None:
         url = urlsplit(route.request.url)
@@ -75,6 +77,10 @@ class Traffic:
 
     def on_error(self, error: WebError) -> None:
         self.errors.append(str(error.error))
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.refused.append(message.text)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -133,6 +139,7 @@ def new_context(
         context.route("**/*", traffic.keep_local)
         context.on("response", traffic.on_response)
         context.on("weberror", traffic.on_error)
+        context.on("console", traffic.on_console)
         contexts.append(context)
         return context
 
@@ -142,6 +149,7 @@ def new_context(
     assert traffic.outside == [], f"the pages tried to reach other hosts: {traffic.outside}"
     assert traffic.failed == [], f"error responses: {traffic.failed}"
     assert traffic.errors == [], f"JavaScript errors: {traffic.errors}"
+    assert traffic.refused == [], f"refused by the Content-Security-Policy: {traffic.refused}"
 
 
 @pytest.fixture

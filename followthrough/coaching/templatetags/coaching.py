@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 
 from followthrough.accounts.models import User
 
+from followthrough.lib.richtext import html_to_text
+
 register = template.Library()
 
 ALLOWED_TAGS = {
@@ -46,6 +48,13 @@ def markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto"},
     )
     return mark_safe(clean)
+
+
+@register.filter
+def markdown_text(text: str) -> str:
+    """What `markdown` shows, as plain text for an email's text part: no Markdown marks, and
+    nothing of what the sanitiser removed."""
+    return html_to_text(markdown(text))
 
 
 @register.filter

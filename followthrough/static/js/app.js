@@ -26,3 +26,13 @@ document.addEventListener("submit", function (event) {
   fit();
   phone.addEventListener("change", fit);
 })();
+
+document.addEventListener("DOMContentLoaded", function () {
+  // Suggest the browser's own time zone for an empty time zone field; the person can change it.
+  document.querySelectorAll("[data-guess-time-zone]").forEach(function (marker) {
+    var field = document.getElementById(marker.dataset.guessTimeZone);
+    if (field && !field.value) {
+      try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) {}
+    }
+  });
+});

@@ -35,22 +35,35 @@ class Command(BaseCommand):
         parser.add_argument(
             "--retry-base", type=float, default=60.0, help="first retry delay, in seconds"
         )
-        parser.add_argument("--max-attempts", type=int, default=12)
+        parser.add_argument(
+            "--retry-window",
+            type=float,
+            default=None,
+            help="seconds from the first try during which temporary failures are retried "
+            "(default: FOLLOWUP_RETRY_WINDOW_HOURS)",
+        )
         parser.add_argument("--worker", default="", help="a name for this dispatcher")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["batch"] < 1 or options["lease"] <= 0 or options["retry_base"] <= 0:
-            self.stderr.write("dispatch: --batch, --lease and --retry-base must be positive")
+        window = options["retry_window"]
+        if (
+            options["batch"] < 1
+            or options["lease"] <= 0
+            or options["retry_base"] <= 0
+            or (window is not None and window <= 0)
+        ):
+            self.stderr.write(
+                "dispatch: --batch, --lease, --retry-base and --retry-window must be positive"
+            )
             raise SystemExit(2)
-        dispatcher = Dispatcher(
-            worker=options["worker"] or default_worker_id(),
-            options=Options(
-                batch_size=options["batch"],
-                lease=dt.timedelta(seconds=options["lease"]),
-                retry_base=dt.timedelta(seconds=options["retry_base"]),
-                max_attempts=options["max_attempts"],
-            ),
+        choices = Options(
+            batch_size=options["batch"],
+            lease=dt.timedelta(seconds=options["lease"]),
+            retry_base=dt.timedelta(seconds=options["retry_base"]),
         )
+        if options["retry_window"] is not None:
+            choices.retry_window = dt.timedelta(seconds=options["retry_window"])
+        dispatcher = Dispatcher(worker=options["worker"] or default_worker_id(), options=choices)
         connection_created.connect(commit_without_waiting_for_disk)
         # Finish the batch in hand, then exit.
         signal.signal(signal.SIGTERM, lambda *_: dispatcher.stop())
