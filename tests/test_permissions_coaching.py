@@ -229,9 +229,14 @@ def test_private_notes_reach_only_those_who_run_the_plan(world: World) -> None:
     actions.finish_session(session, by=world.user("coach"))
     for visitor in ("coach", "admin"):
         assert "Worried about" in world.client(visitor).get(session.get_absolute_url()).text
-    for visitor in ("rep", "stakeholder"):
-        page = world.client(visitor).get(session.get_absolute_url()).text
-        assert "Good talk" in page and "Worried about" not in page
+    rep_page = world.client("rep").get(session.get_absolute_url()).text
+    assert "Good talk" in rep_page and "Worried about" not in rep_page
+    # The summary is the rep's words: a stakeholder reads it only once shared.
+    stakeholder_page = world.client("stakeholder").get(session.get_absolute_url()).text
+    assert "Good talk" not in stakeholder_page and "Worried about" not in stakeholder_page
+    session.set_shared(True, world.user("rep"))
+    stakeholder_page = world.client("stakeholder").get(session.get_absolute_url()).text
+    assert "Good talk" in stakeholder_page and "Worried about" not in stakeholder_page
     recap = FollowUp.objects.get(kind="recap").build_message()
     assert "Worried about" not in str(recap.body)
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from followthrough.accounts.models import Membership
+from followthrough.permissions import WordsAccess
 
 register = template.Library()
 
@@ -53,3 +58,19 @@ def days_from(day: dt.date, today: dt.date) -> str:
     if days > 0:
         return f"{days} day{'s' if days != 1 else ''} left"
     return f"passed {-days} day{'s' if days != -1 else ''} ago"
+
+
+@register.filter
+def readable(thing: object, access: WordsAccess | None) -> bool:
+    """Whether the page's viewer may read the rep's words on `thing` (see
+    permissions.can_read_words): `{% if r|readable:words %}`."""
+    return access is not None and access.may_read(thing)
+
+
+@register.filter
+def names(members: Iterable[Membership]) -> str:
+    """ "Morgan", "Morgan and Karen", "Morgan, Karen and Ann"."""
+    people = [member.user.name for member in members]
+    if len(people) < 2:
+        return "".join(people)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
