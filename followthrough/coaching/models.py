@@ -341,7 +341,8 @@ class Commitment(models.Model):
             *self.responses.select_related("recorded_by"),
             *self.replies.select_related("author__user", "response"),
         ]
-        return sorted(entries, key=lambda entry: (entry.thread_at, entry.pk))
+        # At the same instant an answer comes before a reply (ids of two tables do not compare).
+        return sorted(entries, key=lambda entry: (entry.thread_at, entry.is_reply, entry.pk))
 
     def measure_names(self) -> list[str]:
         return [str(m["name"]) for m in self.measures]
