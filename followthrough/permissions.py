@@ -5,10 +5,13 @@ Rules, in short:
 - Admins manage people and see everything in their workspace.
 - Coaches see the people of their workspace; a rep's private data only if they coach the rep.
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
-- Stakeholders read what is shared about the reps they follow, and write nothing.
+- Stakeholders read figures about the reps they follow, the rep's own words only when
+  shared (can_read_words), and write nothing.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -21,7 +24,7 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
-from followthrough.coaching.models import Commitment, Plan
+from followthrough.coaching.models import Commitment, Plan, SharedWords, Todo
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
 
 
@@ -85,6 +88,29 @@ def can_view_member(viewer: Membership, target: Membership) -> bool:
     if viewer.role == Role.STAKEHOLDER:
         return target.role == Role.REP and follows(viewer, target)
     return False
+
+
+def visible_members(viewer: Membership) -> QuerySet[Membership]:
+    """The people whose names and pages this member may see; the same rule as
+    can_view_member, as a queryset for the lists of names on a page."""
+    people = Membership.objects.filter(workspace=viewer.workspace)
+    if viewer.role in (Role.ADMIN, Role.COACH):
+        return people
+    if viewer.role == Role.REP:
+        return people.filter(
+            Q(pk=viewer.pk)
+            | Q(pk__in=CoachingRelationship.objects.filter(rep=viewer).values("coach"))
+            | Q(pk__in=Following.objects.filter(rep=viewer).values("stakeholder"))
+        )
+    return people.filter(
+        Q(pk=viewer.pk)
+        | Q(role=Role.REP, pk__in=Following.objects.filter(stakeholder=viewer).values("rep"))
+    )
+
+
+def sees_all_members(viewer: Membership) -> bool:
+    """Whether a list of names filtered by visible_members is the whole list."""
+    return viewer.role in (Role.ADMIN, Role.COACH)
 
 
 def can_view_rep_private(viewer: Membership, rep: Membership) -> bool:
@@ -183,17 +209,112 @@ def can_view_private_notes(member: Membership, plan: Plan) -> bool:
     return can_run_plan(member, plan)
 
 
+def coached_plans(member: Membership) -> QuerySet[Plan]:
+    """The plans whose loop this member follows as a coach: those they run, and those of every
+    rep they coach (co-coaches of a rep see the same answers, open loops and to-dos)."""
+    reps = Membership.objects.filter(coached_by__coach=member).values("pk")
+    return Plan.objects.filter(workspace=member.workspace).filter(Q(coach=member) | Q(rep__in=reps))
+
+
 def visible_plans(member: Membership) -> QuerySet[Plan]:
     plans = Plan.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return plans
     if member.role == Role.COACH:
-        reps = Membership.objects.filter(coached_by__coach=member).values("pk")
-        return plans.filter(Q(coach=member) | Q(rep__in=reps))
+        return coached_plans(member)
     if member.role == Role.REP:
         return plans.filter(rep=member)
     followed = Membership.objects.filter(followed_by__stakeholder=member).values("pk")
     return plans.filter(Q(rep__in=followed) | Q(stakeholders=member)).distinct()
+
+
+def visible_todos(member: Membership) -> QuerySet[Todo]:
+    """A coach's own to-dos and those of their co-coaches about the reps they coach."""
+    if not member.is_coach:
+        return Todo.objects.none()
+    return Todo.objects.filter(workspace=member.workspace).filter(
+        Q(owner=member) | Q(commitment__plan__in=coached_plans(member))
+    )
+
+
+def can_reply(member: Membership, commitment: Commitment) -> bool:
+    """Reply to a rep's answer: whoever runs the plan (its coach, a co-coach, an admin).
+    Stakeholders never write."""
+    return can_write(member) and can_run_plan(member, commitment.plan)
+
+
+# The rep's own words -------------------------------------------------------------------------
+
+
+def can_read_words(
+    viewer: Membership, rep: Membership, shared: bool, plan: Plan | None = None
+) -> bool:
+    """The rep's own words (a plan's why, an answer's comment, a session's summary, the
+    confidence pulse's comment): the rep, their coaches and admins always; a stakeholder who
+    follows the rep (or is named on the plan) only when the words are shared; nobody else."""
+    if viewer.workspace_id != rep.workspace_id or not viewer.is_active:
+        return False
+    if viewer.role == Role.STAKEHOLDER:
+        if not shared:
+            return False
+        named = plan is not None and plan.stakeholders.filter(pk=viewer.pk).exists()
+        return named or follows(viewer, rep)
+    if plan is not None and can_run_plan(viewer, plan):
+        return True
+    return can_view_rep_private(viewer, rep)
+
+
+@dataclass(frozen=True)
+class WordsAccess:
+    """What one viewer may read of one rep's words on a page: all of them, or only the shared
+    ones (worked out once per page, then asked per row)."""
+
+    unshared: bool
+    shared: bool
+
+    def may_read(self, thing: SharedWords | object) -> bool:
+        return self.unshared or (self.shared and bool(getattr(thing, "words_shared", False)))
+
+
+def words_access(viewer: Membership, rep: Membership, plan: Plan | None = None) -> WordsAccess:
+    return WordsAccess(
+        unshared=can_read_words(viewer, rep, False, plan),
+        shared=can_read_words(viewer, rep, True, plan),
+    )
+
+
+def can_share_words(member: Membership, plan: Plan) -> bool:
+    """Share (or stop sharing) the rep's words on this plan: the rep, or whoever runs the plan
+    (with the rep's agreement, which the action asks for)."""
+    return member.is_active and (member.pk == plan.rep_id or can_run_plan(member, plan))
+
+
+@dataclass(frozen=True)
+class Readers:
+    """Who reads what a rep writes on a plan: coaches and admins always, stakeholders only
+    what is shared. Shown to the rep where they write."""
+
+    coaches: list[Membership]
+    admins: list[Membership]
+    stakeholders: list[Membership]
+
+
+def word_readers(plan: Plan) -> Readers:
+    people = Membership.objects.filter(workspace_id=plan.workspace_id, is_active=True).exclude(
+        pk=plan.rep_id
+    )
+    coach_ids = {plan.coach_id, *plan.rep.coaches().values_list("pk", flat=True)}
+    coaches = list(people.filter(pk__in=coach_ids).select_related("user"))
+    admins = list(people.filter(role=Role.ADMIN).exclude(pk__in=coach_ids).select_related("user"))
+    stakeholders = list(
+        people.filter(role=Role.STAKEHOLDER)
+        .filter(
+            Q(pk__in=Following.objects.filter(rep_id=plan.rep_id).values("stakeholder"))
+            | Q(pk__in=plan.stakeholders.values("pk"))
+        )
+        .select_related("user")
+    )
+    return Readers(coaches=coaches, admins=admins, stakeholders=stakeholders)
 
 
 def can_report_on(member: Membership, commitment: Commitment) -> bool:

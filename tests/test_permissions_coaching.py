@@ -12,7 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followthrough.coaching import actions
-from followthrough.coaching.models import Commitment, CommitmentState, Plan, Session, SessionState
+from followthrough.coaching.models import (
+    Commitment,
+    CommitmentState,
+    Plan,
+    Response,
+    Session,
+    SessionState,
+)
 from followthrough.followups.models import FollowUp
 from tests.conftest import World
 from tests.test_permissions_matrix import VISITORS, Row, by_role, visit
@@ -51,6 +58,11 @@ def commitment_of(w: World, rep: str = "rep") -> Commitment:
     )
 
 
+def answer_of(w: World) -> Response:
+    commitment = commitment_of(w)
+    return actions.record_response(commitment, answer="partly", comment="Between us")
+
+
 def url(view: str, make: Callable[[World], object]) -> Callable[[World], str]:
     def build(w: World) -> str:
         thing = make(w)
@@ -64,6 +76,8 @@ RUN_PAGE = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403
 VIEW_REP = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200)
 VIEW_OTHER = by_role(admin=200, coach=403, rep=403, other_rep=200, stakeholder=403)
 ANYONE_WITH_THE_LINK: dict[str | None, int | str] = {v: 200 for v in VISITORS}
+# The rep's words are shared by the rep, or by whoever runs the plan with the rep's agreement.
+SHARE = by_role(admin=302, coach=302, rep=302, other_rep=403, stakeholder=403)
 
 ROWS = [
     Row(
@@ -182,6 +196,44 @@ ROWS = [
         by_role(admin=403, coach=403, rep=302, other_rep=302, stakeholder=403),
         data=lambda w: {"rating": 4},
     ),
+    Row(
+        "reply to an answer",
+        "post",
+        lambda w: reverse("commitment_reply", args=["acme", answer_of(w).commitment_id]),
+        RUN,
+        data=lambda w: {"response": Response.objects.get().pk, "text": "Well done"},
+    ),
+    Row(
+        "share the plan's why",
+        "post",
+        url("plan_share", plan_of),
+        SHARE,
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row(
+        "share a session's summary",
+        "post",
+        url("session_share", session_of),
+        SHARE,
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row(
+        "share an answer's comment",
+        "post",
+        url("response_share", answer_of),
+        SHARE,
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row(
+        "another rep's answer's comment",
+        "post",
+        url(
+            "response_share",
+            lambda w: actions.record_response(commitment_of(w, "other_rep"), answer="done"),
+        ),
+        by_role(admin=302, coach=403, rep=403, other_rep=302, stakeholder=403),
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
     Row("to-dos", "get", lambda w: reverse("todos", args=["acme"]), RUN_PAGE),
     Row(
         "tick the coach's to-do",
@@ -236,9 +288,14 @@ def test_private_notes_reach_only_those_who_run_the_plan(world: World) -> None:
     actions.finish_session(session, by=world.user("coach"))
     for visitor in ("coach", "admin"):
         assert "Worried about" in world.client(visitor).get(session.get_absolute_url()).text
-    for visitor in ("rep", "stakeholder"):
-        page = world.client(visitor).get(session.get_absolute_url()).text
-        assert "Good talk" in page and "Worried about" not in page
+    rep_page = world.client("rep").get(session.get_absolute_url()).text
+    assert "Good talk" in rep_page and "Worried about" not in rep_page
+    # The summary is the rep's words: a stakeholder reads it only once shared.
+    stakeholder_page = world.client("stakeholder").get(session.get_absolute_url()).text
+    assert "Good talk" not in stakeholder_page and "Worried about" not in stakeholder_page
+    session.set_shared(True, world.user("rep"))
+    stakeholder_page = world.client("stakeholder").get(session.get_absolute_url()).text
+    assert "Good talk" in stakeholder_page and "Worried about" not in stakeholder_page
     recap = FollowUp.objects.get(kind="recap").build_message()
     assert "Worried about" not in str(recap.body)
 

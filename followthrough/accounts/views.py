@@ -125,15 +125,19 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     viewer = current(request)
     target = member_in_workspace(request, member_id)
     manage = permissions.can_manage_members(viewer)
+    seen = permissions.visible_members(viewer).values("pk")
     context = {
         "target": target,
         "can_manage": manage,
         "roles": [(role.value, role.label, ROLE_HELP[role]) for role in Role],
         "relationships_form": RelationshipsForm(rep=target) if manage and target.is_rep else None,
-        "coaches": target.coaches(),
-        "followers": target.followers(),
-        "coached_reps": target.coached_reps(),
-        "followed_reps": target.followed_reps(),
+        # Only the names the viewer may see: a rep never sees another rep, even on their
+        # coach's page.
+        "coaches": target.coaches().filter(pk__in=seen),
+        "followers": target.followers().filter(pk__in=seen),
+        "coached_reps": target.coached_reps().filter(pk__in=seen),
+        "followed_reps": target.followed_reps().filter(pk__in=seen),
+        "sees_all": permissions.sees_all_members(viewer) or viewer.pk == target.pk,
         **holidays_context(target),
     }
     return render(request, "accounts/member_detail.html", context)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, User
@@ -18,9 +19,11 @@ from followthrough.coaching.models import (
     Commitment,
     CommitmentState,
     Plan,
+    Reply,
     Response,
     Session,
     SessionState,
+    SharedWords,
     Source,
     Todo,
     TodoKind,
@@ -173,8 +176,8 @@ def add_commitment(
     """A commitment agreed in a session. Its follow-ups are scheduled when the session is
     finished, or at once if it already is."""
     plan = session.plan
-    if owner.pk not in (plan.rep_id, plan.coach_id):
-        raise ActionRefused("A commitment belongs to the rep or the coach of the plan.")
+    if not plan.step_owners().filter(pk=owner.pk).exists():
+        raise ActionRefused(_("A commitment belongs to the rep or one of the rep's coaches."))
     if session.state == SessionState.CANCELLED:
         raise ActionRefused("This session was cancelled.")
     with transaction.atomic():
@@ -333,6 +336,7 @@ def record_response(
     source: Source | str = Source.LINK,
     by: User | None = None,
     confidence: int | None = None,
+    share: bool | None = None,
 ) -> Response:
     """The rep's answer for the current round; answering again updates the same Response.
 
@@ -340,7 +344,8 @@ def record_response(
     report and the check-in still goes out, after it the wait ends. not yet: a new due date,
     a new round with its own check-in. let's talk: the coach gets a to-do to book a talk. In
     every case the coach is told by email and on their Today page. A confidence rating (the
-    weekly pulse, 1-5) given with the answer is recorded with it.
+    weekly pulse, 1-5) given with the answer is recorded with it. `share` is the rep's choice
+    to share the comment with the stakeholders (None leaves it as it was).
     """
     answer = Answer(answer)
     if commitment.state in (CommitmentState.DROPPED, CommitmentState.MISSED):
@@ -410,6 +415,9 @@ def record_response(
         commitment.refresh_from_db()
         if answer == Answer.NOT_YET and commitment.session.state == SessionState.FINISHED:
             _schedule_checkin(commitment, by)
+        if share is not None and share != response.words_shared:
+            # The rep's own choice, made where they wrote the comment.
+            response.set_shared(share, commitment.owner.user)
         progress.count_answer(response)
         if confidence is not None:
             progress.rate_confidence(commitment.owner, confidence, response=response)
@@ -513,6 +521,52 @@ def drop_commitment(commitment: Commitment, *, by: User) -> Commitment:
         commitment.updated_at = timezone.now()
         commitment.save()
     return commitment
+
+
+# The rep's words and the coach's replies -------------------------------------------------------
+
+
+def share_words(
+    thing: SharedWords, *, plan: Plan, by: Membership, shared: bool, rep_agreed: bool = False
+) -> SharedWords:
+    """Shares the rep's words on `thing` with the stakeholders (or stops). The rep decides; a
+    coach shares only with the rep's agreement, which they confirm and the page then shows."""
+    if shared and by.pk != plan.rep_id and not rep_agreed:
+        raise ActionRefused(
+            _("Share only with %(name)s's agreement: tick the box that says they agreed.")
+            % {"name": plan.rep.user.get_short_name()}
+        )
+    thing.set_shared(shared, by.user)
+    return thing
+
+
+def reply_to_answer(response: Response, *, author: Membership, text: str) -> Reply:
+    """The coach's feedback on an answer: kept on the commitment's thread and emailed to the
+    person who answered, in one transaction."""
+    commitment = response.commitment
+    if author.pk == commitment.owner_id:
+        raise ActionRefused(_("This is your own answer."))
+    with transaction.atomic():
+        reply = Reply.objects.create(
+            workspace=commitment.workspace,
+            commitment=commitment,
+            response=response,
+            author=author,
+            text=text,
+        )
+        to = commitment.owner.user
+        followups.schedule(
+            kind=Kind.NOTICE,
+            template="answer_reply",
+            to_email=to.email,
+            recipient=to,
+            workspace=commitment.workspace,
+            about=reply,
+            created_by=author.user,
+            reply_to=author.user.email,
+            context={"time_zone": to.profile.time_zone},
+        )
+    return reply
 
 
 # To-dos ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from followthrough.coaching.models import Commitment, Plan, Response, Session, Todo
+from followthrough.coaching.models import Commitment, Plan, Reply, Response, Session, Todo
 
 
 @admin.register(Plan)
@@ -38,3 +38,9 @@ class TodoAdmin(admin.ModelAdmin):
     list_display = ["text", "owner", "kind", "due_on", "done_at"]
     list_filter = ["kind"]
     raw_id_fields = ["owner", "commitment"]
+
+
+@admin.register(Reply)
+class ReplyAdmin(admin.ModelAdmin):
+    list_display = ["commitment", "author", "created_at"]
+    raw_id_fields = ["commitment", "response", "author"]

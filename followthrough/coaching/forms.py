@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
@@ -154,7 +155,12 @@ class PlanForm(forms.ModelForm):
         self.fields["rep"].queryset = reps  # type: ignore[attr-defined]
         self.fields["coach"].queryset = people.filter(role__in=[Role.ADMIN, Role.COACH])  # type: ignore[attr-defined]
         self.fields["stakeholders"].queryset = people.filter(role=Role.STAKEHOLDER)  # type: ignore[attr-defined]
-        self.fields["stakeholders"].help_text = "They read the plan and its progress."
+        self.fields["stakeholders"].help_text = _(
+            "They read the plan's figures and progress; the rep's own words only when shared."
+        )
+        self.fields["why"].help_text = _(
+            "The rep's coaches read it; stakeholders only if the rep shares it."
+        )
         if member.role != Role.ADMIN:
             self.fields["coach"].queryset = people.filter(pk=member.pk)  # type: ignore[attr-defined]
         if not self.instance.pk:
@@ -310,9 +316,11 @@ class CommitmentForm(forms.Form):
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        # The rep, or any coach of the rep: a manager who coaches may own a step too.
+        self.owners = {owner.pk: owner for owner in plan.step_owners()}
         self.fields["owner"].choices = [  # type: ignore[attr-defined]
-            (str(plan.rep_id), f"{plan.rep.user.name} (rep)"),
-            (str(plan.coach_id), f"{plan.coach.user.name} (coach)"),
+            (str(pk), f"{owner.user.name} ({_('rep') if pk == plan.rep_id else _('coach')})")
+            for pk, owner in sorted(self.owners.items(), key=lambda item: item[0] != plan.rep_id)
         ]
         self.fields["text"].widget.attrs["required"] = True
 
@@ -347,8 +355,7 @@ class CommitmentForm(forms.Form):
         return data
 
     def owner_membership(self) -> Membership:
-        owner_id = int(self.cleaned_data["owner"])
-        return self.plan.rep if owner_id == self.plan.rep_id else self.plan.coach
+        return self.owners[int(self.cleaned_data["owner"])]
 
 
 class FinishForm(forms.Form):
@@ -426,10 +433,20 @@ class AnswerForm(forms.Form):
         commitment: Commitment,
         today: dt.date,
         ask_confidence: bool = False,
+        readers: permissions.Readers | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.commitment, self.today = commitment, today
+        # Said plainly where the rep writes: who reads the comment, and who only if shared.
+        self.readers = readers or permissions.word_readers(commitment.plan)
+        if self.readers.stakeholders:
+            names = ", ".join(s.user.name for s in self.readers.stakeholders)
+            self.fields["share"] = forms.BooleanField(
+                required=False,
+                label=_("Share my comment with %(names)s") % {"names": names},
+                initial=self.initial.get("share", False),
+            )
         if ask_confidence:
             # The weekly pulse (story 000): a fall is the coach's cue to call.
             self.fields["confidence"] = forms.TypedChoiceField(
@@ -472,6 +489,13 @@ class AnswerForm(forms.Form):
             elif new is not None and new > self.today + dt.timedelta(days=366):
                 self.add_error("new_due_on", "Pick a date within a year.")
         return data
+
+    def share_field(self) -> forms.BoundField | None:
+        return self["share"] if "share" in self.fields else None
+
+    def share(self) -> bool | None:
+        """The rep's choice to share the comment; None when nobody could read it anyway."""
+        return bool(self.cleaned_data.get("share")) if "share" in self.fields else None
 
     def numbers(self) -> dict[str, Decimal]:
         return {
@@ -526,4 +550,29 @@ class TodoForm(forms.Form):
         text = " ".join(self.cleaned_data["text"].split())
         if not text:
             raise forms.ValidationError("Say what to do.")
+        return text
+
+
+class ShareForm(forms.Form):
+    """Share the rep's words with the stakeholders, or stop; a coach confirms the rep agreed."""
+
+    shared = forms.BooleanField(required=False)
+    rep_agreed = forms.BooleanField(required=False)
+
+
+class ReplyForm(forms.Form):
+    """The coach's reply to an answer."""
+
+    response = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_lazy("Your reply"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _lazy("Write your reply.")},
+    )
+
+    def clean_text(self) -> str:
+        text = str(self.cleaned_data["text"]).strip()
+        if not text:
+            raise forms.ValidationError(_("Write your reply."))
         return text

@@ -34,7 +34,31 @@ CHECKIN_SCOPE = "checkin"
 MAX_MEASURE = Decimal("10000000")
 
 
-class Plan(models.Model):
+class SharedWords(models.Model):
+    """The rep's own words on a row (a plan's why, an answer's comment, a session's summary):
+    their coaches read them; stakeholders only once the rep shares them (or the coach does,
+    with the rep's agreement). Who may read is permissions.can_read_words."""
+
+    words_shared = models.BooleanField(
+        default=False, help_text="The rep's words here are shared with the stakeholders."
+    )
+    words_shared_at = models.DateTimeField(null=True, blank=True)
+    words_shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    def set_shared(self, shared: bool, by: Any) -> None:
+        """Shares (or stops sharing) the words, remembering who and when."""
+        self.words_shared = shared
+        self.words_shared_at = timezone.now() if shared else None
+        self.words_shared_by = by if shared else None
+        self.save(update_fields=["words_shared", "words_shared_at", "words_shared_by"])
+
+
+class Plan(SharedWords):
     """The engagement between a coach and a rep: why, by when, and what result counts."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="plans")
@@ -82,6 +106,19 @@ class Plan(models.Model):
         )
         return " ".join(part for part in (self.target_metric, span, self.target_unit) if part)
 
+    def step_owners(self) -> models.QuerySet[Membership]:
+        """Who may own a step of this plan: the rep, the plan's coach, and any other coach of
+        the rep (a manager who coaches too)."""
+        return (
+            Membership.objects.filter(workspace_id=self.workspace_id, is_active=True)
+            .filter(
+                models.Q(pk__in=[self.rep_id, self.coach_id])
+                | models.Q(pk__in=self.rep.coaches().values("pk"))
+            )
+            .select_related("user")
+            .order_by("user__name", "pk")
+        )
+
     def days_left(self, today: dt.date) -> int:
         return (self.deadline - today).days
 
@@ -99,7 +136,7 @@ class SessionState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Session(models.Model):
+class Session(SharedWords):
     """One meeting of a plan. Its agenda is the plan's open commitments, found, not copied."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="sessions")
@@ -305,6 +342,15 @@ class Commitment(models.Model):
     def measures_display(self) -> str:
         return ", ".join(f"{m['name']}: {format_number(m['target'])}" for m in self.measures)
 
+    def thread(self) -> list[Response | Reply]:
+        """The rep's answers and the coaches' replies, oldest first."""
+        entries: list[Response | Reply] = [
+            *self.responses.select_related("recorded_by"),
+            *self.replies.select_related("author__user", "response"),
+        ]
+        # At the same instant an answer comes before a reply (ids of two tables do not compare).
+        return sorted(entries, key=lambda entry: (entry.thread_at, entry.is_reply, entry.pk))
+
     def measure_names(self) -> list[str]:
         return [str(m["name"]) for m in self.measures]
 
@@ -385,7 +431,7 @@ class Source(models.TextChoices):
     COACH = "coach", "Recorded by the coach"
 
 
-class Response(models.Model):
+class Response(SharedWords):
     """What the rep answered for one round of a commitment: submitting again updates it."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="responses")
@@ -413,6 +459,46 @@ class Response(models.Model):
 
     def numbers_display(self) -> str:
         return ", ".join(f"{name}: {format_number(value)}" for name, value in self.numbers.items())
+
+    @property
+    def thread_at(self) -> dt.datetime:
+        return self.updated_at
+
+    @property
+    def is_reply(self) -> bool:
+        return False
+
+
+class Reply(models.Model):
+    """A coach's answer to a rep's answer (story 003: feedback on the results). It is kept on
+    the commitment's thread and emailed to the rep. Stakeholders read it only when the answer
+    it replies to is shared: a reply is about the rep's words."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="replies")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "replies"
+
+    def __str__(self) -> str:
+        return f"{self.author.user.name} on {self.commitment}"
+
+    @property
+    def thread_at(self) -> dt.datetime:
+        return self.created_at
+
+    @property
+    def is_reply(self) -> bool:
+        return True
+
+    @property
+    def words_shared(self) -> bool:
+        return self.response.words_shared
 
 
 class TodoKind(models.TextChoices):

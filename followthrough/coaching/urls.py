@@ -34,6 +34,14 @@ urlpatterns = [
         views.commitment_report,
         name="commitment_report",
     ),
+    path(
+        W + "commitments/<int:commitment_id>/reply/",
+        views.commitment_reply,
+        name="commitment_reply",
+    ),
+    path(W + "plans/<int:plan_id>/share/", views.plan_share, name="plan_share"),
+    path(W + "sessions/<int:session_id>/share/", views.session_share, name="session_share"),
+    path(W + "answers/<int:response_id>/share/", views.response_share, name="response_share"),
     path(W + "todos/", views.todos, name="todos"),
     path(W + "todos/<int:todo_id>/tick/", views.todo_tick, name="todo_tick"),
 ]

@@ -11,8 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -30,7 +32,9 @@ from followthrough.coaching.forms import (
     NotesForm,
     OutcomeForm,
     PlanForm,
+    ReplyForm,
     SessionForm,
+    ShareForm,
     TodoForm,
     quick_dates,
 )
@@ -44,8 +48,8 @@ from followthrough.coaching.models import (
     Response,
     Session,
     SessionState,
+    SharedWords,
     Source,
-    Todo,
     followed_through,
 )
 from followthrough.followups.models import FollowUp, State
@@ -53,6 +57,15 @@ from followthrough.lib import signing
 from followthrough.progress import actions as progress_actions
 from followthrough.progress import reports as progress_reports
 from followthrough.progress.views.reports import pace_context
+
+
+def words_context(member: Membership, plan: Plan) -> dict[str, Any]:
+    """What the page may show of the rep's own words, who reads them, and who may share them."""
+    return {
+        "words": permissions.words_access(member, plan.rep, plan),
+        "can_share": permissions.can_share_words(member, plan),
+        "readers": permissions.word_readers(plan),
+    }
 
 
 def plan_for(request: HttpRequest, plan_id: int, *, run: bool = False) -> Plan:
@@ -155,6 +168,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "can_run": permissions.can_run_plan(member, plan),
             "session_form": SessionForm(),
             "today": timezone.localdate(),
+            **words_context(member, plan),
         },
     )
 
@@ -192,6 +206,7 @@ def session_new(request: HttpRequest, plan_id: int) -> HttpResponse:
                 "can_run": permissions.can_run_plan(member, plan),
                 "session_form": form,
                 "today": timezone.localdate(),
+                **words_context(member, plan),
             },
             status=400,
         )
@@ -231,6 +246,7 @@ def session_context(request: HttpRequest, session: Session, **extra: Any) -> dic
             initial={"private_notes": session.private_notes, "summary": session.summary}
         ),
         "commitment_form": CommitmentForm(plan=plan, initial={"owner": plan.rep_id}),
+        **words_context(member, plan),
         "finish_form": FinishForm(session=session),
         "move_form": MoveSessionForm(
             initial={
@@ -402,7 +418,9 @@ def commitment_detail(request: HttpRequest, commitment_id: int) -> HttpResponse:
             "commitment": commitment,
             "checkin": commitment.checkin_followup(),
             "plan": commitment.plan,
-            "responses": commitment.responses.select_related("recorded_by"),
+            "thread": commitment.thread(),
+            "can_reply": permissions.can_reply(member, commitment),
+            **words_context(member, commitment.plan),
             "followups": FollowUp.objects.about(commitment).order_by("send_at", "id")
             if can_run
             else [],
@@ -504,6 +522,7 @@ def commitment_report(request: HttpRequest, commitment_id: int) -> HttpResponse:
             new_due_on=form.cleaned_data["new_due_on"],
             source=Source.REP,
             by=signed_in(request),
+            share=form.share(),
         ),
         "Thanks, your coach has it.",
     )
@@ -529,11 +548,12 @@ def todos(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "open_loops": open_loops(member),
-            "todos": Todo.objects.filter(owner=member, done_at=None).select_related(
-                "commitment__workspace", "workspace"
-            ),
-            "done": Todo.objects.filter(owner=member)
+            "todos": permissions.visible_todos(member)
+            .filter(done_at=None)
+            .select_related("commitment__workspace", "workspace", "owner__user"),
+            "done": permissions.visible_todos(member)
             .exclude(done_at=None)
+            .select_related("owner__user")
             .order_by("-done_at")[:20],
             "today": timezone.localdate(),
         },
@@ -545,7 +565,7 @@ def todos(request: HttpRequest) -> HttpResponse:
 @require_POST
 def todo_tick(request: HttpRequest, todo_id: int) -> HttpResponse:
     member = current(request)
-    todo = get_object_or_404(Todo, pk=todo_id, owner=member)
+    todo = get_object_or_404(permissions.visible_todos(member), pk=todo_id)
     actions.tick_todo(todo, done=request.POST.get("done", "1") == "1")
     if is_htmx(request):
         return render(request, "coaching/_todo.html", {"todo": todo, "today": timezone.localdate()})
@@ -558,10 +578,11 @@ def todo_tick(request: HttpRequest, todo_id: int) -> HttpResponse:
 
 
 def coached_commitments(member: Membership) -> QuerySet[Commitment]:
-    """Commitments of the plans this member runs (as the plan's coach)."""
-    return Commitment.objects.filter(
-        plan__coach=member, plan__workspace=member.workspace
-    ).select_related("owner__user", "plan__rep__user", "workspace")
+    """Commitments of the plans this member coaches: those they run and those of every rep
+    they coach, so co-coaches see the same loop."""
+    return Commitment.objects.filter(plan__in=permissions.coached_plans(member)).select_related(
+        "owner__user", "plan__rep__user", "workspace"
+    )
 
 
 def open_loops(member: Membership) -> QuerySet[Commitment]:
@@ -601,7 +622,9 @@ def today_page(request: HttpRequest) -> HttpResponse:
     day_ends = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time()))
     since = member.today_seen_at or now - dt.timedelta(days=7)
     answers = (
-        Response.objects.filter(commitment__plan__coach=member, updated_at__gt=since)
+        Response.objects.filter(
+            commitment__plan__in=permissions.coached_plans(member), updated_at__gt=since
+        )
         .exclude(source=Source.COACH)
         .select_related("commitment__owner__user", "commitment__workspace")
         .order_by("-updated_at")
@@ -615,9 +638,10 @@ def today_page(request: HttpRequest) -> HttpResponse:
         "since": member.today_seen_at,
         "open_loops": open_loops(member),
         "talks": coached_commitments(member).filter(needs_talk=True),
-        "todos": Todo.objects.filter(owner=member, done_at=None)
+        "todos": permissions.visible_todos(member)
+        .filter(done_at=None)
         .filter(Q(due_on__lte=today) | Q(due_on=None))
-        .select_related("commitment__workspace", "workspace"),
+        .select_related("commitment__workspace", "workspace", "owner__user"),
         "upcoming": Session.objects.filter(
             plan__coach=member,
             state=SessionState.SCHEDULED,
@@ -662,12 +686,25 @@ def rep_home(request: HttpRequest) -> HttpResponse:
         .first()
     )
     pending = list(mine.filter(state__in=CommitmentState.carried()).order_by("due_on"))
+    readers: dict[int, permissions.Readers] = {}
+    for c in pending:  # once per plan, not per commitment
+        if c.plan_id not in readers:
+            readers[c.plan_id] = permissions.word_readers(c.plan)
     return render(
         request,
         "coaching/rep_home.html",
         {
             "pending": [
-                (c, AnswerForm(commitment=c, today=today, auto_id=f"c{c.pk}_%s")) for c in pending
+                (
+                    c,
+                    AnswerForm(
+                        commitment=c,
+                        today=today,
+                        auto_id=f"c{c.pk}_%s",
+                        readers=readers[c.plan_id],
+                    ),
+                )
+                for c in pending
             ],
             "finished": mine.exclude(state__in=CommitmentState.carried()).order_by("-updated_at")[
                 :10
@@ -680,6 +717,9 @@ def rep_home(request: HttpRequest) -> HttpResponse:
                 )
             ],
             "next_session": next_session,
+            # The plan's why, with who reads it and the rep's control to share it.
+            "whys": [(p, permissions.word_readers(p)) for p in plans_ if p.why],
+            "words": permissions.WordsAccess(unshared=True, shared=True),
             "coaches": member.coaches(),
             "followers": member.followers(),
             "today": today,
@@ -737,6 +777,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     initial: dict[str, Any] = {"answer": initial_answer or (existing.answer if existing else None)}
     if existing:
         initial["comment"] = existing.comment
+        initial["share"] = existing.words_shared
         for i, m in enumerate(commitment.measures):
             if m["name"] in existing.numbers:
                 initial[f"measure_{i}"] = existing.numbers[m["name"]]
@@ -763,6 +804,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
                     new_due_on=form.cleaned_data["new_due_on"],
                     source=Source.LINK,
                     confidence=form.confidence(),
+                    share=form.share(),
                 )
             except ActionRefused as refusal:
                 form.add_error(None, str(refusal))
@@ -788,3 +830,83 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 def link_problem(request: HttpRequest, title: str, detail: str, status: int = 400) -> HttpResponse:
     return render(request, "link_problem.html", {"title": title, "message": detail}, status=status)
+
+
+# Sharing the rep's words, and the coach's replies ------------------------------------------------
+
+
+def share(request: HttpRequest, thing: SharedWords, plan: Plan, back: str) -> HttpResponse:
+    """Shares the rep's words on `thing` (a plan, a session, an answer) or stops sharing."""
+    member = current(request)
+    if not permissions.can_share_words(member, plan):
+        raise PermissionDenied(_("Only the rep and their coaches decide what is shared."))
+    form = ShareForm(request.POST)
+    form.is_valid()
+    shared = bool(form.cleaned_data.get("shared"))
+    attempt(
+        request,
+        lambda: actions.share_words(
+            thing,
+            plan=plan,
+            by=member,
+            shared=shared,
+            rep_agreed=bool(form.cleaned_data.get("rep_agreed")),
+        ),
+        _("Shared with the stakeholders.") if shared else _("No longer shared."),
+    )
+    return redirect(back)
+
+
+@workspace_view()
+@require_POST
+def plan_share(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for(request, plan_id)
+    back = plan.get_absolute_url()
+    if request.POST.get("next") == "home":
+        back = reverse("workspace_home", args=[plan.workspace.slug])
+    return share(request, plan, plan, back)
+
+
+@workspace_view()
+@require_POST
+def session_share(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = session_for(request, session_id)
+    return share(request, session, session.plan, session.get_absolute_url())
+
+
+@workspace_view()
+@require_POST
+def response_share(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = get_object_or_404(
+        Response, pk=response_id, commitment__workspace=current(request).workspace
+    )
+    commitment = commitment_for(request, response.commitment_id)
+    return share(request, response, commitment.plan, commitment.get_absolute_url())
+
+
+@workspace_view()
+@require_POST
+def commitment_reply(request: HttpRequest, commitment_id: int) -> HttpResponse:
+    """A coach answers a rep's answer; the rep gets it by email, the thread keeps it."""
+    member = current(request)
+    commitment = commitment_for(request, commitment_id)
+    if not permissions.can_reply(member, commitment):
+        raise PermissionDenied(_("Only the rep's coaches reply to an answer."))
+    back = (
+        redirect("workspace_home", member.workspace.slug)
+        if request.POST.get("next") == "today"
+        else redirect(commitment)
+    )
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return back
+    response = get_object_or_404(commitment.responses, pk=form.cleaned_data["response"])
+    attempt(
+        request,
+        lambda: actions.reply_to_answer(response, author=member, text=form.cleaned_data["text"]),
+        _("Reply sent to %(name)s.") % {"name": commitment.owner.user.get_short_name()},
+    )
+    return back

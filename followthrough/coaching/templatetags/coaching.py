@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import markdown as markdown_lib
 import nh3
@@ -11,10 +12,11 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
-from followthrough.accounts.models import User
-
+from followthrough.accounts.models import Membership, User
 from followthrough.lib.richtext import html_to_text
+from followthrough.permissions import WordsAccess
 
 register = template.Library()
 
@@ -89,3 +91,19 @@ def both_times(moment: dt.datetime | None, person: User | None, fmt: str = "D j 
         theirs=formats.date_format(theirs, "H:i" if theirs.date() == mine.date() else fmt),
         name=person.get_short_name() if person is not None else "",
     )
+
+
+@register.filter
+def readable(thing: object, access: WordsAccess | None) -> bool:
+    """Whether the page's viewer may read the rep's words on `thing` (see
+    permissions.can_read_words): `{% if r|readable:words %}`."""
+    return access is not None and access.may_read(thing)
+
+
+@register.filter
+def names(members: Iterable[Membership]) -> str:
+    """ "Morgan", "Morgan and Karen", "Morgan, Karen and Ann"."""
+    people = [member.user.name for member in members]
+    if len(people) < 2:
+        return "".join(people)
+    return _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}

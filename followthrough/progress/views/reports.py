@@ -101,5 +101,7 @@ def rep_progress(request: HttpRequest, member_id: int) -> HttpResponse:
             "conversion": reports.conversion(weekly, metrics),
             "confidence": reports.confidence_history(rep),
             "is_self": viewer.pk == rep.pk,
+            # The pulse's comment is the rep's own words, never shared with stakeholders.
+            "reads_words": permissions.can_read_words(viewer, rep, shared=False),
         },
     )
