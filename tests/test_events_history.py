@@ -11,6 +11,7 @@ import time_machine
 from django.db import transaction
 from django.urls import reverse
 
+from followthrough.coaching import actions
 from followthrough.coaching import events as coaching_events
 from followthrough.events import actions as events
 from followthrough.events.models import Event
@@ -70,3 +71,39 @@ def test_text_from_people_is_escaped_in_history(world: World) -> None:
     page = world.client("coach").get(reverse("plan_history", args=["acme", plan.pk]))
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+def test_the_loop_writes_its_story(world: World) -> None:
+    """Every step of the loop, done through the real actions, leaves its line: who did what."""
+    coach = world.user("coach")
+    with time_machine.travel(dt.datetime(2026, 12, 1, 15, 0, tzinfo=dt.UTC), tick=False):
+        plan = plan_of(world)
+        session = actions.schedule_session(
+            plan, dt.datetime(2026, 12, 1, 14, 0, tzinfo=dt.UTC), by=coach
+        )
+        actions.save_notes(session, private_notes="Nervous", summary="Good call", by=coach)
+        commitment = actions.add_commitment(
+            session,
+            owner=world.members["rep"],
+            text="Call ten past clients",
+            due_on=dt.date(2026, 12, 4),
+            measures=[{"name": "calls", "target": 10}],
+            by=coach,
+        )
+        actions.finish_session(session, by=coach)
+        actions.record_response(commitment, answer="partly", numbers={"calls": 5})
+    verbs = list(Event.objects.order_by("id").values_list("verb", "actor__email"))
+    assert verbs == [
+        ("plan.opened", "coach@example.org"),
+        ("session.recorded", "coach@example.org"),
+        ("session.notes_saved", "coach@example.org"),
+        ("commitment.agreed", "coach@example.org"),
+        ("session.finished", "coach@example.org"),
+        ("commitment.answered", "rep@example.org"),  # the link acts for its rep
+    ]
+    assert set(Event.objects.values_list("plan_id", flat=True)) == {plan.pk}
+    page = world.client("stakeholder").get(reverse("plan_history", args=["acme", plan.pk]))
+    lines = [line for line in page.text.splitlines() if "<time" in line]
+    assert "Rep answered Partly: calls 5 (Call ten past clients)" in lines[0]  # newest first
+    assert "Coach recorded a session held Tue 1 Dec, 14:00" in lines[-2]
+    assert "Nervous" not in page.text and "saved notes" not in page.text

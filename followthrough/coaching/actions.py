@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, User
+from followthrough.coaching import events
 from followthrough.coaching.models import (
     Answer,
     Commitment,
@@ -61,6 +62,7 @@ def create_plan(
             new_metric.save()
         plan = Plan.objects.create(workspace=coach.workspace, coach=coach, rep=rep, **fields)
         plan.stakeholders.set(list(stakeholders))
+        events.log("plan.opened", plan, plan, coach.user, purpose=plan.purpose, rep=rep.user.name)
     return plan
 
 
@@ -89,6 +91,8 @@ def schedule_session(
         )
         if invite:
             _send_calendar(session, "REQUEST", by)
+        verb = "session.scheduled" if starts_at > timezone.now() else "session.recorded"
+        events.log(verb, plan, session, by, starts=starts_at.isoformat())
     return session
 
 
@@ -115,6 +119,7 @@ def move_session(
         if session.invited:
             followups.cancel_about(session, [Kind.MEETING_INVITE])
             _send_calendar(session, "REQUEST", by)
+        events.log("session.moved", session.plan, session, by, starts=starts_at.isoformat())
     return session
 
 
@@ -130,6 +135,9 @@ def cancel_session(session: Session, *, by: User) -> Session:
         if session.invited:
             followups.cancel_about(session, [Kind.MEETING_INVITE])
             _send_calendar(session, "CANCEL", by)
+        events.log(
+            "session.cancelled", session.plan, session, by, starts=session.starts_at.isoformat()
+        )
     return session
 
 
@@ -153,10 +161,22 @@ def _send_calendar(session: Session, method: str, by: User) -> None:
         )
 
 
-def save_notes(session: Session, *, private_notes: str, summary: str) -> Session:
-    session.private_notes = private_notes
-    session.summary = summary
-    session.save(update_fields=["private_notes", "summary"])
+def save_notes(
+    session: Session, *, private_notes: str, summary: str, by: User | None = None
+) -> Session:
+    with transaction.atomic():
+        session.private_notes = private_notes
+        session.summary = summary
+        session.save(update_fields=["private_notes", "summary"])
+        # Private: it says when the coach wrote, and nobody but coaches needs to know that.
+        events.log(
+            "session.notes_saved",
+            session.plan,
+            session,
+            by,
+            private=True,
+            starts=session.starts_at.isoformat(),
+        )
     return session
 
 
@@ -193,6 +213,7 @@ def add_commitment(
         )
         if session.state == SessionState.FINISHED:
             _schedule_checkin(commitment, by)
+        events.log("commitment.agreed", plan, commitment, by, owner=owner.user.name, text=text)
     return commitment
 
 
@@ -252,6 +273,8 @@ def finish_session(
                 location=session.location,
                 invite=True,
             )
+        agreed = session.commitments.exclude(state=CommitmentState.DROPPED).count()
+        events.log("session.finished", session.plan, session, by, agreed=agreed)
     return next_session
 
 
@@ -423,6 +446,15 @@ def record_response(
             progress.rate_confidence(commitment.owner, confidence, response=response)
         if source != Source.COACH:
             _tell_coach(response, updated=not created)
+            events.log(
+                "commitment.answered",
+                commitment.plan,
+                response,
+                by or commitment.owner.user,  # a signed link acts for the person it was made for
+                answer=answer.value,
+                numbers=events.figures(response.numbers),
+                text=commitment.text,
+            )
     return response
 
 
@@ -476,6 +508,14 @@ def record_outcome(
         commitment.todos.filter(kind=TodoKind.BOOK_TALK, done_at=None).update(
             done_at=timezone.now()
         )
+        events.log(
+            "commitment.outcome",
+            commitment.plan,
+            commitment,
+            by,
+            state=state.value,
+            text=commitment.text,
+        )
     return commitment
 
 
@@ -505,6 +545,7 @@ def change_commitment(
             followups.cancel_about(commitment, WAITING_KINDS)
             commitment.todos.filter(kind=TodoKind.FOLLOW_UP, done_at=None).delete()
             _schedule_checkin(commitment, by)
+        events.log("commitment.changed", commitment.plan, commitment, by, text=text)
     return commitment
 
 
@@ -520,6 +561,7 @@ def drop_commitment(commitment: Commitment, *, by: User) -> Commitment:
         commitment.needs_talk = False
         commitment.updated_at = timezone.now()
         commitment.save()
+        events.log("commitment.dropped", commitment.plan, commitment, by, text=commitment.text)
     return commitment
 
 
@@ -536,7 +578,15 @@ def share_words(
             _("Share only with %(name)s's agreement: tick the box that says they agreed.")
             % {"name": plan.rep.user.get_short_name()}
         )
-    thing.set_shared(shared, by.user)
+    with transaction.atomic():
+        thing.set_shared(shared, by.user)
+        events.log(
+            "words.shared" if shared else "words.unshared",
+            plan,
+            thing,
+            by.user,
+            what=type(thing)._meta.model_name,
+        )
     return thing
 
 
@@ -566,6 +616,7 @@ def reply_to_answer(response: Response, *, author: Membership, text: str) -> Rep
             reply_to=author.user.email,
             context={"time_zone": to.profile.time_zone},
         )
+        events.log("answer.replied", commitment.plan, reply, author.user, text=commitment.text)
     return reply
 
 

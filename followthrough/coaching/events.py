@@ -81,6 +81,23 @@ def _outcome(data: dict[str, Any]) -> str:
     return str(_("{actor} recorded the outcome of “{text}”: {label}")).replace("{label}", label)
 
 
+def _what(data: dict[str, Any]) -> str:
+    what = {
+        "plan": _("the plan's why"),
+        "session": _("a session's summary"),
+        "response": _("a comment on an answer"),
+    }.get(str(data.get("what")), _("their words"))
+    return str(what)
+
+
+def _shared(data: dict[str, Any]) -> str:
+    return str(_("{actor} shared {what} with the stakeholders")).replace("{what}", _what(data))
+
+
+def _unshared(data: dict[str, Any]) -> str:
+    return str(_("{actor} stopped sharing {what}")).replace("{what}", _what(data))
+
+
 def register_verbs() -> None:
     verbs.register("plan.opened", _("{actor} opened the plan “{purpose}” for {rep}"))
     verbs.register("plan.changed", _("{actor} changed the plan"))
@@ -97,3 +114,6 @@ def register_verbs() -> None:
     verbs.register("commitment.outcome", _outcome)
     verbs.register("commitment.changed", _("{actor} changed “{text}”"))
     verbs.register("commitment.dropped", _("{actor} dropped “{text}”"))
+    verbs.register("answer.replied", _("{actor} replied to the answer on “{text}”"))
+    verbs.register("words.shared", _shared)
+    verbs.register("words.unshared", _unshared)

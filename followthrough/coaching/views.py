@@ -279,7 +279,7 @@ def session_notes(request: HttpRequest, session_id: int) -> HttpResponse:
             session_context(request, session, notes_form=form),
             status=400,
         )
-    actions.save_notes(session, **form.cleaned_data)
+    actions.save_notes(session, **form.cleaned_data, by=signed_in(request))
     if is_htmx(request):
         return HttpResponse(f'<span class="saved">Saved at {timezone.localtime():%H:%M}</span>')
     messages.success(request, "Notes saved.")

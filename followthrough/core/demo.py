@@ -44,6 +44,7 @@ from followthrough.coaching.models import (
     Todo,
     TodoKind,
 )
+from followthrough.events.models import Event
 from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
 from followthrough.progress import demo as progress_demo
@@ -599,7 +600,7 @@ def _hold_session(
     coach = session.plan.coach.user
     ended = session.ends_at
     with _as_of(ended, session.workspace):
-        actions.save_notes(session, private_notes=notes, summary=summary)
+        actions.save_notes(session, private_notes=notes, summary=summary, by=coach)
         agreed = [
             actions.add_commitment(
                 session,
@@ -690,6 +691,7 @@ def _as_of(moment: dt.datetime, workspace: Workspace) -> Iterator[None]:
         (Response.objects.filter(commitment__workspace=workspace), ["created_at", "updated_at"]),
         (Todo.objects.filter(workspace=workspace), ["created_at", "done_at"]),
         (loop_followups, ["created_at", "updated_at"]),
+        (Event.objects.filter(workspace=workspace), ["at"]),
     ]
     for rows, fields in stamps:
         for name in fields:
