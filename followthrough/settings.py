@@ -148,4 +148,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
 }
-CSRF_FAILURE_VIEW = "followthrough.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "followthrough.web.errors.csrf_failure"

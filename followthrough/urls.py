@@ -7,6 +7,7 @@ admin.site.site_title = "Followthrough admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("followthrough.core.urls")),
+    path("", include("followthrough.web.urls")),
     path("", include("followthrough.accounts.urls")),
     path("", include("followthrough.followups.urls")),
     path("", include("followthrough.coaching.urls")),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("", include("followthrough.events.urls")),
 ]
 
-handler400 = "followthrough.core.views.bad_request"
-handler403 = "followthrough.core.views.permission_denied"
-handler404 = "followthrough.core.views.page_not_found"
-handler500 = "followthrough.core.views.server_error"
+handler400 = "followthrough.web.errors.bad_request"
+handler403 = "followthrough.web.errors.permission_denied"
+handler404 = "followthrough.web.errors.page_not_found"
+handler500 = "followthrough.web.errors.server_error"

@@ -15,7 +15,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.coaching import actions
 from followthrough.coaching.models import (
     Commitment,
@@ -27,6 +26,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups import actions as followups
 from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.lib.errors import ActionRefused
 from tests.coaching_helpers import NEW_YORK, checkin_links, live_in, make_session
 from tests.conftest import Inbox, World, dispatch, text_body
 

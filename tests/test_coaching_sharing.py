@@ -15,12 +15,12 @@ from django.urls import reverse
 
 from followthrough import permissions
 from followthrough.accounts import actions as accounts
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, Role
 from followthrough.coaching import actions
 from followthrough.coaching.forms import CommitmentForm
 from followthrough.coaching.models import Commitment, Reply, Response, Todo
 from followthrough.followups.models import FollowUp, Kind
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress.models import ConfidenceRating
 from tests.coaching_helpers import make_plan, make_session
 from tests.conftest import Inbox, World, dispatch, make_member, text_body

@@ -16,6 +16,7 @@ from followthrough.accounts.models import (
     Profile,
     Role,
 )
+from followthrough.lib.errors import ActionRefused
 from tests.conftest import World
 
 
@@ -47,7 +48,7 @@ def test_the_last_admin_cannot_step_down_or_be_deactivated(world: World) -> None
     assert "is the only admin of Acme Insurance" in response.content.decode()
     admin.refresh_from_db()
     assert admin.role == Role.ADMIN
-    with pytest.raises(actions.ActionRefused, match="yourself"):
+    with pytest.raises(ActionRefused, match="yourself"):
         actions.deactivate_member(admin, by=admin)
 
 
@@ -115,7 +116,7 @@ def test_a_rep_cannot_be_made_to_follow_or_coach(world: World) -> None:
 
 
 def test_relationships_never_cross_workspaces(world: World) -> None:
-    with pytest.raises(actions.ActionRefused, match="same workspace"):
+    with pytest.raises(ActionRefused, match="same workspace"):
         actions.set_relationships(world.members["rep"], [world.members["outsider"]], [])
 
 

@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Todo
 from followthrough.followups.models import FollowUp, Kind
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import actions
 from followthrough.progress.models import ConfidenceRating
 from tests.coaching_helpers import NEW_YORK, live_in, make_session

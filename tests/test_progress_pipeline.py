@@ -13,10 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, Profile
 from followthrough.coaching.models import Plan
 from followthrough.core import demo
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import demo as progress_demo
 from followthrough.progress import demo_pipeline, pace, pipeline
 from followthrough.progress.models import (

@@ -21,10 +21,7 @@ from followthrough.accounts.models import (
 )
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
-
-
-class ActionRefused(Exception):
-    """The action would break a rule; the message says which, in words for the person."""
+from followthrough.lib.errors import ActionRefused
 
 
 def unique_slug(name: str) -> str:

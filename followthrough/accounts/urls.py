@@ -42,7 +42,6 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("workspaces/", views.workspaces, name="workspaces"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("w/<slug:slug>/", views.workspace_home, name="workspace_home"),
     path("w/<slug:slug>/people/", views.people, name="people"),
     path("w/<slug:slug>/settings/", views.workspace_settings, name="workspace_settings"),
     path("w/<slug:slug>/people/<int:member_id>/", views.member_detail, name="member_detail"),

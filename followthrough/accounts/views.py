@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.accounts import actions
-from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.forms import (
     InviteForm,
     NewAccountForm,
@@ -34,9 +33,10 @@ from followthrough.accounts.models import (
     Role,
     User,
 )
-from followthrough.accounts.requests import attempt, current, signed_in
-from followthrough.coaching import views as coaching_views
 from followthrough.lib import dates, signing
+from followthrough.lib.errors import ActionRefused
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import attempt, current, signed_in
 
 
 @login_required
@@ -68,14 +68,9 @@ def workspaces(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/workspaces.html", {"form": form, "memberships": memberships})
 
 
-@workspace_view()
-def workspace_home(request: HttpRequest) -> HttpResponse:
-    """Coaches land on Today, reps on their own page, stakeholders on the reps they follow."""
+def overview(request: HttpRequest) -> HttpResponse:
+    """A stakeholder's home (see web.home): the reps they follow, the workspace in figures."""
     member = current(request)
-    if member.is_coach:
-        return coaching_views.today_page(request)
-    if member.is_rep:
-        return coaching_views.rep_home(request)
     context = {
         "coached_reps": member.coached_reps() if member.is_coach else [],
         "coaches": member.coaches() if member.is_rep else [],
@@ -219,7 +214,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
             invitation = actions.invite(
                 member.workspace, member.user, form.cleaned_data["email"], form.cleaned_data["role"]
             )
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             form.add_error("email", str(refusal))
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
@@ -312,7 +307,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
                 time_zone=form.cleaned_data["time_zone"],
             )
-        except actions.ActionRefused as refusal:
+        except ActionRefused as refusal:
             return link_problem(request, str(refusal))
         login(request, membership.user, backend="followthrough.accounts.backends.EmailBackend")
         messages.success(request, f"Welcome to {membership.workspace}, {membership.user.name}.")

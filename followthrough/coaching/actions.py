@@ -12,7 +12,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, User
 from followthrough.coaching import events
 from followthrough.coaching.models import (
@@ -31,6 +30,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups import actions as followups
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import actions as progress
 from followthrough.progress.models import Metric
 

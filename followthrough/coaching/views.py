@@ -18,10 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.accounts.actions import ActionRefused
-from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Membership
-from followthrough.accounts.requests import attempt, current, is_htmx, signed_in
 from followthrough.coaching import actions
 from followthrough.coaching.forms import (
     AnswerForm,
@@ -54,9 +51,12 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups.models import FollowUp, State
 from followthrough.lib import signing
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import actions as progress_actions
 from followthrough.progress import reports as progress_reports
 from followthrough.progress.views.reports import pace_context
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import attempt, current, is_htmx, signed_in
 
 
 def words_context(member: Membership, plan: Plan) -> dict[str, Any]:

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from followthrough import permissions
-from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Membership
-from followthrough.accounts.requests import current
 from followthrough.coaching.models import Plan
 from followthrough.events import queries
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import current
 
 
 @workspace_view()

@@ -17,11 +17,11 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.requests import current
 from followthrough.followups import actions
 from followthrough.followups.forms import OutboxFilter, RescheduleForm
 from followthrough.followups.models import FollowUp, Heartbeat
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import current
 
 
 @workspace_view(permissions.can_view_outbox)

@@ -10,11 +10,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, User
 from followthrough.coaching.models import Response, Todo, TodoKind
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress.models import (
     MAX_VALUE,
     ConfidenceRating,

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, Workspace
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import imports
 from followthrough.progress.models import MAX_VALUE, Metric, normalize
 

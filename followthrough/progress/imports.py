@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from followthrough import permissions
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, Role, User
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress.models import (
     MAX_VALUE,
     Entry,

@@ -23,8 +23,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from followthrough import permissions
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, Role, User, Workspace
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress.models import (
     MAX_VALUE,
     Entry,

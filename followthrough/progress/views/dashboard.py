@@ -13,10 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from followthrough import permissions
-from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.requests import current
-from followthrough.core.views import error_page
 from followthrough.progress import dashboard
+from followthrough.web.decorators import workspace_view
+from followthrough.web.errors import error_page
+from followthrough.web.requests import current
 
 # Column headers, in order: (sort key, label).
 COLUMNS = [

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.accounts.actions import ActionRefused
-from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Role
-from followthrough.accounts.requests import current, is_htmx, signed_in
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import imports
 from followthrough.progress.forms import ImportForm
 from followthrough.progress.models import ImportRun
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import current, is_htmx, signed_in
 
 SHOWN_PROBLEMS = 200
 

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.accounts.actions import ActionRefused
-from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.requests import attempt, current, signed_in
 from followthrough.coaching.forms import CONFIDENCE_CHOICES
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import actions
 from followthrough.progress.forms import DayLogForm
 from followthrough.progress.models import Entry, EntrySource, Metric
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import attempt, current, signed_in
 
 
 @workspace_view(permissions.can_log_activity)

@@ -7,10 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from followthrough import permissions
-from followthrough.accounts.decorators import workspace_view
-from followthrough.accounts.requests import current
 from followthrough.progress.forms import MetricForm
 from followthrough.progress.models import Metric
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import current
 
 
 @workspace_view(permissions.can_manage_metrics)

@@ -23,13 +23,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.accounts.actions import ActionRefused
-from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Membership
-from followthrough.accounts.requests import current, is_htmx, signed_in
+from followthrough.lib.errors import ActionRefused
 from followthrough.progress import pipeline
 from followthrough.progress.models import Entry, Opportunity, Stage
 from followthrough.progress.opportunity_forms import MoveForm, OpportunityForm
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import current, is_htmx, signed_in
 
 # Won and lost opportunities stay on the board this long after they closed.
 CLOSED_DAYS_ON_BOARD = 30

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from followthrough import permissions
-from followthrough.accounts.decorators import workspace_view
 from followthrough.accounts.models import Membership, Role
-from followthrough.accounts.requests import current
 from followthrough.coaching.models import Plan
 from followthrough.progress import charts, reports
 from followthrough.progress.models import Metric, MetricKind
 from followthrough.progress.pace import FORECAST_MIN_DAYS
+from followthrough.web.decorators import workspace_view
+from followthrough.web.requests import current
 
 
 def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:

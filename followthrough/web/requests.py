@@ -7,8 +7,8 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest
 
-from followthrough.accounts.actions import ActionRefused
 from followthrough.accounts.models import Membership, User
+from followthrough.lib.errors import ActionRefused
 
 
 def current(request: HttpRequest) -> Membership:
