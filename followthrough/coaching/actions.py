@@ -91,8 +91,7 @@ def schedule_session(
         )
         if invite:
             _send_calendar(session, "REQUEST", by)
-        verb = "session.scheduled" if starts_at > timezone.now() else "session.recorded"
-        events.log(verb, plan, session, by, starts=starts_at.isoformat())
+        events.log("session.scheduled", plan, session, by, starts=starts_at.isoformat())
     return session
 
 
