@@ -34,7 +34,7 @@ def test_the_coach_reads_the_plans_history_and_the_reps(
     expect(lines.first).to_contain_text(f"Bob Keller answered Partly: referrals asked 1 ({STEP})")
     expect(page.get_by_role("list").last).to_contain_text("Morgan Reyes opened the plan")
     expect(page.get_by_role("list").last).to_contain_text("1 next step agreed")
-    page.screenshot(path=screenshot_dir / "19-history.png", full_page=True)
+    page.screenshot(path=screenshot_dir / "20-history.png", full_page=True)
 
     page.goto(f"/w/brightline/progress/{bobs_step.owner_id}/")
     page.get_by_role("link", name="History").click()
