@@ -149,7 +149,7 @@ def build(db: str, scale: float) -> dict[str, Any]:
         Response,
         Session,
     )
-    from followthrough.progress.models import (
+    from followthrough.metrics.models import (
         ConfidenceRating,
         Entry,
         Metric,

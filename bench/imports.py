@@ -54,8 +54,8 @@ def run(db: str, rows: int) -> dict[str, Any]:
     with Bench(db) as bench:
         bench.create_database()
         from followthrough.accounts.models import Membership, Role, User, Workspace
-        from followthrough.progress import imports
-        from followthrough.progress.models import Entry, Metric
+        from followthrough.metrics import imports
+        from followthrough.metrics.models import Entry, Metric
 
         workspace = Workspace.objects.create(slug="bench", name="Bench")
         admin_user = User.objects.create_user(email="admin@bench.example", name="Admin")

@@ -47,9 +47,9 @@ from followthrough.coaching.models import (
 from followthrough.events.models import Event
 from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
-from followthrough.progress import demo as progress_demo
-from followthrough.progress import demo_pipeline as progress_demo_pipeline
-from followthrough.progress.models import Entry, EntrySource
+from followthrough.metrics import demo as progress_demo
+from followthrough.pipeline import demo as progress_demo_pipeline
+from followthrough.metrics.models import Entry, EntrySource
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
