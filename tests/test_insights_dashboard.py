@@ -27,13 +27,8 @@ from followthrough.coaching.models import (
     Session,
 )
 from followthrough.insights import dashboard
-from followthrough.metrics.models import (
-    ConfidenceRating,
-    Entry,
-    Metric,
-    Opportunity,
-    Stage,
-)
+from followthrough.metrics.models import ConfidenceRating, Entry, Metric
+from followthrough.pipeline.models import Opportunity, Stage
 from tests.conftest import World, make_member
 
 # Wednesday 25 November 2026, 15:00 UTC: this week began on Monday the 23rd.

@@ -18,9 +18,9 @@ from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Plan
 from followthrough.core import demo
 from followthrough.insights import charts, reports
+from followthrough.insights.pace import assess
 from followthrough.metrics import demo as progress_demo
 from followthrough.metrics.models import ConfidenceRating, Entry, EntrySource, Metric
-from followthrough.insights.pace import assess
 from tests.conftest import World
 from tests.test_permissions_coaching import VIEW_REP
 

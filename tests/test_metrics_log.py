@@ -9,8 +9,9 @@ import time_machine
 from django.urls import reverse
 
 from followthrough.coaching import actions as coaching
+from followthrough.metrics.models import Entry, EntrySource, Metric
 from followthrough.pipeline import actions as pipeline
-from followthrough.metrics.models import Entry, EntrySource, Metric, Stage
+from followthrough.pipeline.models import Stage
 from tests.coaching_helpers import NEW_YORK, live_in, make_session
 from tests.conftest import World
 

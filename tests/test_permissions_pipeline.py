@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from followthrough.metrics.models import Entry
 from followthrough.pipeline import actions as pipeline
-from followthrough.metrics.models import Entry, Opportunity, Stage, StageChange
+from followthrough.pipeline.models import Opportunity, Stage, StageChange
 from tests.conftest import World
 from tests.test_permissions_matrix import VISITORS, Row, by_role, visit
 

@@ -16,20 +16,13 @@ from django.utils import timezone
 from followthrough.accounts.models import Membership, Profile
 from followthrough.coaching.models import Plan
 from followthrough.core import demo
+from followthrough.insights import pace
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import demo as progress_demo
-from followthrough.insights import pace
+from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline import demo as demo_pipeline
-from followthrough.metrics.models import (
-    MAX_VALUE,
-    Entry,
-    EntrySource,
-    Metric,
-    Opportunity,
-    Stage,
-    StageChange,
-)
+from followthrough.pipeline.models import Opportunity, Stage, StageChange
 from tests.conftest import World
 
 # Monday 03:00 UTC is still Sunday 15 November in New York, where the rep lives.

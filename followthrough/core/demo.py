@@ -48,8 +48,8 @@ from followthrough.events.models import Event
 from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
 from followthrough.metrics import demo as progress_demo
-from followthrough.pipeline import demo as progress_demo_pipeline
 from followthrough.metrics.models import Entry, EntrySource
+from followthrough.pipeline import demo as progress_demo_pipeline
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"

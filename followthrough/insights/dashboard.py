@@ -32,15 +32,9 @@ from followthrough.coaching.models import (
     format_number,
 )
 from followthrough.insights import pace as pace_rules
-from followthrough.metrics.models import (
-    ConfidenceRating,
-    Entry,
-    Metric,
-    MetricKind,
-    Opportunity,
-    Stage,
-)
 from followthrough.insights.reports import target_metric, week_start
+from followthrough.metrics.models import ConfidenceRating, Entry, Metric, MetricKind
+from followthrough.pipeline.models import Opportunity, Stage
 
 ZERO = Decimal(0)
 

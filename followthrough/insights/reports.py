@@ -14,8 +14,8 @@ from django.db.models import Sum
 
 from followthrough.accounts.models import Membership
 from followthrough.coaching.models import Plan
-from followthrough.metrics.models import ConfidenceRating, Entry, Metric, normalize
 from followthrough.insights.pace import Pace, assess
+from followthrough.metrics.models import ConfidenceRating, Entry, Metric, normalize
 
 ZERO = Decimal(0)
 WEEKS = 12

@@ -25,16 +25,8 @@ from django.utils import timezone
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.lib.errors import ActionRefused
-from followthrough.metrics.models import (
-    MAX_VALUE,
-    Entry,
-    EntrySource,
-    Metric,
-    Opportunity,
-    Stage,
-    StageChange,
-    normalize,
-)
+from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric, normalize
+from followthrough.pipeline.models import Opportunity, Stage, StageChange
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 DEALS_METRIC = "deals won"

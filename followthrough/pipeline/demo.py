@@ -24,7 +24,7 @@ from followthrough.accounts.models import Membership, Workspace
 from followthrough.coaching.models import Plan
 from followthrough.lib import dates
 from followthrough.pipeline import actions as pipeline
-from followthrough.metrics.models import Opportunity, Stage
+from followthrough.pipeline.models import Opportunity, Stage
 
 DAY = dt.timedelta(days=1)
 

@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Role
-from followthrough.metrics.models import MAX_VALUE, Opportunity, Stage
+from followthrough.metrics.models import MAX_VALUE
 from followthrough.pipeline.actions import CURRENCY
+from followthrough.pipeline.models import Opportunity, Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

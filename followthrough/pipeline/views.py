@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 from followthrough import permissions
 from followthrough.accounts.models import Membership
 from followthrough.lib.errors import ActionRefused
+from followthrough.metrics.models import Entry
 from followthrough.pipeline import actions as pipeline
-from followthrough.metrics.models import Entry, Opportunity, Stage
 from followthrough.pipeline.forms import MoveForm, OpportunityForm
+from followthrough.pipeline.models import Opportunity, Stage
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current, is_htmx, signed_in
 

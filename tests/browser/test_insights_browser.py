@@ -26,7 +26,8 @@ from followthrough.coaching.models import Plan
 from followthrough.core import demo
 from followthrough.followups.dispatcher import Dispatcher
 from followthrough.insights import dashboard, reports
-from followthrough.metrics.models import Entry, EntrySource, Opportunity, Stage
+from followthrough.metrics.models import Entry, EntrySource
+from followthrough.pipeline.models import Opportunity, Stage
 from tests.browser.test_shell import heading, log_in, main_nav
 
 pytestmark = pytest.mark.browser

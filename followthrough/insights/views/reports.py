@@ -14,8 +14,8 @@ from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
 from followthrough.coaching.models import Plan
 from followthrough.insights import charts, reports
-from followthrough.metrics.models import Metric, MetricKind
 from followthrough.insights.pace import FORECAST_MIN_DAYS
+from followthrough.metrics.models import Metric, MetricKind
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current
 
