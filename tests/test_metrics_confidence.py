@@ -8,7 +8,7 @@ import re
 
 import pytest
 import time_machine
-from django.urls import reverse
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Todo
@@ -90,6 +90,21 @@ def test_a_fall_of_two_points_tells_the_coach_at_once(world: World, smtp_server:
         assert f"http://testserver/w/acme/progress/{rep.pk}/" in body
         [answered] = [m for m in smtp_server.messages if "answered" in str(m["Subject"])]
         assert "Confidence in the plan: 2 of 5" in text_body(answered)
+
+
+def test_the_drop_notice_links_through_the_url_map(world: World) -> None:
+    """The link is the rep_progress route's, wherever the site is mounted (issue 10, item 5)."""
+    rep = world.members["rep"]
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        actions.rate_confidence(rep, 4)
+        clock.shift(dt.timedelta(days=7))
+        set_script_prefix("/followthrough/")
+        try:
+            actions.rate_confidence(rep, 2)
+        finally:
+            clear_script_prefix()
+    [notice] = FollowUp.objects.filter(template="confidence_drop")
+    assert notice.context["progress_path"] == f"/followthrough/w/acme/progress/{rep.pk}/"
 
 
 def test_a_fall_of_one_point_or_a_rise_tells_nobody(world: World) -> None:

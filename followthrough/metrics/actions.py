@@ -1,4 +1,4 @@
-"""Verbs of progress: log a day's counts, count the numbers of a check-in answer, take the
+"""Verbs of metrics: log a day's counts, count the numbers of a check-in answer, take the
 rep's confidence pulse."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, User
@@ -166,7 +167,7 @@ def _tell_coaches_of_drop(rating: ConfidenceRating, before: ConfidenceRating) ->
             context={
                 "before": before.rating,
                 "rep_name": rep.user.name,
-                "progress_path": f"/w/{rep.workspace.slug}/progress/{rep.pk}/",
+                "progress_path": reverse("rep_progress", args=[rep.workspace.slug, rep.pk]),
                 "time_zone": coach.user.profile.time_zone,
             },
         )

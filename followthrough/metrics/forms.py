@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Workspace
+from followthrough.coaching.forms import CONFIDENCE_CHOICES
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import imports
 from followthrough.metrics.models import MAX_VALUE, Metric, normalize
@@ -145,3 +146,30 @@ class ImportForm(forms.Form):
             return imports.read(file.read(), self.uploader)
         except ActionRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
+
+
+class ConfidenceForm(forms.Form):
+    """The weekly pulse, from the rep's own page."""
+
+    rating = forms.TypedChoiceField(
+        label="How confident are you that you will reach your plan's target?",
+        choices=CONFIDENCE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 is not at all, 5 is very. Your coach sees it.",
+    )
+    comment = forms.CharField(
+        label="What makes it so? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def chosen_day(value: str | None, today: dt.date) -> dt.date:
+    """The day the log shows: ?day= if it is a date, never after today; else today."""
+    try:
+        day = dt.date.fromisoformat(value) if value else today
+    except ValueError:
+        day = today
+    return min(day, today)
