@@ -14,8 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from followthrough.accounts.models import Membership
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics.models import Entry
 from followthrough.pipeline import actions as pipeline
+from followthrough.pipeline.filters import Filters
 from followthrough.pipeline.forms import MoveForm, OpportunityForm
 from followthrough.pipeline.models import Opportunity, Stage
 from followthrough.web.decorators import workspace_view
@@ -35,13 +36,6 @@ from followthrough.web.requests import current, is_htmx, signed_in
 # Won and lost opportunities stay on the board this long after they closed.
 CLOSED_DAYS_ON_BOARD = 30
 PER_PAGE = 100
-# Opportunities with no expected close date come last either way, on every database.
-SORTS = {
-    "close": (F("expected_close_on").asc(nulls_last=True), F("id").asc()),
-    "-close": (F("expected_close_on").desc(nulls_last=True), F("id").desc()),
-    "value": (F("value").asc(), F("id").asc()),
-    "-value": (F("value").desc(), F("id").desc()),
-}
 
 
 def money(value: Decimal, currency: str) -> str:
@@ -53,51 +47,6 @@ def money(value: Decimal, currency: str) -> str:
 def totals_text(totals: dict[str, Decimal]) -> str:
     """Sums per currency: "900 EUR + 12,400 USD"; never adds one currency to another."""
     return " + ".join(money(total, currency) for currency, total in sorted(totals.items()))
-
-
-@dataclass
-class Filters:
-    """The board's and the list's filters, read from the query string; what does not fit is
-    ignored (an owner the visitor does not see gives the unfiltered view, nothing of theirs)."""
-
-    reps: list[Membership]
-    owner: Membership | None = None
-    stage: str = ""
-    sort: str = "close"
-
-    @classmethod
-    def read(cls, query: QueryDict, member: Membership) -> Filters:
-        reps = list(permissions.visible_reps(member).select_related("user"))
-        filters = cls(reps=reps)
-        owner = query.get("owner", "")
-        filters.owner = next((rep for rep in reps if str(rep.pk) == owner), None)
-        stage, sort = query.get("stage", ""), query.get("sort", "")
-        if stage in Stage.values:
-            filters.stage = stage
-        if sort in SORTS:
-            filters.sort = sort
-        return filters
-
-    def apply(self, rows: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
-        if self.owner is not None:
-            rows = rows.filter(owner=self.owner)
-        if self.stage:
-            rows = rows.filter(stage=self.stage)
-        return rows
-
-    def query(self, **changes: str) -> str:
-        """The query string of these filters, with `changes`."""
-        values = {
-            "owner": str(self.owner.pk) if self.owner else "",
-            "stage": self.stage,
-            "sort": self.sort if self.sort != "close" else "",
-            **changes,
-        }
-        params = QueryDict(mutable=True)
-        for name, value in values.items():
-            if value:
-                params[name] = value
-        return params.urlencode()
 
 
 @dataclass
@@ -164,6 +113,21 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "pipeline/pipeline_board.html", board_context(member, filters))
 
 
+def by_stage(chosen: QuerySet[Opportunity]) -> list[dict[str, Any]]:
+    """The list's summary: how many opportunities and their value in each stage."""
+    sums: dict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "totals": {}})
+    for row in (
+        chosen.order_by().values("stage", "currency").annotate(n=Count("id"), v=Sum("value"))
+    ):
+        sums[row["stage"]]["count"] += row["n"]
+        sums[row["stage"]]["totals"][row["currency"]] = row["v"]
+    return [
+        {"stage": label, "count": sums[stage]["count"], "total": totals_text(sums[stage]["totals"])}
+        for stage, label in Stage.choices
+        if stage in sums
+    ]
+
+
 @workspace_view(permissions.can_view_pipeline)
 def listing(request: HttpRequest) -> HttpResponse:
     member = current(request)
@@ -172,19 +136,8 @@ def listing(request: HttpRequest) -> HttpResponse:
     editable = {rep.pk for rep in filters.reps} if permissions.can_write(member) else set()
     chosen = filters.apply(pipeline.visible_opportunities(member))
     page = Paginator(
-        chosen.select_related("owner__user").order_by(*SORTS[filters.sort]), PER_PAGE
+        chosen.select_related("owner__user").order_by(*filters.ordering()), PER_PAGE
     ).get_page(request.GET.get("page"))
-    sums: dict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "totals": {}})
-    for row in (
-        chosen.order_by().values("stage", "currency").annotate(n=Count("id"), v=Sum("value"))
-    ):
-        sums[row["stage"]]["count"] += row["n"]
-        sums[row["stage"]]["totals"][row["currency"]] = row["v"]
-    by_stage = [
-        {"stage": label, "count": sums[stage]["count"], "total": totals_text(sums[stage]["totals"])}
-        for stage, label in Stage.choices
-        if stage in sums
-    ]
     return render(
         request,
         "pipeline/pipeline_list.html",
@@ -193,7 +146,7 @@ def listing(request: HttpRequest) -> HttpResponse:
             "rows": decorate(list(page.object_list), member, editable, today),
             "filters": filters,
             "stages": Stage.choices,
-            "by_stage": by_stage,
+            "by_stage": by_stage(chosen),
             "can_create": permissions.can_write(member) and bool(filters.reps),
             # A column's link sorts by it, or the other way round when it already does.
             "sort_links": {
