@@ -51,7 +51,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.followups.models import FollowUp, State
 from followthrough.insights import reports as progress_reports
-from followthrough.insights.views.reports import pace_context
+from followthrough.insights.presenters import pace_context
 from followthrough.lib import signing
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import actions as progress_actions

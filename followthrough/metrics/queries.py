@@ -20,7 +20,7 @@ def logged_initial(member: Membership, day: dt.date) -> dict[str, Decimal]:
     }
 
 
-def week_totals(member: Membership, today: dt.date) -> QuerySet[Entry, dict[str, Any]]:
+def week_totals(member: Membership, today: dt.date) -> QuerySet[Any, Any]:
     """Each metric's total over the seven days up to today, every source together."""
     return (
         Entry.objects.filter(member=member, day__gte=today - dt.timedelta(days=6), day__lte=today)
