@@ -1,6 +1,6 @@
 """The team dashboard and its weekly CSV: the figures of each row, the reasons a rep needs
 attention, sorting, the query count that does not grow with the number of reps, and the CSV's
-contents and bad input. Permissions are in test_permissions_progress_dashboard.py."""
+contents and bad input. Permissions are in test_permissions_insights_dashboard.py."""
 
 from __future__ import annotations
 

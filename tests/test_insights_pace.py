@@ -1,4 +1,4 @@
-"""The pace arithmetic (progress/pace.py): plain numbers in, a Pace out, no database."""
+"""The pace arithmetic (insights/pace.py): plain numbers in, a Pace out, no database."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from followthrough.insights import presenters
 
 def test_a_sorted_column_turns_round_and_the_others_start_ascending() -> None:
     headers = {h["key"]: h for h in presenters.sort_headers("pace", descending=False)}
-    assert list(headers)[0] == presenters.DEFAULT_SORT
+    assert next(iter(headers)) == presenters.DEFAULT_SORT
     assert (headers["pace"]["link"], headers["pace"]["aria_sort"]) == ("-pace", "ascending")
     assert (headers["done"]["link"], headers["done"]["aria_sort"]) == ("done", "")
     turned = {h["key"]: h for h in presenters.sort_headers("pace", descending=True)}

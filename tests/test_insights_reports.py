@@ -1,4 +1,4 @@
-"""The progress queries (progress/reports.py), the charts, and the rep's progress page."""
+"""The progress queries (insights/reports.py), the charts, and the rep's progress page."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from followthrough.coaching.models import Plan
 from followthrough.core import demo
 from followthrough.insights import charts, reports
 from followthrough.insights.pace import assess
-from followthrough.metrics import demo as progress_demo
+from followthrough.metrics import demo as metrics_demo
 from followthrough.metrics.models import ConfidenceRating, Entry, EntrySource, Metric
 from tests.conftest import World
 from tests.test_permissions_coaching import VIEW_REP
@@ -397,7 +397,7 @@ def test_the_demo_logs_bob_and_alejandros_days(db: object, now: dt.datetime) -> 
         assert [r.rating.rating for r in reports.confidence_history(alejandro)] == [2, 4]
 
         count = Entry.objects.count(), ConfidenceRating.objects.count()
-        progress_demo.seed(bob.workspace)
+        metrics_demo.seed(bob.workspace)
         assert (Entry.objects.count(), ConfidenceRating.objects.count()) == count
 
         client = Client()

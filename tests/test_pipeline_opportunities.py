@@ -18,7 +18,7 @@ from followthrough.coaching.models import Plan
 from followthrough.core import demo
 from followthrough.insights import pace
 from followthrough.lib.errors import ActionRefused
-from followthrough.metrics import demo as progress_demo
+from followthrough.metrics import demo as metrics_demo
 from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline import demo as demo_pipeline
@@ -457,7 +457,7 @@ def test_the_demo_pipeline_tells_bobs_story(
     db: object, today: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The activity demo is another part's: left out, so that only the pipeline counts here.
-    monkeypatch.setattr(progress_demo, "seed", lambda workspace: None)
+    monkeypatch.setattr(metrics_demo, "seed", lambda workspace: None)
     moment = dt.datetime.fromisoformat(today).replace(hour=17, tzinfo=dt.UTC)
     with time_machine.travel(moment, tick=False):
         demo.load()

@@ -3,7 +3,7 @@
 A coach with 200 reps must get the page as fast as one with two, so nothing here runs a query
 per rep: each figure is one aggregate over every visible rep at once, grouped by member
 (values().annotate()), and the rows are put together in Python. The number of queries is
-pinned in tests/test_progress_dashboard.py.
+pinned in tests/test_insights_dashboard.py.
 """
 
 from __future__ import annotations

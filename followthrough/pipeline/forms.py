@@ -1,4 +1,4 @@
-"""Forms of the pipeline. Plain forms, not model forms: the actions in progress/pipeline.py are
+"""Forms of the pipeline. Plain forms, not model forms: the actions in pipeline/actions.py are
 the only writers. Dates a person types are in their own time zone (the middleware activates
 it), so "today" here is their today."""
 
