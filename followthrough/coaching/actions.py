@@ -31,8 +31,8 @@ from followthrough.coaching.models import (
 from followthrough.followups import actions as followups
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
 from followthrough.lib.errors import ActionRefused
-from followthrough.progress import actions as progress
-from followthrough.progress.models import Metric
+from followthrough.metrics import actions as progress
+from followthrough.metrics.models import Metric
 
 # The follow-ups that wait on a commitment's answer; an answer cancels them.
 WAITING_KINDS = [Kind.CHECK_IN, Kind.REMINDER]

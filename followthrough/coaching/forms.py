@@ -27,7 +27,7 @@ from followthrough.coaching.models import (
     Session,
     format_number,
 )
-from followthrough.progress.models import Metric, MetricKind, normalize
+from followthrough.metrics.models import Metric, MetricKind, normalize
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -50,11 +50,11 @@ from followthrough.coaching.models import (
     followed_through,
 )
 from followthrough.followups.models import FollowUp, State
+from followthrough.insights import reports as progress_reports
+from followthrough.insights.presenters import pace_context
 from followthrough.lib import signing
 from followthrough.lib.errors import ActionRefused
-from followthrough.progress import actions as progress_actions
-from followthrough.progress import reports as progress_reports
-from followthrough.progress.views.reports import pace_context
+from followthrough.metrics import actions as progress_actions
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import attempt, current, is_htmx, signed_in
 
