@@ -23,7 +23,7 @@ def main() -> None:
         time.sleep(0.2)
         return check_next(run, 5)
 
-    imports.check_next = slowly  # type: ignore[assignment]
+    imports.check_next = slowly
     call_command("worker", *sys.argv[1:])
 
 
