@@ -136,6 +136,12 @@ def can_view_outbox(member: Membership) -> bool:
     return member.role in (Role.ADMIN, Role.COACH)
 
 
+def can_see_failed_tasks(member: Membership) -> bool:
+    """Background tasks about the workspace that failed, with their errors: admins only (an
+    error may name anything the task touched)."""
+    return member.role == Role.ADMIN
+
+
 def can_view_followup(member: Membership, followup: FollowUp) -> bool:
     if followup.workspace_id != member.workspace_id or not can_view_outbox(member):
         return False

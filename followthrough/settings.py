@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,15 @@ EMAIL_SUBJECT_PREFIX = "[Followthrough] "
 MAILERS = {"default": CONFIG.mailer}
 # A follow-up that meets temporary failures is tried again for this long from its first try.
 FOLLOWUP_RETRY_WINDOW = dt.timedelta(hours=CONFIG.followup_retry_window_hours)
+
+# Work that must not run in a request (the CSV check; PDFs and fan-outs next) is a task of
+# Django's tasks framework, stored in the database and run by `followthrough worker` (which
+# `followthrough serve` starts). What a person can see, cancel or reschedule stays a FollowUp.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task still marked running this long after it started is taken for lost (its worker was
+# killed) and marked failed, with that error, so that it shows rather than hangs. Every task
+# must finish well within it; `followthrough worker --lease` overrides it.
+TASK_LEASE = dt.timedelta(minutes=10)
 
 LOGGING = {
     "version": 1,

@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from io import StringIO
 from typing import Any
+from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker
 
 from followthrough.accounts import actions
 from followthrough.accounts.models import Membership, Role, User, Workspace
@@ -153,6 +157,13 @@ def smtp_server(settings: Any) -> Iterator[Inbox]:
         yield inbox
     finally:
         server.stop()
+
+
+def run_tasks() -> None:
+    """Runs every waiting task here and now, as `followthrough worker --once` does, inside the
+    test's transaction (the worker's connection check would end it: it is left out)."""
+    with mock.patch.object(db_worker, "close_old_connections"):
+        call_command("worker", "--once", stdout=StringIO())
 
 
 def dispatch() -> Counts:

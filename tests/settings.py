@@ -28,3 +28,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["VAR_DIR"], "test.sqlite3")}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A test app registers a kind of follow-up of its own (tests/test_followup_kinds.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.kindsapp"]  # noqa: F405

@@ -13,17 +13,20 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.tasks.base import TaskResultStatus
+from django.test import Client, TestCase
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from followthrough.accounts.models import Role
-from followthrough.metrics import actions, imports
+from followthrough.metrics import actions, imports, tasks
 from followthrough.metrics.models import Entry, EntrySource, ImportRun, ImportState, Metric
 from tests.coaching_helpers import NEW_YORK, live_in
-from tests.conftest import World, make_member
+from tests.conftest import World, make_member, run_tasks
 
 NOW = dt.datetime(2026, 11, 18, 22, 0, tzinfo=dt.UTC)  # 17:00 in New York, 09:00 in Sydney
 SYDNEY = "Australia/Sydney"
+HTMX = {"headers": {"HX-Request": "true"}}
 
 
 def csv_file(content: str | bytes, name: str = "numbers.csv") -> SimpleUploadedFile:
@@ -32,7 +35,11 @@ def csv_file(content: str | bytes, name: str = "numbers.csv") -> SimpleUploadedF
 
 
 def upload(client: Client, content: str | bytes, name: str = "numbers.csv") -> ImportRun:
-    response = client.post(reverse("import_new", args=["acme"]), {"file": csv_file(content, name)})
+    """Uploads a file; its check is enqueued when the request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("import_new", args=["acme"]), {"file": csv_file(content, name)}
+        )
     assert response.status_code == 302, response.text[:2000]
     run = ImportRun.objects.latest("pk")
     assert response["Location"] == reverse("import_detail", args=["acme", run.pk])
@@ -46,18 +53,16 @@ def refused_upload(client: Client, content: str | bytes) -> str:
 
 
 def check_all(client: Client, run: ImportRun) -> tuple[ImportRun, int]:
-    """Steps through the run as the page's htmx does; returns it and how many steps it took."""
-    url = reverse("import_step", args=["acme", run.pk])
-    steps = 0
-    while run.state == ImportState.CHECKING:
-        response = client.post(url, headers={"HX-Request": "true"})
-        assert response.status_code == 200
-        steps += 1
-        run.refresh_from_db()
-        # The fragment asks for the next step by itself until the checking is done.
-        assert ('hx-trigger="load"' in response.text) == (run.state == ImportState.CHECKING)
-        assert steps <= 100
-    return run, steps
+    """Runs the check that the upload enqueued, as a task worker does; returns the run and how
+    many steps the task took."""
+    run_tasks()
+    run.refresh_from_db()
+    check = tasks.check_of(run)
+    assert check is not None and check.status == TaskResultStatus.SUCCESSFUL, check
+    # The progress bar, polling, sees the end and stops asking.
+    fragment = client.get(reverse("import_detail", args=["acme", run.pk]), HTMX).text
+    assert 'hx-trigger="every 1s"' not in fragment and "<progress" not in fragment
+    return run, check.return_value
 
 
 def confirm(client: Client, run: ImportRun) -> str:
@@ -99,7 +104,8 @@ def test_a_rep_imports_their_own_numbers_after_a_dry_run(frozen: World) -> None:
     assert run.member == frozen.members["rep"] and run.filename == "numbers.csv"
     page = rep.get(reverse("import_detail", args=["acme", run.pk])).text
     assert '<progress id="import-progress" max="3" value="0">' in page
-    assert 'hx-trigger="load"' in page and "Check the next rows" in page
+    # A worker checks it: the page asks every second how far it got.
+    assert 'hx-trigger="every 1s"' in page and "Waiting for the task worker" in page
     run, steps = check_all(rep, run)
     assert steps == 1 and run.state == ImportState.CHECKED
     # "dials" is another name of "Calls made": the same person, metric and day twice.
@@ -292,7 +298,7 @@ def test_a_file_over_20_mb_is_refused(frozen: World) -> None:
     assert not ImportRun.objects.exists()
 
 
-def test_without_javascript_the_button_checks_the_next_rows(
+def test_without_javascript_a_refresh_shows_how_far_the_check_got(
     frozen: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(imports, "STEP_ROWS", 2)
@@ -301,20 +307,25 @@ def test_without_javascript_the_button_checks_the_next_rows(
         rep,
         "date,metric,value\n" + "".join(f"2026-11-{d:02},Calls made,1\n" for d in range(10, 15)),
     )
-    url = reverse("import_step", args=["acme", run.pk])
-    response = rep.post(url)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("import_detail", args=["acme", run.pk])
-    run.refresh_from_db()
-    assert (run.state, run.checked_rows, run.good_rows) == (ImportState.CHECKING, 2, 2)
-    page = rep.get(response["Location"]).text
+    url = reverse("import_detail", args=["acme", run.pk])
+    imports.check_next(run)  # the worker's first step
+    page = rep.get(url).text
     assert '<progress id="import-progress" max="5" value="2">40%</progress>' in page
-    rep.post(url), rep.post(url)
+    assert f'<a href="{url}">Refresh</a>' in page
+    # "Check again" while a check waits for the worker enqueues no second one.
+    step = reverse("import_step", args=["acme", run.pk])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = rep.post(step)
+    assert response.status_code == 302 and response["Location"] == url
+    assert DBTaskResult.objects.count() == 1
+    run_tasks()
     run.refresh_from_db()
     assert (run.state, run.checked_rows, run.good_rows) == (ImportState.CHECKED, 5, 5)
-    rep.post(url)  # one step too many: nothing changes
-    run.refresh_from_db()
-    assert (run.state, run.checked_rows, run.good_rows) == (ImportState.CHECKED, 5, 5)
+    page = rep.get(url).text
+    assert "Checked: 5 good rows" in page and "Refresh" not in page
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        rep.post(step)  # once checked, nothing to check again
+    assert DBTaskResult.objects.count() == 1
 
 
 def test_duplicates_are_found_across_steps(frozen: World, monkeypatch: pytest.MonkeyPatch) -> None:

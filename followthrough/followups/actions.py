@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from followthrough.accounts.models import Membership, Role, User, Workspace
+from followthrough.followups import kinds
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
 
 MAIL_FLOWS_AGAIN = "mail_flows_again"
@@ -42,7 +43,10 @@ def schedule(
     created_by: User | None = None,
     reply_to: str = "",
 ) -> FollowUp:
-    """Writes one follow-up; call it inside the transaction of the change that causes it."""
+    """Writes one follow-up; call it inside the transaction of the change that causes it.
+    A kind no app registered, or an object its kind is not about, is refused
+    (kinds.UnknownKind) before anything is written."""
+    kinds.get(kind).check(about)
     return FollowUp.objects.create(
         kind=kind,
         template=template,
@@ -165,11 +169,11 @@ def tell_admins_mail_flows_again(workspace_id: int, waiting_since: dt.datetime) 
         return len(admins)
 
 
-def cancel_about(about: models.Model, kinds: list[Kind] | None = None) -> int:
+def cancel_about(about: models.Model, of_kinds: list[Kind] | None = None) -> int:
     """Cancels every pending follow-up about one object (a dropped commitment, say)."""
     pending = FollowUp.objects.about(about).filter(state__in=CHANGEABLE)
-    if kinds:
-        pending = pending.filter(kind__in=kinds)
+    if of_kinds:
+        pending = pending.filter(kind__in=of_kinds)
     return pending.update(
         state=State.CANCELLED,
         version=F("version") + 1,

@@ -5,3 +5,8 @@ class FollowupsConfig(AppConfig):
     name = "followthrough.followups"
     label = "followups"
     verbose_name = "Follow-ups"
+
+    def ready(self) -> None:
+        from followthrough.followups import kinds
+
+        kinds.register(kinds.NOTICE)

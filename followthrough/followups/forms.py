@@ -8,13 +8,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from followthrough.accounts.models import Membership
-from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.followups import kinds
+from followthrough.followups.models import FollowUp, State
 from followthrough.lib import dates
 
 
 class OutboxFilter(forms.Form):
     person = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Kind.choices], required=False)
+    # Read when the form is made: the kinds the apps registered.
+    kind = forms.ChoiceField(choices=lambda: [("", "All kinds"), *kinds.choices()], required=False)
     state = forms.ChoiceField(choices=[("", "All states"), *State.choices], required=False)
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:

@@ -18,19 +18,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from followthrough.accounts.models import Workspace
+from followthrough.followups import kinds
+from followthrough.followups.kinds import Kind as Kind  # callers import it from here
 from followthrough.lib import emails
-
-
-class Kind(models.TextChoices):
-    CHECK_IN = "check_in", "Check-in"
-    REMINDER = "reminder", "Reminder"
-    RECAP = "recap", "Session recap"
-    INVITATION = "invitation", "Invitation"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    DIGEST = "digest", "Weekly digest"
-    CLIENT_CHECK_IN = "client_check_in", "Client check-in"
-    MEETING_INVITE = "meeting_invite", "Meeting invitation"
-    NOTICE = "notice", "Notice"
 
 
 class State(models.TextChoices):
@@ -81,7 +71,9 @@ class FollowUp(models.Model):
     Message-ID is made from id and version: a resend after a crash carries the same one.
     """
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # Registered by the apps that send them (followups.kinds): no choices, so that a new kind
+    # needs no migration here.
+    kind = models.CharField(max_length=32, validators=[kinds.validate])
     workspace = models.ForeignKey(
         Workspace, null=True, blank=True, on_delete=models.CASCADE, related_name="followups"
     )
@@ -162,6 +154,9 @@ class FollowUp(models.Model):
     def get_absolute_url(self) -> str:
         assert self.workspace is not None
         return reverse("followup_detail", args=[self.workspace.slug, self.pk])
+
+    def get_kind_display(self) -> str:
+        return kinds.label(self.kind)
 
     @property
     def message_id_header(self) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
+from followthrough.core.tasks import failed_in
 from followthrough.followups import actions
 from followthrough.followups.forms import OutboxFilter, RescheduleForm
 from followthrough.followups.models import FollowUp, Heartbeat
@@ -51,6 +52,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "dispatchers": Heartbeat.state(),
             "failed_count": visible.failed().count(),
             "can_retry": permissions.can_retry_failed_followups(member),
+            "failed_tasks": failed_in(member.workspace)
+            if permissions.can_see_failed_tasks(member)
+            else [],
         },
     )
 

@@ -164,6 +164,18 @@ def demo_data(transactional_db: None) -> None:
     demo.load()
 
 
+@pytest.fixture
+def task_worker(transactional_db: None) -> Iterator[None]:
+    """A real `followthrough worker` process on the test database, for pages that enqueue
+    background tasks (the CSV check)."""
+    from tests.test_task_processes import Workers
+
+    workers = Workers()
+    workers.start()
+    yield
+    workers.stop_all()
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
     path = Path(os.environ.get("SCREENSHOT_DIR") or DEFAULT_SCREENSHOT_DIR)

@@ -1,7 +1,7 @@
 """Progress pages in a real browser, on the demo data: Morgan, the demo coach, opens the team
 dashboard, finds Bob with his plan's pace and sorts the reps by pace; Bob sees his pace chart
-and imports a CSV (checked in steps by htmx, then confirmed); Morgan moves an opportunity on
-the pipeline board. Screenshots go to SCREENSHOT_DIR (15-18, the README's).
+and imports a CSV (checked by a task worker while htmx polls, then confirmed); Morgan moves an
+opportunity on the pipeline board. Screenshots go to SCREENSHOT_DIR (15-18, the README's).
 
 The live server runs on real time, so the expected figures are computed here with the same
 code, for Morgan, in her time zone, rather than written down: what this test checks is that the
@@ -83,7 +83,7 @@ def test_coach_sees_bob_on_the_dashboard_and_sorts_by_pace(
 
 
 def test_bob_sees_his_pace_and_imports_his_numbers(
-    page: Page, demo_data: None, screenshot_dir: Path, tmp_path: Path
+    page: Page, demo_data: None, task_worker: None, screenshot_dir: Path, tmp_path: Path
 ) -> None:
     Dispatcher(worker="web-1:4242").heartbeat(force=True)
     log_in(page, "bob@example.com")
@@ -118,7 +118,8 @@ def test_bob_sees_his_pace_and_imports_his_numbers(
     page.get_by_role("link", name="Import from a CSV file").click()
     page.get_by_label("CSV file").set_input_files(csv_file)
     page.get_by_role("button", name="Check the file").click()
-    # htmx checks the rows in steps until the report replaces the progress bar.
+    # A task worker checks the rows; htmx asks every second until the report replaces the
+    # progress bar.
     expect(
         page.get_by_role("heading", name="Checked: 1 good row, 2 with a problem")
     ).to_be_visible()

@@ -1,4 +1,5 @@
-"""CSV import of numbers: upload, a dry run checked in steps, then import or discard.
+"""CSV import of numbers: upload, a dry run checked by a background task, then import or
+discard.
 
 A run belongs to the member who uploaded it: only they and the workspace's admins see it;
 anyone else gets a 404, as if it did not exist.
@@ -9,14 +10,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.tasks.base import TaskResultStatus
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.accounts.models import Role
+from followthrough.accounts.models import Membership, Role
+from followthrough.core.tasks import error_of, is_active
 from followthrough.lib.errors import ActionRefused
-from followthrough.metrics import imports
+from followthrough.metrics import imports, tasks
 from followthrough.metrics.forms import ImportForm
-from followthrough.metrics.models import ImportRun
+from followthrough.metrics.models import ImportRun, ImportState
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current, is_htmx, signed_in
 
@@ -52,6 +55,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             run = imports.start(member, form.filename, form.cleaned_data["file"])
+            tasks.enqueue_check(run)
             return redirect("import_detail", member.workspace.slug, run.pk)
         status = 400
     else:
@@ -67,12 +71,22 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         response = HttpResponse(imports.problems_csv(run), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.csv"'
         return response
-    return render(request, "metrics/import_detail.html", report(run))
+    if is_htmx(request):  # the progress bar asks again every second while the check runs
+        return render(request, "metrics/import_status.html", report(run, current(request)))
+    return render(request, "metrics/import_detail.html", report(run, current(request)))
 
 
-def report(run: ImportRun) -> dict[str, object]:
+def report(run: ImportRun, viewer: Membership) -> dict[str, object]:
     problem_count = len(run.problems)
+    check = tasks.check_of(run) if run.state == ImportState.CHECKING else None
+    failed = check is not None and check.status == TaskResultStatus.FAILED
     return {
+        "check": check,
+        "check_waiting": check is not None and check.status == TaskResultStatus.READY,
+        "check_active": is_active(check),
+        "check_failed": failed,
+        # What went wrong is for admins; the uploader learns that it did, and may try again.
+        "check_error": error_of(check) if check and failed and viewer.role == Role.ADMIN else "",
         "run": run,
         "problems": run.problems[:SHOWN_PROBLEMS],
         "problem_count": problem_count,
@@ -84,9 +98,11 @@ def report(run: ImportRun) -> dict[str, object]:
 @workspace_view(permissions.can_import_entries)
 @require_POST
 def import_step(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = imports.check_next(run_for(request, run_id))
+    """Checks the rows (again): a check that failed, or whose worker was lost, resumes."""
+    run = run_for(request, run_id)
+    tasks.check_again(run)
     if is_htmx(request):
-        return render(request, "metrics/import_status.html", report(run))
+        return render(request, "metrics/import_status.html", report(run, current(request)))
     return redirect("import_detail", run.workspace.slug, run.pk)
 
 
