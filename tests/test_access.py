@@ -5,6 +5,7 @@ object; then how pages turn the refusals into their 403 and 404 pages."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -59,9 +60,13 @@ def commitment_of(w: World) -> Any:
     )
 
 
+def call(access: Callable[..., object], member: Any, *, pk: int, for_change: bool) -> object:
+    return access(member, pk, for_change=for_change)
+
+
 def check(world: World, expected: dict[str, str], fetch: Callable[[Any], object]) -> None:
     expected = {**expected, "outsider": MISSING}
-    got = {role: outcome(lambda role=role: fetch(world.members[role])) for role in ROLES}
+    got = {role: outcome(functools.partial(fetch, world.members[role])) for role in ROLES}
     assert got == expected
 
 
@@ -70,13 +75,14 @@ def test_the_loop_s_objects_for_every_role(world: World, for_change: bool) -> No
     commitment = commitment_of(world)
     response = actions.record_response(commitment, answer="partly", comment="Between us")
     expected = RUN_REP if for_change else SEE_REP
-    for access, pk in [
+    fetchers: list[tuple[Callable[..., object], int]] = [
         (permissions.access_plan, commitment.plan_id),
         (permissions.access_session, commitment.session_id),
         (permissions.access_commitment, commitment.pk),
         (permissions.access_response, response.pk),
-    ]:
-        check(world, expected, lambda m, a=access, pk=pk: a(m, pk, for_change=for_change))
+    ]
+    for access, pk in fetchers:
+        check(world, expected, functools.partial(call, access, pk=pk, for_change=for_change))
 
 
 def test_what_comes_back_is_the_object_with_its_plan(world: World) -> None:
@@ -128,8 +134,12 @@ def test_an_invitation_by_the_role_it_is_for(world: World) -> None:
             world,
             {"admin": OK, "coach": coach, "rep": REFUSED, "other_rep": REFUSED}
             | {"stakeholder": REFUSED},
-            lambda m, pk=invitation.pk: permissions.access_invitation(m, pk),
+            functools.partial(access_invitation, pk=invitation.pk),
         )
+
+
+def access_invitation(member: Any, *, pk: int) -> object:
+    return permissions.access_invitation(member, pk)
 
 
 @pytest.mark.parametrize("for_change", [False, True])
