@@ -20,9 +20,7 @@ KNOWN_EXCEPTIONS = {
 
 
 def view_modules() -> list[Path]:
-    return sorted(
-        p for p in ROOT.rglob("*.py") if p.name == "views.py" or p.parent.name == "views"
-    )
+    return sorted(p for p in ROOT.rglob("*.py") if p.name == "views.py" or p.parent.name == "views")
 
 
 def long_functions(path: Path) -> list[tuple[str, int]]:
