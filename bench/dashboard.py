@@ -149,14 +149,8 @@ def build(db: str, scale: float) -> dict[str, Any]:
         Response,
         Session,
     )
-    from followthrough.progress.models import (
-        ConfidenceRating,
-        Entry,
-        Metric,
-        MetricKind,
-        Opportunity,
-        Stage,
-    )
+    from followthrough.metrics.models import ConfidenceRating, Entry, Metric, MetricKind
+    from followthrough.pipeline.models import Opportunity, Stage
 
     rng = random.Random(SEED)
     writer = Writer(db)

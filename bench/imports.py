@@ -3,7 +3,7 @@
     .venv/bin/python bench/imports.py                     # both databases, 100,000 rows
     .venv/bin/python bench/imports.py --db sqlite --rows 20000
 
-What tests/test_progress_import.py checks (what is imported, in how many steps, which rows are
+What tests/test_metrics_import.py checks (what is imported, in how many steps, which rows are
 refused) without timing it: a timing is never an assertion in a test, as a busy machine makes
 it fail. Here, on a fresh database (harness.Bench), one workspace with an admin and 20 reps,
 a file of --rows rows (email, date, metric, value; the default metrics, consecutive days from
@@ -54,8 +54,8 @@ def run(db: str, rows: int) -> dict[str, Any]:
     with Bench(db) as bench:
         bench.create_database()
         from followthrough.accounts.models import Membership, Role, User, Workspace
-        from followthrough.progress import imports
-        from followthrough.progress.models import Entry, Metric
+        from followthrough.metrics import imports
+        from followthrough.metrics.models import Entry, Metric
 
         workspace = Workspace.objects.create(slug="bench", name="Bench")
         admin_user = User.objects.create_user(email="admin@bench.example", name="Admin")

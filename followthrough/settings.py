@@ -23,7 +23,10 @@ INSTALLED_APPS = [
     "followthrough.events",
     "followthrough.followups",
     "followthrough.coaching",
-    "followthrough.progress",
+    "followthrough.progress",  # migration history only: see progress/apps.py
+    "followthrough.metrics",
+    "followthrough.pipeline",
+    "followthrough.insights",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -11,7 +11,9 @@ urlpatterns = [
     path("", include("followthrough.accounts.urls")),
     path("", include("followthrough.followups.urls")),
     path("", include("followthrough.coaching.urls")),
-    path("", include("followthrough.progress.urls")),
+    path("", include("followthrough.metrics.urls")),
+    path("", include("followthrough.pipeline.urls")),
+    path("", include("followthrough.insights.urls")),
     path("", include("followthrough.events.urls")),
 ]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from followthrough.accounts.models import Profile
 from followthrough.coaching.models import Plan, Session
-from followthrough.progress.models import Metric
+from followthrough.metrics.models import Metric
 from tests.conftest import World
 
 NOW = dt.datetime(2026, 11, 16, 14, 0, tzinfo=dt.UTC)

@@ -14,9 +14,9 @@ from followthrough.accounts.models import Membership
 from followthrough.coaching import actions, models, queries
 from followthrough.coaching.models import Commitment, SessionState
 from followthrough.followups.models import FollowUp
-from followthrough.progress import actions as progress_actions
-from followthrough.progress import dashboard, reports
-from followthrough.progress.models import ConfidenceRating
+from followthrough.insights import dashboard, reports
+from followthrough.metrics import actions as progress_actions
+from followthrough.metrics.models import ConfidenceRating
 from tests.coaching_helpers import make_session
 from tests.conftest import World
 

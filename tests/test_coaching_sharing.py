@@ -21,7 +21,7 @@ from followthrough.coaching.forms import CommitmentForm
 from followthrough.coaching.models import Commitment, Reply, Response, Todo
 from followthrough.followups.models import FollowUp, Kind
 from followthrough.lib.errors import ActionRefused
-from followthrough.progress.models import ConfidenceRating
+from followthrough.metrics.models import ConfidenceRating
 from tests.coaching_helpers import make_plan, make_session
 from tests.conftest import Inbox, World, dispatch, make_member, text_body
 from tests.test_permissions_matrix import VISITORS

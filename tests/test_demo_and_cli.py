@@ -214,3 +214,24 @@ def test_manage_py_is_the_same_command(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_history_tells_bobs_story(db: object) -> None:
+    """Story 000 on Bob's History page, in order, as the VP may read it."""
+    call_command("demo", stdout=StringIO())
+    bob = Membership.objects.get(user__email="bob@example.com")
+    tom = User.objects.get(email="tom@example.com")
+    client = Client()
+    client.force_login(tom)
+    page = client.get(reverse("rep_history", args=[bob.workspace.slug, bob.pk])).content.decode()
+    story = [
+        "opened the plan “Keep the job: 60-day ultimatum” for Bob Keller",
+        "finished a session: 3 next steps agreed",
+        "Bob Keller answered Done (Finish the sales evaluation",
+        "Bob Keller answered Done: calls 43 (Make 40 prospecting calls",
+        "Bob Keller answered Let&#x27;s talk (Ask three happy customers for a referral)",
+    ]
+    positions = [page.find(escape(line) if "&#x27;" not in line else line) for line in story]
+    assert -1 not in positions, list(zip(story, positions, strict=True))
+    assert positions == sorted(positions, reverse=True)  # newest first
+    assert "saved notes" not in page  # the coach's notes are not the VP's to read

@@ -95,7 +95,7 @@ def test_the_loop_writes_its_story(world: World) -> None:
     verbs = list(Event.objects.order_by("id").values_list("verb", "actor__email"))
     assert verbs == [
         ("plan.opened", "coach@example.org"),
-        ("session.recorded", "coach@example.org"),
+        ("session.scheduled", "coach@example.org"),
         ("session.notes_saved", "coach@example.org"),
         ("commitment.agreed", "coach@example.org"),
         ("session.finished", "coach@example.org"),

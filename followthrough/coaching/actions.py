@@ -31,8 +31,8 @@ from followthrough.coaching.models import (
 from followthrough.followups import actions as followups
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
 from followthrough.lib.errors import ActionRefused
-from followthrough.progress import actions as progress
-from followthrough.progress.models import Metric
+from followthrough.metrics import actions as progress
+from followthrough.metrics.models import Metric
 
 # The follow-ups that wait on a commitment's answer; an answer cancels them.
 WAITING_KINDS = [Kind.CHECK_IN, Kind.REMINDER]
@@ -91,8 +91,7 @@ def schedule_session(
         )
         if invite:
             _send_calendar(session, "REQUEST", by)
-        verb = "session.scheduled" if starts_at > timezone.now() else "session.recorded"
-        events.log(verb, plan, session, by, starts=starts_at.isoformat())
+        events.log("session.scheduled", plan, session, by, starts=starts_at.isoformat())
     return session
 
 

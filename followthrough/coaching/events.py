@@ -59,6 +59,15 @@ def _with_time(sentence: Promise) -> Callable[[dict[str, Any]], str]:
     return say
 
 
+def _scheduled(data: dict[str, Any]) -> str:
+    """Booked ahead, or the record of a call that had already taken place."""
+    starts = parse_datetime(str(data.get("starts") or ""))
+    booked_at = parse_datetime(str(data.get("event_at") or ""))
+    if starts and booked_at and starts <= booked_at:
+        return _with_time(_("{actor} recorded a session held {starts}"))(data)
+    return _with_time(_("{actor} scheduled a session for {starts}"))(data)
+
+
 def _finished(data: dict[str, Any]) -> str:
     count = int(data.get("agreed") or 0)
     return ngettext(
@@ -101,8 +110,7 @@ def _unshared(data: dict[str, Any]) -> str:
 def register_verbs() -> None:
     verbs.register("plan.opened", _("{actor} opened the plan “{purpose}” for {rep}"))
     verbs.register("plan.changed", _("{actor} changed the plan"))
-    verbs.register("session.scheduled", _with_time(_("{actor} scheduled a session for {starts}")))
-    verbs.register("session.recorded", _with_time(_("{actor} recorded a session held {starts}")))
+    verbs.register("session.scheduled", _scheduled)
     verbs.register("session.moved", _with_time(_("{actor} moved a session to {starts}")))
     verbs.register("session.cancelled", _with_time(_("{actor} cancelled the session of {starts}")))
     verbs.register(

@@ -28,8 +28,8 @@ from followthrough.coaching.models import (
     Session,
     format_number,
 )
-from followthrough.progress import actions as progress_actions
-from followthrough.progress.models import Metric, MetricKind, normalize
+from followthrough.metrics import actions as progress_actions
+from followthrough.metrics.models import Metric, MetricKind, normalize
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

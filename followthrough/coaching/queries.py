@@ -24,7 +24,7 @@ from followthrough.coaching.models import (
     followed_through,
 )
 from followthrough.followups.models import State
-from followthrough.progress import reports as progress_reports
+from followthrough.insights import reports as progress_reports
 
 
 def coached_commitments(member: Membership) -> QuerySet[Commitment]:

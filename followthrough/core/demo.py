@@ -47,9 +47,9 @@ from followthrough.coaching.models import (
 from followthrough.events.models import Event
 from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
-from followthrough.progress import demo as progress_demo
-from followthrough.progress import demo_pipeline as progress_demo_pipeline
-from followthrough.progress.models import Entry, EntrySource
+from followthrough.metrics import demo as metrics_demo
+from followthrough.metrics.models import Entry, EntrySource
+from followthrough.pipeline import demo as pipeline_demo
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
@@ -207,8 +207,8 @@ def load() -> None:
     if not Plan.objects.filter(workspace=brightline).exists():
         seed_coaching_loop(brightline)
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
-        progress_demo_pipeline.seed(brightline)
-        progress_demo.seed(brightline)
+        pipeline_demo.seed(brightline)
+        metrics_demo.seed(brightline)
 
 
 def logins() -> list[tuple[str, str, str]]:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from followthrough.events.models import Event
 
-# A verb's sentence: a translatable text with {placeholders} filled from the event's data and
-# {actor}, or a function of the data for sentences with plurals.
+# A verb's sentence: a translatable text with {placeholders} filled from the event's data,
+# {actor} and {event_at}, or a function of those for sentences with plurals or choices.
 Sentence = str | Promise | Callable[[dict[str, Any]], str]
 
 _sentences: dict[str, Sentence] = {}
@@ -32,7 +32,7 @@ class _Blank(dict[str, Any]):
 def describe(event: Event) -> str:
     """The event in one plain sentence ("Bob Ruiz answered Partly: calls 5")."""
     actor = event.actor.name if event.actor else _("Followthrough")
-    values = _Blank(event.data, actor=actor)
+    values = _Blank(event.data, actor=actor, event_at=event.at.isoformat())
     sentence = _sentences.get(event.verb)
     if sentence is None:
         return _("%(actor)s: %(verb)s") % {"actor": actor, "verb": event.verb}

@@ -12,7 +12,7 @@ from followthrough import permissions
 from followthrough.coaching import queries
 from followthrough.coaching.forms import AnswerForm
 from followthrough.coaching.models import Commitment
-from followthrough.progress.views.reports import pace_context
+from followthrough.insights.presenters import pace_context
 from followthrough.web.requests import current
 
 

@@ -13,9 +13,9 @@ from followthrough.coaching import actions
 from followthrough.coaching.forms import PlanForm, SessionForm
 from followthrough.coaching.models import CommitmentState
 from followthrough.coaching.views.sharing import words_context
+from followthrough.insights import reports as progress_reports
+from followthrough.insights.presenters import pace_context
 from followthrough.lib.errors import ActionRefused
-from followthrough.progress import reports as progress_reports
-from followthrough.progress.views.reports import pace_context
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current
 

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from followthrough.accounts.models import Membership, Workspace
+from followthrough.coaching.forms import CONFIDENCE_CHOICES
+from followthrough.lib.errors import ActionRefused
+from followthrough.metrics import imports
+from followthrough.metrics.models import MAX_VALUE, Metric, normalize
+
+
+class DayLogForm(forms.Form):
+    """A day's counts: one number per metric, in the order the workspace lists them."""
+
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args: Any, metrics: list[Metric], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.metrics = metrics
+        for index, metric in enumerate(metrics):
+            self.fields[f"metric_{metric.pk}"] = forms.DecimalField(
+                label=metric.name,
+                required=False,
+                min_value=0,
+                max_value=MAX_VALUE,
+                max_digits=14,
+                decimal_places=2,
+                help_text=metric.unit,
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "decimal", "min": 0, "step": "any", "autofocus": index == 0}
+                ),
+            )
+
+    def clean_day(self) -> dt.date:
+        day: dt.date = self.cleaned_data["day"]
+        today = timezone.localdate()
+        if day > today:
+            raise forms.ValidationError("That day has not happened yet: log today or earlier.")
+        if day < today - dt.timedelta(days=366):
+            raise forms.ValidationError("Log a day within the last year.")
+        return day
+
+    def values(self) -> dict[Metric, Decimal | None]:
+        return {m: self.cleaned_data.get(f"metric_{m.pk}") for m in self.metrics}
+
+    def metric_fields(self) -> list[forms.BoundField]:
+        return [self[f"metric_{m.pk}"] for m in self.metrics]
+
+
+class MetricForm(forms.ModelForm):
+    """A metric of the workspace. Every name and alias points to one metric only, so that a
+    measure ("calls: 10") or an imported row finds the right one."""
+
+    aliases_text = forms.CharField(
+        label="Other names",
+        required=False,
+        max_length=600,
+        help_text="Separated by commas, e.g. calls, dials. A commitment's measure or an "
+        "imported row may use any of them.",
+    )
+
+    class Meta:
+        model = Metric
+        fields = ["name", "unit", "kind", "position"]
+        help_texts = {"position": "Smaller numbers come first in forms and reports."}
+
+    def __init__(
+        self, *args: Any, workspace: Workspace, metrics: list[Metric], **kwargs: Any
+    ) -> None:
+        """`metrics`: the workspace's metrics, which the page lists anyway."""
+        super().__init__(*args, **kwargs)
+        self.instance.workspace = workspace
+        self.order_fields(["name", "unit", "kind", "aliases_text", "position"])
+        if self.instance.pk:
+            self.initial["aliases_text"] = ", ".join(self.instance.aliases)
+        self.others = [m for m in metrics if m.pk != self.instance.pk]
+
+    def taken(self, name: str) -> Metric | None:
+        """The other metric that already answers to this name, if any."""
+        return next((m for m in self.others if normalize(name) in m.names()), None)
+
+    def clean_name(self) -> str:
+        name: str = re.sub(r"\s+", " ", self.cleaned_data["name"]).strip()
+        if not name:
+            raise forms.ValidationError("Give the metric a name.")
+        if other := self.taken(name):
+            raise forms.ValidationError(f"“{other.name}” already answers to this name.")
+        return name
+
+    def clean_aliases_text(self) -> list[str]:
+        aliases: list[str] = []
+        for part in self.cleaned_data["aliases_text"].split(","):
+            alias = re.sub(r"\s+", " ", part).strip()
+            if not alias or normalize(alias) in {normalize(a) for a in aliases}:
+                continue
+            if len(alias) > 60:
+                raise forms.ValidationError(f"“{alias[:60]}…” is too long: 60 characters at most.")
+            if other := self.taken(alias):
+                raise forms.ValidationError(f"“{alias}” is already a name of “{other.name}”.")
+            aliases.append(alias)
+        if len(aliases) > 20:
+            raise forms.ValidationError("At most 20 other names.")
+        return aliases
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        name = cleaned.get("name")
+        if name and "aliases_text" in cleaned:  # its own name is not an alias
+            cleaned["aliases_text"] = [
+                a for a in cleaned["aliases_text"] if normalize(a) != normalize(name)
+            ]
+            self.instance.aliases = cleaned["aliases_text"]
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    """A CSV file of numbers: read and its columns checked here; its rows are checked later."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns date (YYYY-MM-DD), metric, value, and optionally email (whose "
+        "numbers; yours if left out). Up to 20 MB, UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args: Any, uploader: Membership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.uploader = uploader
+        self.filename = ""
+
+    def clean_file(self) -> imports.Upload:
+        file = self.cleaned_data["file"]
+        if file.size > imports.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"This file is {file.size / 1024 / 1024:.1f} MB: the limit is "
+                f"{imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files."
+            )
+        self.filename = file.name or "upload.csv"
+        try:
+            return imports.read(file.read(), self.uploader)
+        except ActionRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
+
+
+class ConfidenceForm(forms.Form):
+    """The weekly pulse, from the rep's own page."""
+
+    rating = forms.TypedChoiceField(
+        label="How confident are you that you will reach your plan's target?",
+        choices=CONFIDENCE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 is not at all, 5 is very. Your coach sees it.",
+    )
+    comment = forms.CharField(
+        label="What makes it so? (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def chosen_day(value: str | None, today: dt.date) -> dt.date:
+    """The day the log shows: ?day= if it is a date, never after today; else today."""
+    try:
+        day = dt.date.fromisoformat(value) if value else today
+    except ValueError:
+        day = today
+    return min(day, today)
