@@ -35,6 +35,7 @@ from followthrough.accounts.models import (
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
+from followthrough.pipeline.models import Opportunity
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -383,6 +384,11 @@ def can_edit_opportunity_of(member: Membership, owner: Membership) -> bool:
     return can_edit_rep_private(member, owner)
 
 
+def can_edit_opportunity(member: Membership, opportunity: Opportunity) -> bool:
+    """Change or move one opportunity: its owner, or whoever may edit the owner's pipeline."""
+    return member.pk == opportunity.owner_id or can_edit_opportunity_of(member, opportunity.owner)
+
+
 # Fetch or refuse: one object for one member, with no request -----------------------------------
 
 
@@ -473,3 +479,19 @@ def access_followup(member: Membership, followup_id: int, *, for_change: bool = 
     if for_change and not can_change_followup(member, followup):
         raise NotAllowed(_("You may not change this follow-up."))
     return followup
+
+
+def access_opportunity(
+    member: Membership, opportunity_id: int, *, for_change: bool = False
+) -> Opportunity:
+    """An opportunity, if the member sees its owner's pipeline (and may change it, for_change)."""
+    opportunity = _one(
+        member,
+        Opportunity.objects.select_related("owner__user__profile", "workspace"),
+        opportunity_id,
+    )
+    if not visible_reps(member).filter(pk=opportunity.owner_id).exists():
+        raise NotAllowed(_("This opportunity belongs to a rep whose pipeline you do not see."))
+    if for_change and not can_edit_opportunity(member, opportunity):
+        raise NotAllowed(_("You may read this pipeline, not change it."))
+    return opportunity

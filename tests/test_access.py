@@ -20,6 +20,7 @@ from followthrough.coaching import actions
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
 from followthrough.lib.errors import ActionRefused, NotAllowed, NotFound
+from followthrough.pipeline import actions as pipeline
 from tests.conftest import World
 
 OK, REFUSED, MISSING = "ok", "refused", "missing"
@@ -189,3 +190,14 @@ def test_pages_turn_a_refusal_into_the_403_page_and_a_missing_object_into_404(
     assert missing.status_code == 404 and "not yours to see" in missing.text
     outsider = world.client("outsider").get(plan_url)
     assert outsider.status_code == 404
+
+
+@pytest.mark.parametrize("for_change", [False, True])
+def test_an_opportunity_of_the_rep_s_pipeline(world: World, for_change: bool) -> None:
+    opportunity = pipeline.create_opportunity(world.members["rep"], by=None, account="Dana's shop")
+    stakeholder = REFUSED if for_change else OK  # stakeholders read
+    check(
+        world,
+        {"admin": OK, "coach": OK, "rep": OK, "other_rep": REFUSED, "stakeholder": stakeholder},
+        lambda m: permissions.access_opportunity(m, opportunity.pk, for_change=for_change),
+    )
