@@ -463,6 +463,17 @@ def access_member(viewer: Membership, member_id: int) -> Membership:
     return target
 
 
+def access_rep(viewer: Membership, member_id: int) -> Membership:
+    """A rep whose private figures and history the viewer may see (can_view_rep_private);
+    anyone who is not a rep is not found here."""
+    rep = _one(viewer, Membership.objects.select_related("user__profile", "workspace"), member_id)
+    if not rep.is_rep:
+        raise NotFound("Only reps have figures and a history of their coaching.")
+    if not can_view_rep_private(viewer, rep):
+        raise NotAllowed(_("You do not coach or follow this rep."))
+    return rep
+
+
 def access_invitation(member: Membership, invitation_id: int) -> Invitation:
     """An invitation of the workspace, if the member may invite people of its role."""
     invitation = _one(member, Invitation.objects.all(), invitation_id)

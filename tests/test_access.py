@@ -201,3 +201,14 @@ def test_an_opportunity_of_the_rep_s_pipeline(world: World, for_change: bool) ->
         {"admin": OK, "coach": OK, "rep": OK, "other_rep": REFUSED, "stakeholder": stakeholder},
         lambda m: permissions.access_opportunity(m, opportunity.pk, for_change=for_change),
     )
+
+
+def test_a_rep_s_figures_and_history(world: World) -> None:
+    check(
+        world,
+        {"admin": OK, "coach": OK, "rep": OK, "other_rep": REFUSED, "stakeholder": OK},
+        lambda m: permissions.access_rep(m, world.members["rep"].pk),
+    )
+    coach = world.members["coach"]
+    with pytest.raises(NotFound):  # a coach has no figures of their own
+        permissions.access_rep(world.members["admin"], coach.pk)
