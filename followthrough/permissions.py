@@ -1,5 +1,10 @@
 """Who may see or do what: the one place that answers, used by every view (and the API).
 
+The access_* helpers fetch one object for one member, or refuse: NotFound (lib.errors) when
+it is not in the member's workspace (an outsider learns nothing), NotAllowed when the member
+may not see it (or change it, with for_change=True). They take no request, so pages, the API
+and background tasks share them; the web layer turns the two into 404 and 403 pages.
+
 Rules, in short:
 - Nobody sees anything of a workspace they have no active membership in.
 - Admins manage people and see everything in their workspace.
@@ -12,20 +17,25 @@ Rules, in short:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from followthrough.accounts.models import (
     CoachingRelationship,
     Following,
+    Invitation,
     Membership,
     Role,
     User,
     Workspace,
 )
-from followthrough.coaching.models import Commitment, Plan, SharedWords, Todo
+from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
+from followthrough.lib.errors import NotAllowed, NotFound
+from followthrough.pipeline.models import Opportunity
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -378,3 +388,127 @@ def can_view_pipeline(member: Membership) -> bool:
 def can_edit_opportunity_of(member: Membership, owner: Membership) -> bool:
     """The owner keeps their own pipeline; their coaches and admins may too; stakeholders read."""
     return can_edit_rep_private(member, owner)
+
+
+def can_edit_opportunity(member: Membership, opportunity: Opportunity) -> bool:
+    """Change or move one opportunity: its owner, or whoever may edit the owner's pipeline."""
+    return member.pk == opportunity.owner_id or can_edit_opportunity_of(member, opportunity.owner)
+
+
+# Fetch or refuse: one object for one member, with no request -----------------------------------
+
+
+def _one[M: Model](member: Membership, rows: QuerySet[M], pk: int, **in_workspace: Any) -> M:
+    """The row with this id in the member's workspace, or NotFound (for an outsider, a row of
+    another workspace and a missing row alike)."""
+    if not member.is_active:
+        raise NotFound("No such workspace")
+    lookup = in_workspace or {"workspace_id": member.workspace_id}
+    found = rows.filter(pk=pk, **lookup).first()
+    if found is None:
+        raise NotFound(f"No {rows.model._meta.object_name} {pk} here")
+    return found
+
+
+def access_plan(member: Membership, plan_id: int, *, for_change: bool = False) -> Plan:
+    """The plan, if the member may see it (or run it, for_change)."""
+    plan = _one(
+        member,
+        Plan.objects.select_related("rep__user__profile", "coach__user__profile", "workspace"),
+        plan_id,
+    )
+    allowed = can_run_plan if for_change else can_view_plan
+    if not allowed(member, plan):
+        raise NotAllowed(_("This plan belongs to a rep you do not coach or follow."))
+    return plan
+
+
+def access_session(member: Membership, session_id: int, *, for_change: bool = False) -> Session:
+    """The session, if the member may see its plan (or run it, for_change)."""
+    session = _one(member, Session.objects.all(), session_id)
+    session.plan = access_plan(member, session.plan_id, for_change=for_change)
+    return session
+
+
+def access_commitment(
+    member: Membership, commitment_id: int, *, for_change: bool = False
+) -> Commitment:
+    """The commitment, if the member may see its plan (or run it, for_change)."""
+    commitment = _one(
+        member,
+        Commitment.objects.select_related("owner__user__profile", "session"),
+        commitment_id,
+    )
+    commitment.plan = access_plan(member, commitment.plan_id, for_change=for_change)
+    return commitment
+
+
+def access_response(member: Membership, response_id: int, *, for_change: bool = False) -> Response:
+    """A rep's answer, if the member may see its commitment's plan (or run it, for_change)."""
+    response = _one(
+        member,
+        Response.objects.all(),
+        response_id,
+        commitment__workspace_id=member.workspace_id,
+    )
+    response.commitment = access_commitment(member, response.commitment_id, for_change=for_change)
+    return response
+
+
+def access_todo(member: Membership, todo_id: int) -> Todo:
+    """A to-do of the member's or of a co-coach's about a rep they coach; others are not found
+    (a to-do list is nobody else's business, not even its existence)."""
+    return _one(member, visible_todos(member), todo_id)
+
+
+def access_member(viewer: Membership, member_id: int) -> Membership:
+    """A person's membership, if the viewer may see their page (can_view_member)."""
+    target = _one(viewer, Membership.objects.select_related("user", "user__profile"), member_id)
+    if not can_view_member(viewer, target):
+        raise NotAllowed(_("You cannot see this person's page."))
+    return target
+
+
+def access_rep(viewer: Membership, member_id: int) -> Membership:
+    """A rep whose private figures and history the viewer may see (can_view_rep_private);
+    anyone who is not a rep is not found here."""
+    rep = _one(viewer, Membership.objects.select_related("user__profile", "workspace"), member_id)
+    if not rep.is_rep:
+        raise NotFound("Only reps have figures and a history of their coaching.")
+    if not can_view_rep_private(viewer, rep):
+        raise NotAllowed(_("You do not coach or follow this rep."))
+    return rep
+
+
+def access_invitation(member: Membership, invitation_id: int) -> Invitation:
+    """An invitation of the workspace, if the member may invite people of its role."""
+    invitation = _one(member, Invitation.objects.all(), invitation_id)
+    if not can_invite(member, invitation.role):
+        raise NotAllowed(_("You cannot manage invitations for this role."))
+    return invitation
+
+
+def access_followup(member: Membership, followup_id: int, *, for_change: bool = False) -> FollowUp:
+    """A follow-up, if the member may see it (or cancel, reschedule and send it, for_change)."""
+    followup = _one(member, FollowUp.objects.all(), followup_id)
+    if not can_view_followup(member, followup):
+        raise NotAllowed(_("This follow-up concerns a rep you do not coach."))
+    if for_change and not can_change_followup(member, followup):
+        raise NotAllowed(_("You may not change this follow-up."))
+    return followup
+
+
+def access_opportunity(
+    member: Membership, opportunity_id: int, *, for_change: bool = False
+) -> Opportunity:
+    """An opportunity, if the member sees its owner's pipeline (and may change it, for_change)."""
+    opportunity = _one(
+        member,
+        Opportunity.objects.select_related("owner__user__profile", "workspace"),
+        opportunity_id,
+    )
+    if not visible_reps(member).filter(pk=opportunity.owner_id).exists():
+        raise NotAllowed(_("This opportunity belongs to a rep whose pipeline you do not see."))
+    if for_change and not can_edit_opportunity(member, opportunity):
+        raise NotAllowed(_("You may read this pipeline, not change it."))
+    return opportunity

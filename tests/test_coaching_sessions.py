@@ -127,7 +127,7 @@ def test_held_now_cancels_an_invitation_not_yet_sent(world: World) -> None:
         session = actions.schedule_session(
             make_plan(world), MONDAY + dt.timedelta(days=2), by=world.user("coach"), invite=True
         )
-        actions.finish_session(session, by=world.user("coach"), held_now=True)
+        actions.finish_session(session, by=world.user("coach"), held_now=True, nothing_agreed=True)
         session.refresh_from_db()
         invites = FollowUp.objects.filter(kind=Kind.MEETING_INVITE)
         assert not invites.exclude(state=State.CANCELLED).exists()
@@ -141,7 +141,7 @@ def test_held_now_updates_an_invitation_already_sent(world: World) -> None:
         )
         assert dispatch().sent == 2
     with time_machine.travel(MONDAY, tick=False):
-        actions.finish_session(session, by=world.user("coach"), held_now=True)
+        actions.finish_session(session, by=world.user("coach"), held_now=True, nothing_agreed=True)
         session.refresh_from_db()
         updates = FollowUp.objects.filter(kind=Kind.MEETING_INVITE, state=State.SCHEDULED)
         assert updates.count() == 2 and session.sequence == 1 and session.invited
@@ -172,7 +172,7 @@ def test_a_call_that_just_happened_is_recorded_without_an_invitation(world: Worl
         assert not session.invited
         assert not FollowUp.objects.filter(kind=Kind.MEETING_INVITE).exists()
         # It is finished like any session, with no question about its start.
-        actions.finish_session(session, by=world.user("coach"))
+        actions.finish_session(session, by=world.user("coach"), nothing_agreed=True)
         assert FollowUp.objects.filter(kind=Kind.RECAP).count() == 1
 
 

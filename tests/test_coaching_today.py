@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from followthrough.coaching import actions
 from followthrough.coaching.models import Commitment, Session
+from followthrough.coaching.queries import rates
 from followthrough.coaching.templatetags.coaching import days_from
-from followthrough.coaching.views import rates
 from followthrough.followups.models import FollowUp, Kind
 from tests.coaching_helpers import NEW_YORK, live_in, make_session
 from tests.conftest import World
@@ -116,7 +116,7 @@ def test_a_custom_follow_up_time_wins_over_the_rule(world: World) -> None:
 def test_a_commitment_added_after_finishing_is_followed_up_at_once(world: World) -> None:
     with time_machine.travel(MONDAY, tick=False):
         session = make_session(world, starts_at=MONDAY)
-        actions.finish_session(session, by=world.user("coach"))
+        actions.finish_session(session, by=world.user("coach"), nothing_agreed=True)
         actions.add_commitment(
             session,
             owner=world.members["rep"],

@@ -30,7 +30,7 @@ def test_the_recaps_text_shows_no_markdown_and_no_stripped_tags(
     session = make_session(world)
     with time_machine.travel(dt.datetime(2026, 10, 29, 16, 0, tzinfo=dt.UTC), tick=False):
         actions.save_notes(session, private_notes="", summary=SUMMARY)
-        actions.finish_session(session, by=world.user("coach"))
+        actions.finish_session(session, by=world.user("coach"), nothing_agreed=True)
         assert dispatch().sent == 1
     text = text_body(smtp_server.wait_for(1)[0]).replace("\r\n", "\n")
     for mark in ("##", "**", "*three*", "](", "<", "&amp;", "script", "alert", "span", "div"):

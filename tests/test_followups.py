@@ -381,7 +381,7 @@ def test_every_message_says_it_is_automatic_over_real_smtp(
             by=world.user("coach"),
             invite=True,
         )
-        coaching.finish_session(session, by=world.user("coach"))
+        coaching.finish_session(session, by=world.user("coach"), nothing_agreed=True)
         counts = dispatch()
     assert counts.sent >= 3 and counts.failed == 0  # the notice, the invitation, the recap
     messages = smtp_server.wait_for(counts.sent)

@@ -219,6 +219,18 @@ class Membership(models.Model):
     def is_stakeholder(self) -> bool:
         return self.role == Role.STAKEHOLDER
 
+    # Before a coach's first look at Today, the answers of the past week count as new.
+    FIRST_LOOK_WINDOW = dt.timedelta(days=7)
+
+    def new_answers_since(self, now: dt.datetime | None = None) -> dt.datetime:
+        """Since when an answer counts as new for this coach, on Today and in the menu's count
+        alike: their last look at Today, or a week back before the first."""
+        return self.today_seen_at or (now or timezone.now()) - self.FIRST_LOOK_WINDOW
+
+    def saw_today(self, now: dt.datetime) -> None:
+        """The coach looked at Today: answers from now on are the new ones."""
+        Membership.objects.filter(pk=self.pk).update(today_seen_at=now)
+
     def coaches(self) -> models.QuerySet[Membership]:
         return Membership.objects.filter(coaching_reps__rep=self, is_active=True).select_related(
             "user"

@@ -7,9 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -103,22 +102,10 @@ def people(request: HttpRequest) -> HttpResponse:
     )
 
 
-def member_in_workspace(request: HttpRequest, member_id: int) -> Membership:
-    viewer = current(request)
-    target = get_object_or_404(
-        Membership.objects.select_related("user", "user__profile"),
-        pk=member_id,
-        workspace=viewer.workspace,
-    )
-    if not permissions.can_view_member(viewer, target):
-        raise PermissionDenied("You cannot see this person's page.")
-    return target
-
-
 @workspace_view()
 def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
     viewer = current(request)
-    target = member_in_workspace(request, member_id)
+    target = permissions.access_member(viewer, member_id)
     manage = permissions.can_manage_members(viewer)
     seen = permissions.visible_members(viewer).values("pk")
     context = {
@@ -153,7 +140,7 @@ def holidays_context(target: Membership) -> dict[str, object]:
 @require_POST
 @workspace_view(permissions.can_manage_members)
 def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
-    target = member_in_workspace(request, member_id)
+    target = permissions.access_member(current(request), member_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the roles listed.")
@@ -169,7 +156,7 @@ def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 @workspace_view(permissions.can_manage_members)
 def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
-    target = member_in_workspace(request, member_id)
+    target = permissions.access_member(current(request), member_id)
     attempt(
         request,
         lambda: actions.deactivate_member(target, by=current(request)),
@@ -181,7 +168,7 @@ def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 @workspace_view(permissions.can_manage_members)
 def member_reactivate(request: HttpRequest, member_id: int) -> HttpResponse:
-    target = member_in_workspace(request, member_id)
+    target = permissions.access_member(current(request), member_id)
     actions.reactivate_member(target)
     messages.success(request, f"{target.user} has access again.")
     return redirect(target)
@@ -190,7 +177,7 @@ def member_reactivate(request: HttpRequest, member_id: int) -> HttpResponse:
 @require_POST
 @workspace_view(permissions.can_manage_members)
 def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
-    target = member_in_workspace(request, member_id)
+    target = permissions.access_member(current(request), member_id)
     form = RelationshipsForm(request.POST, rep=target)
     if not form.is_valid():
         messages.error(request, "Choose coaches and followers from the lists.")
@@ -231,18 +218,10 @@ def invitations(request: HttpRequest) -> HttpResponse:
     )
 
 
-def invitation_in_workspace(request: HttpRequest, invitation_id: int) -> Invitation:
-    member = current(request)
-    invitation = get_object_or_404(Invitation, pk=invitation_id, workspace=member.workspace)
-    if not permissions.can_invite(member, invitation.role):
-        raise PermissionDenied("You cannot manage invitations for this role.")
-    return invitation
-
-
 @require_POST
 @workspace_view(permissions.can_invite)
 def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_in_workspace(request, invitation_id)
+    invitation = permissions.access_invitation(current(request), invitation_id)
     attempt(
         request,
         lambda: actions.resend_invitation(invitation),
@@ -254,7 +233,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_POST
 @workspace_view(permissions.can_invite)
 def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = invitation_in_workspace(request, invitation_id)
+    invitation = permissions.access_invitation(current(request), invitation_id)
     attempt(
         request,
         lambda: actions.revoke_invitation(invitation),
@@ -265,6 +244,37 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation email: works without a login."""
+    invitation = linked_invitation(request, token)
+    if isinstance(invitation, HttpResponse):
+        return invitation
+    context = {"invitation": invitation, "token": token}
+    if request.user.is_authenticated and request.user.email != invitation.email:
+        context["wrong_user"] = True
+        return render(request, "accounts/accept_invitation.html", context, status=403)
+    existing = User.objects.filter(email=invitation.email).first()
+    if existing is not None:
+        return accept_as_existing_user(request, invitation, existing, context)
+    form = NewAccountForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = actions.accept_invitation(
+                invitation,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ActionRefused as refusal:
+            return link_problem(request, str(refusal))
+        login(request, membership.user, backend="followthrough.accounts.backends.EmailBackend")
+        messages.success(request, f"Welcome to {membership.workspace}, {membership.user.name}.")
+        return redirect(membership.workspace)
+    context.update({"form": form, "time_zones": time_zone_names()})
+    return render(request, "accounts/accept_invitation.html", context)
+
+
+def linked_invitation(request: HttpRequest, token: str) -> Invitation | HttpResponse:
+    """The invitation the link is for, or a page that says why it cannot be used (an invitation
+    already accepted by the visitor sends them to its workspace)."""
     try:
         invitation_id = signing.read_token(Invitation.TOKEN_SCOPE, token, Invitation.max_age())
     except signing.ExpiredToken:
@@ -282,37 +292,20 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         if request.user.is_authenticated and request.user.pk == invitation.accepted_by_id:
             return redirect(invitation.workspace)
         return link_problem(request, "This invitation has already been used. Log in to continue.")
+    return invitation
 
-    context = {"invitation": invitation, "token": token}
-    if request.user.is_authenticated and request.user.email != invitation.email:
-        context["wrong_user"] = True
-        return render(request, "accounts/accept_invitation.html", context, status=403)
-    existing = User.objects.filter(email=invitation.email).first()
-    if existing is not None:
-        if not request.user.is_authenticated:
-            messages.info(request, f"Log in as {invitation.email} to accept the invitation.")
-            return redirect_to_login(request.get_full_path())
-        if request.method == "POST":
-            membership = actions.accept_invitation(invitation, user=existing)
-            messages.success(request, f"Welcome to {membership.workspace}.")
-            return redirect(membership.workspace)
-        return render(request, "accounts/accept_invitation.html", context)
 
-    form = NewAccountForm(request.POST or None, email=invitation.email)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = actions.accept_invitation(
-                invitation,
-                name=form.cleaned_data["name"],
-                password=form.cleaned_data["password1"],
-                time_zone=form.cleaned_data["time_zone"],
-            )
-        except ActionRefused as refusal:
-            return link_problem(request, str(refusal))
-        login(request, membership.user, backend="followthrough.accounts.backends.EmailBackend")
-        messages.success(request, f"Welcome to {membership.workspace}, {membership.user.name}.")
+def accept_as_existing_user(
+    request: HttpRequest, invitation: Invitation, user: User, context: dict[str, object]
+) -> HttpResponse:
+    """Someone with an account joins by logging in as the invited address, then confirming."""
+    if not request.user.is_authenticated:
+        messages.info(request, f"Log in as {invitation.email} to accept the invitation.")
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        membership = actions.accept_invitation(invitation, user=user)
+        messages.success(request, f"Welcome to {membership.workspace}.")
         return redirect(membership.workspace)
-    context.update({"form": form, "time_zones": time_zone_names()})
     return render(request, "accounts/accept_invitation.html", context)
 
 

@@ -216,12 +216,17 @@ def add_commitment(
     return commitment
 
 
+class NothingAgreed(ActionRefused):
+    """A session finished with no commitment is usually a slip: it needs saying so."""
+
+
 def finish_session(
     session: Session,
     *,
     by: User,
     next_starts_at: dt.datetime | None = None,
     held_now: bool = False,
+    nothing_agreed: bool = False,
 ) -> Session | None:
     """Finishing is the moment everything gets scheduled, in one transaction: the recap now, a
     check-in, a reminder and a coach's to-do for each commitment, and the next session if
@@ -233,7 +238,14 @@ def finish_session(
 
     A second click finds the session finished and changes nothing: the state moves with one
     conditional UPDATE, which only one request can win, on either database.
+
+    A session with no commitment at all finishes only when the coach says so (`nothing_agreed`);
+    otherwise NothingAgreed.
     """
+    if not nothing_agreed and not session.commitments.exists():
+        raise NothingAgreed(
+            _("No commitments were agreed. Add one, or finish anyway with the box ticked.")
+        )
     with transaction.atomic():
         won = Session.objects.filter(pk=session.pk, state=SessionState.SCHEDULED).update(
             state=SessionState.FINISHED, finished_at=timezone.now()

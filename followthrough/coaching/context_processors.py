@@ -1,8 +1,6 @@
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 
 from followthrough.coaching.models import Response, Source
 
@@ -15,6 +13,5 @@ def new_answers(request: HttpRequest) -> dict[str, Any]:
     answers = Response.objects.filter(commitment__plan__coach=membership).exclude(
         source=Source.COACH
     )
-    # The same window as the Today page's list: since the last look, or the past week.
-    since = membership.today_seen_at or timezone.now() - dt.timedelta(days=7)
+    since = membership.new_answers_since()  # the same window as the Today page's list
     return {"new_answer_count": answers.filter(updated_at__gt=since).count()}

@@ -24,9 +24,11 @@ from followthrough.coaching.models import (
     Commitment,
     CommitmentState,
     Plan,
+    Response,
     Session,
     format_number,
 )
+from followthrough.metrics import actions as progress_actions
 from followthrough.metrics.models import Metric, MetricKind, normalize
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -467,6 +469,41 @@ class AnswerForm(forms.Form):
                 max_digits=14,
                 decimal_places=2,
             )
+
+    @classmethod
+    def for_checkin(
+        cls,
+        data: Any,
+        *,
+        commitment: Commitment,
+        today: dt.date,
+        existing: Response | None,
+        answer: str | None = None,
+    ) -> AnswerForm:
+        """The check-in page's form: the answer picked in the email's link (or the one given
+        before), and the rest of an earlier answer to change it."""
+        initial: dict[str, Any] = {
+            "answer": (answer if answer in Answer.values else None)
+            or (existing.answer if existing else None)
+        }
+        if existing:
+            initial["comment"] = existing.comment
+            initial["share"] = existing.words_shared
+            for i, m in enumerate(commitment.measures):
+                if m["name"] in existing.numbers:
+                    initial[f"measure_{i}"] = existing.numbers[m["name"]]
+        # The weekly confidence pulse rides on check-ins: asked when due, and shown again to
+        # change the rating given with this answer.
+        rated = existing.confidence_ratings.first() if existing else None
+        if rated:
+            initial["confidence"] = rated.rating
+        return cls(
+            data,
+            commitment=commitment,
+            today=today,
+            initial=initial,
+            ask_confidence=rated is not None or progress_actions.pulse_due(commitment.owner),
+        )
 
     def measure_fields(self) -> list[forms.BoundField]:
         return [self[f"measure_{i}"] for i in range(len(self.commitment.measures))]

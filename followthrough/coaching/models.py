@@ -533,10 +533,27 @@ class Todo(models.Model):
         return self.done_at is not None
 
 
+# The follow-through rate counts the commitments due in this many recent weeks, on Today and on
+# the team dashboard alike: it tells how a rep is doing now, not two years ago (and stays fast
+# with a long past).
+FOLLOW_THROUGH_WEEKS = 12
+
+
+def due_for_follow_through(today: dt.date) -> models.Q:
+    """The follow-through rate's denominator: the commitments due in the FOLLOW_THROUGH_WEEKS
+    weeks before today that were not dropped (every other state spelled out, so that an
+    (owner, state, due_on) index serves it)."""
+    return models.Q(
+        state__in=[s for s in CommitmentState.values if s != CommitmentState.DROPPED],
+        due_on__gte=today - dt.timedelta(weeks=FOLLOW_THROUGH_WEEKS),
+        due_on__lt=today,
+    )
+
+
 def followed_through() -> models.Q:
     """The follow-through rate's numerator, for a queryset of due commitments: those with an
     outcome (done, partly, missed) or an answer from the rep. Today and the team dashboard
-    count it the same way; the denominator is the due commitments that were not dropped."""
+    count it the same way, over due_for_follow_through."""
     return models.Q(state__in=CommitmentState.with_outcome()) | models.Q(
         models.Exists(Response.objects.filter(commitment=models.OuterRef("pk")))
     )

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.csp import CSP
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.csp import csp_override
@@ -76,14 +75,6 @@ def outbox_retry_failed(request: HttpRequest) -> HttpResponse:
     return redirect("outbox", member.workspace.slug)
 
 
-def followup_for(request: HttpRequest, followup_id: int) -> FollowUp:
-    member = current(request)
-    followup = get_object_or_404(FollowUp, pk=followup_id, workspace=member.workspace)
-    if not permissions.can_view_followup(member, followup):
-        raise PermissionDenied("This follow-up concerns a rep you do not coach.")
-    return followup
-
-
 # The HTML preview (a sandboxed srcdoc frame, which inherits the page's policy) shows the email
 # as mail clients do, with its style="" attributes; scripts stay as strict as everywhere.
 PREVIEW_CSP: dict[str, Any] = {**settings.SECURE_CSP, "style-src-attr": [CSP.UNSAFE_INLINE]}
@@ -92,7 +83,7 @@ PREVIEW_CSP: dict[str, Any] = {**settings.SECURE_CSP, "style-src-attr": [CSP.UNS
 @csp_override(PREVIEW_CSP)
 @workspace_view(permissions.can_view_outbox)
 def followup_detail(request: HttpRequest, followup_id: int) -> HttpResponse:
-    followup = followup_for(request, followup_id)
+    followup = permissions.access_followup(current(request), followup_id)
     return render(request, "followups/followup_detail.html", detail_context(request, followup))
 
 
@@ -127,9 +118,7 @@ Verb = Callable[[FollowUp], actions.Outcome]
 
 
 def change(request: HttpRequest, followup_id: int, verb: Verb, done: str) -> HttpResponse:
-    followup = followup_for(request, followup_id)
-    if not permissions.can_change_followup(current(request), followup):
-        raise PermissionDenied("You may not change this follow-up.")
+    followup = permissions.access_followup(current(request), followup_id, for_change=True)
     outcome = verb(followup)
     if outcome in (actions.Outcome.CANCELLED, actions.Outcome.RESCHEDULED):
         messages.success(request, done)
@@ -163,7 +152,7 @@ def followup_retry(request: HttpRequest, followup_id: int) -> HttpResponse:
 @require_POST
 @workspace_view(permissions.can_view_outbox)
 def followup_reschedule(request: HttpRequest, followup_id: int) -> HttpResponse:
-    followup = followup_for(request, followup_id)
+    followup = permissions.access_followup(current(request), followup_id)
     form = RescheduleForm(request.POST, followup=followup)
     if not form.is_valid():
         context = detail_context(request, followup, reschedule_form=form)

@@ -25,9 +25,11 @@ from django.utils.translation import gettext_noop, ngettext
 from followthrough import permissions
 from followthrough.accounts.models import Membership
 from followthrough.coaching.models import (
+    FOLLOW_THROUGH_WEEKS,
     Commitment,
     CommitmentState,
     Plan,
+    due_for_follow_through,
     followed_through,
     format_number,
 )
@@ -52,15 +54,11 @@ class WeekStart(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-# Follow-through, done and missed count the commitments due in this many recent weeks: a
-# dashboard tells how a rep is doing now, not two years ago (and stays fast with a long past).
-COMMITMENT_WEEKS = 12
+# Follow-through, done and missed count the commitments due in these recent weeks (one rule
+# with Today's rate: coaching.models.due_for_follow_through).
+COMMITMENT_WEEKS = FOLLOW_THROUGH_WEEKS
 # Below this share of due commitments with an answer or an outcome, the rep needs attention.
 FOLLOW_THROUGH_FLOOR = 50
-# A confidence rating this many points below the one before it needs attention (story 000).
-CONFIDENCE_DROP = 2
-# Every state but dropped, spelled out so that the (owner, state, due_on) index serves it.
-NOT_DROPPED = [s for s in CommitmentState.values if s != CommitmentState.DROPPED]
 LINK_ID = 987654321
 # What a rep without an active plan is flagged with, on the row and in "Needs attention".
 NO_PLAN = gettext_noop("no plan yet")
@@ -374,12 +372,7 @@ def _add_commitments(
     """Follow-through, done and missed over the commitments due in the last COMMITMENT_WEEKS
     weeks (before today); open loops whenever they began."""
     due = (
-        Commitment.objects.filter(
-            owner_id__in=ids,
-            state__in=NOT_DROPPED,
-            due_on__gte=today - dt.timedelta(weeks=COMMITMENT_WEEKS),
-            due_on__lt=today,
-        )
+        Commitment.objects.filter(due_for_follow_through(today), owner_id__in=ids)
         .values("owner_id")
         .annotate(
             due=Count("id"),
@@ -475,7 +468,7 @@ def attention_reasons(row: RepRow, today: dt.date) -> list[str]:
                 on + _("no movement in weeks %(first)d-%(last)d") % {"first": first, "last": last}
             )
     change = row.confidence_change
-    if change is not None and change <= -CONFIDENCE_DROP:
+    if ConfidenceRating.is_alarming_drop(change):
         reasons.append(f"confidence fell from {row.confidence_before} to {row.confidence}")
     if row.open_loops:
         reasons.append(

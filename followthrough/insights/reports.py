@@ -19,8 +19,6 @@ from followthrough.metrics.models import ConfidenceRating, Entry, Metric, normal
 
 ZERO = Decimal(0)
 WEEKS = 12
-# A drop of this many points (or more) from one rating to the next is marked.
-CONFIDENCE_DROP = 2
 
 Daily = dict[dt.date, Decimal]
 
@@ -279,7 +277,7 @@ class Rated:
 
     @property
     def dropped(self) -> bool:
-        return self.change is not None and self.change <= -CONFIDENCE_DROP
+        return ConfidenceRating.is_alarming_drop(self.change)
 
 
 def confidence_history(member: Membership, limit: int = 26) -> list[Rated]:

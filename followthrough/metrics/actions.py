@@ -27,9 +27,6 @@ from followthrough.metrics.models import (
 
 # The pulse is asked at most this often; answering again within it changes the last rating.
 PULSE_EVERY = dt.timedelta(days=6)
-# A fall of this many points from the rating before tells the rep's coaches at once (story 000:
-# one review "killed him", and nobody noticed in time).
-ALARMING_DROP = 2
 
 
 def log_day(
@@ -140,7 +137,7 @@ def rate_confidence(
         else:
             current.rating, current.comment = rating, comment
             current.save(update_fields=["rating", "comment"])
-        if before is not None and before.rating - rating >= ALARMING_DROP:
+        if before is not None and ConfidenceRating.is_alarming_drop(rating - before.rating):
             _tell_coaches_of_drop(current, before)
     return current
 

@@ -232,6 +232,16 @@ class ConfidenceRating(models.Model):
     def __str__(self) -> str:
         return f"{self.rating}/5 on {self.rated_at:%Y-%m-%d}"
 
+    # A fall of this many points from the rating before tells the rep's coaches at once, and
+    # marks the rating on the rep's progress and the dashboard (story 000: one review "killed
+    # him", and nobody noticed in time).
+    ALARMING_DROP = 2
+
+    @classmethod
+    def is_alarming_drop(cls, change: int | None) -> bool:
+        """Whether a change from the rating before (negative: a fall) needs the coach now."""
+        return change is not None and change <= -cls.ALARMING_DROP
+
 
 class ImportState(models.TextChoices):
     CHECKING = "checking", "Checking"

@@ -60,9 +60,7 @@ def editable_owners(member: Membership) -> QuerySet[Membership]:
 
 
 def may_edit(member: Membership, opportunity: Opportunity) -> bool:
-    return member.pk == opportunity.owner_id or permissions.can_edit_opportunity_of(
-        member, opportunity.owner
-    )
+    return permissions.can_edit_opportunity(member, opportunity)
 
 
 def local_day(member: Membership, at: dt.datetime | None = None) -> dt.date:

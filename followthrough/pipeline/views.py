@@ -12,11 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -192,22 +191,6 @@ def detail_url(opportunity: Opportunity) -> str:
     return reverse("opportunity_detail", args=[opportunity.workspace.slug, opportunity.pk])
 
 
-def opportunity_for(request: HttpRequest, opportunity_id: int, *, edit: bool) -> Opportunity:
-    """The opportunity, if the visitor sees it (and may change it, with `edit`); 404 outside
-    the workspace, 403 for a member who may not."""
-    member = current(request)
-    opportunity = get_object_or_404(
-        Opportunity.objects.select_related("owner__user__profile", "workspace"),
-        pk=opportunity_id,
-        workspace=member.workspace,
-    )
-    if not permissions.visible_reps(member).filter(pk=opportunity.owner_id).exists():
-        raise PermissionDenied("This opportunity belongs to a rep whose pipeline you do not see.")
-    if edit and not pipeline.may_edit(member, opportunity):
-        raise PermissionDenied("You may read this pipeline, not change it.")
-    return opportunity
-
-
 def detail_context(request: HttpRequest, opportunity: Opportunity, **extra: Any) -> dict[str, Any]:
     member = current(request)
     editable = pipeline.may_edit(member, opportunity)
@@ -230,7 +213,9 @@ def detail_context(request: HttpRequest, opportunity: Opportunity, **extra: Any)
 
 @workspace_view(permissions.can_view_pipeline)
 def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    opportunity = opportunity_for(request, opportunity_id, edit=request.method == "POST")
+    opportunity = permissions.access_opportunity(
+        current(request), opportunity_id, for_change=request.method == "POST"
+    )
     if request.method != "POST":
         return render(
             request, "pipeline/opportunity_detail.html", detail_context(request, opportunity)
@@ -282,7 +267,7 @@ def move(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     """From a card of the board (htmx: the board comes back, moved) or the opportunity's page
     (a plain POST, then back where it came from)."""
     member = current(request)
-    opportunity = opportunity_for(request, opportunity_id, edit=True)
+    opportunity = permissions.access_opportunity(member, opportunity_id, for_change=True)
     form = MoveForm(request.POST)
     status, notice, kind = 200, "", "success"
     if not form.is_valid():

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Profile, Workspace
+from followthrough.lib.errors import NotAllowed, NotFound
 
 View = Callable[..., HttpResponse]
 
@@ -41,7 +42,12 @@ def workspace_view(allowed: Callable[[Membership], bool] | None = None) -> Calla
             Profile.objects.filter(user=request.user).exclude(last_workspace=workspace).update(
                 last_workspace=workspace
             )
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except NotAllowed as refusal:
+                raise PermissionDenied(str(refusal)) from refusal
+            except NotFound as missing:
+                raise Http404(str(missing)) from missing
 
         return wrapper
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 
 from followthrough.accounts import views as accounts_views
-from followthrough.coaching import views as coaching_views
+from followthrough.coaching.views import home as coaching_home
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current
 
@@ -16,7 +16,7 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     """Coaches land on Today, reps on their own page, stakeholders on the reps they follow."""
     member = current(request)
     if member.is_coach:
-        return coaching_views.today_page(request)
+        return coaching_home.today_page(request)
     if member.is_rep:
-        return coaching_views.rep_home(request)
+        return coaching_home.rep_home(request)
     return accounts_views.overview(request)
