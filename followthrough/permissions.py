@@ -35,6 +35,7 @@ from followthrough.accounts.models import (
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
+from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
 
 
@@ -512,3 +513,17 @@ def access_opportunity(
     if for_change and not can_edit_opportunity(member, opportunity):
         raise NotAllowed(_("You may read this pipeline, not change it."))
     return opportunity
+
+
+def access_import_run(member: Membership, run_id: int) -> ImportRun:
+    """A CSV import, for the member who uploaded it or an admin; anyone else finds nothing
+    (an import names people and numbers, and its existence is not confirmed)."""
+    run = _one(
+        member,
+        # The content (up to 20 MB) is read only by the steps that need it.
+        ImportRun.objects.select_related("member__user__profile", "workspace").defer("content"),
+        run_id,
+    )
+    if run.member_id != member.pk and member.role != Role.ADMIN:
+        raise NotFound(f"No ImportRun {run_id} here")
+    return run

@@ -212,3 +212,15 @@ def test_a_rep_s_figures_and_history(world: World) -> None:
     coach = world.members["coach"]
     with pytest.raises(NotFound):  # a coach has no figures of their own
         permissions.access_rep(world.members["admin"], coach.pk)
+
+
+def test_an_import_for_its_uploader_and_admins_only(world: World) -> None:
+    from tests.test_permissions_metrics_imports import run_of_rep
+
+    run = run_of_rep(world)
+    expected = {"admin": OK, "coach": MISSING, "rep": OK, "other_rep": MISSING}
+    expected |= {"stakeholder": MISSING, "outsider": MISSING}
+    for role in ROLES:
+        member = world.members[role]
+        found = outcome(functools.partial(permissions.access_import_run, member, run.pk))
+        assert found == expected[role], role

@@ -8,8 +8,8 @@ anyone else gets a 404, as if it did not exist.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.tasks.base import TaskResultStatus
 from django.views.decorators.http import require_POST
 
@@ -24,19 +24,6 @@ from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current, is_htmx, signed_in
 
 SHOWN_PROBLEMS = 200
-
-
-def run_for(request: HttpRequest, run_id: int) -> ImportRun:
-    member = current(request)
-    run = get_object_or_404(
-        # The content (up to 20 MB) is read only by the steps that need it.
-        ImportRun.objects.select_related("member__user__profile", "workspace").defer("content"),
-        pk=run_id,
-        workspace=member.workspace,
-    )
-    if run.member_id != member.pk and member.role != Role.ADMIN:
-        raise Http404("No such import")
-    return run
 
 
 def runs_of(request: HttpRequest) -> list[ImportRun]:
@@ -66,7 +53,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(permissions.can_import_entries)
 def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = run_for(request, run_id)
+    run = permissions.access_import_run(current(request), run_id)
     if request.GET.get("download") == "problems":
         response = HttpResponse(imports.problems_csv(run), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-problems.csv"'
@@ -99,7 +86,7 @@ def report(run: ImportRun, viewer: Membership) -> dict[str, object]:
 @require_POST
 def import_step(request: HttpRequest, run_id: int) -> HttpResponse:
     """Checks the rows (again): a check that failed, or whose worker was lost, resumes."""
-    run = run_for(request, run_id)
+    run = permissions.access_import_run(current(request), run_id)
     tasks.check_again(run)
     if is_htmx(request):
         return render(request, "metrics/import_status.html", report(run, current(request)))
@@ -109,7 +96,7 @@ def import_step(request: HttpRequest, run_id: int) -> HttpResponse:
 @workspace_view(permissions.can_import_entries)
 @require_POST
 def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = run_for(request, run_id)
+    run = permissions.access_import_run(current(request), run_id)
     try:
         count = imports.confirm(run, by=signed_in(request))
     except ActionRefused as refusal:
@@ -122,7 +109,7 @@ def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
 @workspace_view(permissions.can_import_entries)
 @require_POST
 def import_discard(request: HttpRequest, run_id: int) -> HttpResponse:
-    run = run_for(request, run_id)
+    run = permissions.access_import_run(current(request), run_id)
     try:
         imports.discard(run)
     except ActionRefused as refusal:
