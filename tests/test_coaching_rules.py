@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from followthrough.accounts import actions as accounts_actions
 from followthrough.accounts.models import Membership
 from followthrough.coaching import actions, models, queries
 from followthrough.coaching.models import Commitment, SessionState
@@ -95,3 +96,16 @@ def test_one_confidence_drop_threshold_for_the_alert_the_history_and_the_dashboa
         assert reports.confidence_history(rep)[-1].dropped
         (row,) = [r for r in dashboard.build_rows(world.members["coach"]) if r.member == rep]
         assert "confidence fell from 4 to 3" in row.reasons
+
+
+def test_a_co_coach_s_menu_count_is_today_s_list(world: World) -> None:
+    """The admin coaches the rep too (not running the plan): the menu counts the answers that
+    Today lists for them, not only those of plans they run."""
+    accounts_actions.set_relationships(
+        world.members["rep"], [world.members["coach"], world.members["admin"]], []
+    )
+    with time_machine.travel(NOW, tick=False):
+        actions.record_response(agreed(world, "Answered just now"), answer="done")
+        admin = world.client("admin")
+        assert admin.get(reverse("plans", args=["acme"])).context["new_answer_count"] == 1
+        assert len(admin.get(reverse("workspace_home", args=["acme"])).context["answers"]) == 1
