@@ -109,3 +109,12 @@ def test_a_co_coach_s_menu_count_is_today_s_list(world: World) -> None:
         admin = world.client("admin")
         assert admin.get(reverse("plans", args=["acme"])).context["new_answer_count"] == 1
         assert len(admin.get(reverse("workspace_home", args=["acme"])).context["answers"]) == 1
+
+
+def test_the_progress_page_says_the_threshold_it_marks(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = reverse("rep_progress", args=["acme", world.members["rep"].pk])
+    assert "A drop of 2 points or more is marked." in world.client("coach").get(url).text
+    monkeypatch.setattr(ConfidenceRating, "ALARMING_DROP", 1)
+    assert "A drop of 1 point or more is marked." in world.client("coach").get(url).text

@@ -10,6 +10,7 @@ from django.utils import timezone
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
 from followthrough.insights import presenters
+from followthrough.metrics.models import ConfidenceRating
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current
 
@@ -38,5 +39,6 @@ def rep_progress(request: HttpRequest, member_id: int) -> HttpResponse:
             "is_self": viewer.pk == rep.pk,
             # The pulse's comment is the rep's own words, never shared with stakeholders.
             "reads_words": permissions.can_read_words(viewer, rep, shared=False),
+            "alarming_drop": ConfidenceRating.ALARMING_DROP,
         },
     )
