@@ -30,7 +30,7 @@ from followthrough.coaching.models import (
     Todo,
     TodoKind,
 )
-from followthrough.core import demo
+from followthrough.demo import stories as demo
 from followthrough.followups.models import FollowUp, Kind, State
 
 

@@ -1,4 +1,4 @@
-"""Demo activity at Brightline, on the weeks of the coaching loop (see core/demo.py).
+"""Demo activity at Brightline, on the weeks of the coaching loop (see stories.py).
 
 Bob (story 000) logs his working days since his plan started: calls, conversations, meetings
 and proposals, thin at first and growing from about week 3, when the backfilling starts to

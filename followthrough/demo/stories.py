@@ -44,12 +44,12 @@ from followthrough.coaching.models import (
     Todo,
     TodoKind,
 )
+from followthrough.demo import activity as metrics_demo
+from followthrough.demo import pipeline as pipeline_demo
 from followthrough.events.models import Event
 from followthrough.followups.models import FollowUp, Kind, State
 from followthrough.lib import dates
-from followthrough.metrics import demo as metrics_demo
 from followthrough.metrics.models import Entry, EntrySource
-from followthrough.pipeline import demo as pipeline_demo
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
