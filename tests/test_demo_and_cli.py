@@ -33,6 +33,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.demo import clock
 from followthrough.demo import stories as demo
+from followthrough.followups import actions as followups
 from followthrough.followups.models import FollowUp, Heartbeat, Kind, State
 
 
@@ -255,6 +256,23 @@ def test_the_demo_sends_through_the_real_dispatcher_into_the_outbox(db: object) 
     assert not Heartbeat.objects.exists()
     # Nina's invitation of today waits for the dispatcher of `make run`.
     assert FollowUp.objects.get(kind=Kind.INVITATION).state == State.SCHEDULED
+
+
+def test_the_demo_leaves_what_other_workspaces_have_waiting_to_the_real_dispatcher(
+    db: object,
+) -> None:
+    elsewhere = Workspace.objects.create(slug="acme", name="Acme")
+    waiting = followups.schedule(
+        kind=Kind.NOTICE,
+        template="notice",
+        to_email="rep@example.org",
+        workspace=elsewhere,
+        send_at=timezone.now() - dt.timedelta(days=20),  # overdue: the dispatcher was down
+        context={"subject": "How did it go?", "text": "Did you get the result?"},
+    )
+    call_command("demo", stdout=StringIO())
+    waiting.refresh_from_db()
+    assert waiting.state == State.SCHEDULED and waiting.sent_at is None
 
 
 def test_the_demo_sessions_were_invited_when_they_were_booked(db: object) -> None:

@@ -101,7 +101,8 @@ def rate_weekly(plan: Plan, ratings: list[int], comments: list[str]) -> None:
     last = _today(rep) - 2 * DAY
     for n, (rating, comment) in enumerate(zip(ratings, comments, strict=True)):
         day = last - dt.timedelta(weeks=len(ratings) - 1 - n)
-        with clock.at(dates.local_datetime(day, dt.time(17), rep.user.profile.zone)):
+        evening = dates.local_datetime(day, dt.time(17), rep.user.profile.zone)
+        with clock.at(evening, rep.workspace):
             actions.rate_confidence(rep, rating, comment=comment)
 
 
@@ -116,7 +117,8 @@ def _log(rep: Membership, days: dict[dt.date, dict[str, int]], metrics: dict[str
             if value and (metrics[name].pk, day) not in counted
         }
         if logged:
-            with clock.at(dates.local_datetime(day, dt.time(17, 30), rep.user.profile.zone)):
+            end = dates.local_datetime(day, dt.time(17, 30), rep.user.profile.zone)
+            with clock.at(end, rep.workspace):
                 actions.log_day(rep, day, logged, by=rep.user)
 
 

@@ -254,7 +254,7 @@ def play(rep: Membership, story: Story) -> Opportunity:
     today = timezone.localdate(timezone.now(), rep.user.profile.zone)
     closes = dates.weekday_on_or_after(today + story.closes * DAY) if story.closes else None
     by = rep.user
-    with clock.at(_moment(rep, today, story.created, 11)):
+    with clock.at(_moment(rep, today, story.created, 11), rep.workspace):
         opportunity = pipeline.create_opportunity(
             rep,
             by=by,
@@ -267,7 +267,7 @@ def play(rep: Membership, story: Story) -> Opportunity:
             next_step=story.next_step,
         )
     for stage, days_ago in story.moves:
-        with clock.at(_moment(rep, today, days_ago, 15)):
+        with clock.at(_moment(rep, today, days_ago, 15), rep.workspace):
             pipeline.move_opportunity(opportunity, stage, by=by)
     return opportunity
 

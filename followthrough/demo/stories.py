@@ -246,7 +246,7 @@ def seed_coaching_loop(workspace: Workspace) -> None:
     alejandro_calls_his_clients(workspace, people)
     derek_follows_through(workspace, people)
     # Check-ins and reminders whose time has come went out; the rest waits for the dispatcher.
-    clock.deliver_until(timezone.now())
+    clock.deliver_until(timezone.now(), workspace)
 
 
 def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> None:
@@ -259,7 +259,7 @@ def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> No
     )
     upcoming = dates.weekday_on_or_after(today + DAY)
 
-    with clock.at(_at(kickoff - DAY, 15, morgan)):
+    with clock.at(_at(kickoff - DAY, 15, morgan), workspace):
         plan = actions.create_plan(
             coach=morgan,
             rep=bob,
@@ -465,7 +465,7 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
     today = _today(alejandro)
     first, second = (dates.weekday_on_or_before(today - dt.timedelta(days=n)) for n in (12, 3))
 
-    with clock.at(_at(first - DAY, 16, morgan)):
+    with clock.at(_at(first - DAY, 16, morgan), workspace):
         plan = actions.create_plan(
             coach=morgan,
             rep=alejandro,
@@ -534,7 +534,7 @@ def derek_follows_through(workspace: Workspace, people: dict[str, Membership]) -
     today = _today(derek)
     first = dates.weekday_on_or_before(today - dt.timedelta(days=3))
 
-    with clock.at(_at(first - DAY, 16, linda)):
+    with clock.at(_at(first - DAY, 16, linda), workspace):
         plan = actions.create_plan(
             coach=linda,
             rep=derek,
@@ -579,7 +579,7 @@ def _hold_session(
     """The session took place: notes, the steps agreed, Finish (which books the next one), all
     at its end. Returns the commitments, with their check-in times, and the next session."""
     coach = session.plan.coach.user
-    with clock.at(session.ends_at):
+    with clock.at(session.ends_at, session.workspace):
         actions.save_notes(session, private_notes=notes, summary=summary, by=coach)
         agreed = [
             actions.add_commitment(
@@ -612,7 +612,7 @@ def _answer(
     """The rep answers at `at` (by the check-in's link, unless `source` says otherwise): what
     went out before was sent, the answer cancels the rest, and the coach's notice goes out."""
     at = min(at, timezone.now() - dt.timedelta(minutes=30))
-    with clock.at(at):
+    with clock.at(at, commitment.workspace):
         actions.record_response(
             commitment,
             answer=answer,
@@ -633,12 +633,12 @@ def _coach_records(
     commitment: Commitment, *, at: dt.datetime, state: CommitmentState, note: str
 ) -> None:
     """The coach writes down the outcome, in the next session."""
-    with clock.at(at):
+    with clock.at(at, commitment.workspace):
         actions.record_outcome(commitment, state=state, note=note, by=commitment.plan.coach.user)
 
 
 def _drop(commitment: Commitment, *, at: dt.datetime) -> None:
-    with clock.at(at):
+    with clock.at(at, commitment.workspace):
         actions.drop_commitment(commitment, by=commitment.plan.coach.user)
 
 
