@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "followthrough.metrics",
     "followthrough.pipeline",
     "followthrough.insights",
+    "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

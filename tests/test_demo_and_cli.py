@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -30,8 +31,10 @@ from followthrough.coaching.models import (
     Todo,
     TodoKind,
 )
-from followthrough.core import demo
-from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.demo import clock
+from followthrough.demo import stories as demo
+from followthrough.followups import actions as followups
+from followthrough.followups.models import FollowUp, Heartbeat, Kind, State
 
 
 def test_demo_is_idempotent_and_tells_the_stories(db: object) -> None:
@@ -235,3 +238,60 @@ def test_the_demo_history_tells_bobs_story(db: object) -> None:
     assert -1 not in positions, list(zip(story, positions, strict=True))
     assert positions == sorted(positions, reverse=True)  # newest first
     assert "saved notes" not in page  # the coach's notes are not the VP's to read
+
+
+# The demo tells its stories through the real actions and the real dispatcher ----------------
+
+
+def test_the_demo_sends_through_the_real_dispatcher_into_the_outbox(db: object) -> None:
+    call_command("demo", stdout=StringIO())
+    sent = FollowUp.objects.filter(state=State.SENT)
+    assert sent.exists()
+    # Each went out at its own time, marked by the dispatcher that sent it, with its message.
+    assert all(f.sent_at == f.send_at and f.claimed_by == clock.WORKER for f in sent)
+    assert all(f.subject and f.body_text and f.message_id for f in sent)
+    # Into the app's outbox, never to the mail server: the demo's people are at example.com.
+    assert mail.outbox == []
+    # It is not a running dispatcher: the pages still tell whether the real one is alive.
+    assert not Heartbeat.objects.exists()
+    # Nina's invitation of today waits for the dispatcher of `make run`.
+    assert FollowUp.objects.get(kind=Kind.INVITATION).state == State.SCHEDULED
+
+
+def test_the_demo_leaves_what_other_workspaces_have_waiting_to_the_real_dispatcher(
+    db: object,
+) -> None:
+    elsewhere = Workspace.objects.create(slug="acme", name="Acme")
+    waiting = followups.schedule(
+        kind=Kind.NOTICE,
+        template="notice",
+        to_email="rep@example.org",
+        workspace=elsewhere,
+        send_at=timezone.now() - dt.timedelta(days=20),  # overdue: the dispatcher was down
+        context={"subject": "How did it go?", "text": "Did you get the result?"},
+    )
+    call_command("demo", stdout=StringIO())
+    waiting.refresh_from_db()
+    assert waiting.state == State.SCHEDULED and waiting.sent_at is None
+
+
+def test_the_demo_sessions_were_invited_when_they_were_booked(db: object) -> None:
+    """The sessions of the past were booked in the past, so their invitations went out then."""
+    call_command("demo", stdout=StringIO())
+    session_type = ContentType.objects.get_for_model(Session)
+    for session in Session.objects.filter(plan__rep__user__email="bob@example.com"):
+        assert session.invited, session
+        invitations = FollowUp.objects.filter(
+            about_type=session_type, about_id=session.pk, kind=Kind.MEETING_INVITE
+        )
+        assert {f.to_email for f in invitations} == {"bob@example.com", demo.DEMO_COACH_EMAIL}
+        assert all(f.sent_at and f.sent_at < session.starts_at for f in invitations)
+
+
+def test_what_the_demo_writes_today_is_dated_today(db: object) -> None:
+    """Only the story's steps move the clock: the coach's to-do of today is written today."""
+    call_command("demo", stdout=StringIO())
+    morgan = Membership.objects.get(user__email=demo.DEMO_COACH_EMAIL, workspace__slug="brightline")
+    todo = Todo.objects.get(owner=morgan, text__startswith="Call Karen before Bob's review")
+    zone = morgan.user.profile.zone
+    assert timezone.localdate(todo.created_at, zone) == timezone.localdate(timezone.now(), zone)

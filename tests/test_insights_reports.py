@@ -16,10 +16,10 @@ from django.utils import timezone
 from followthrough.accounts.models import Membership
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Plan
-from followthrough.core import demo
+from followthrough.demo import activity as metrics_demo
+from followthrough.demo import stories as demo
 from followthrough.insights import charts, reports
 from followthrough.insights.pace import assess
-from followthrough.metrics import demo as metrics_demo
 from followthrough.metrics.models import ConfidenceRating, Entry, EntrySource, Metric
 from tests.conftest import World
 from tests.test_permissions_coaching import VIEW_REP

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Profile
 from followthrough.coaching.models import Plan
-from followthrough.core import demo
+from followthrough.demo import activity as metrics_demo
+from followthrough.demo import pipeline as demo_pipeline
+from followthrough.demo import stories as demo
 from followthrough.insights import pace
 from followthrough.lib.errors import ActionRefused
-from followthrough.metrics import demo as metrics_demo
 from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric
 from followthrough.pipeline import actions as pipeline
-from followthrough.pipeline import demo as demo_pipeline
 from followthrough.pipeline.models import Opportunity, Stage, StageChange
 from tests.conftest import World
 

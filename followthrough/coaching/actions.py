@@ -308,13 +308,10 @@ def _schedule_checkin(commitment: Commitment, by: User | None) -> None:
     learns when each is due and when silence makes it an open loop."""
     owner = commitment.owner.user
     coach = commitment.plan.coach
-    checkin_at = commitment.checkin_time()
-    if checkin_at < timezone.now():
-        checkin_at = timezone.now()
-    reminder_at = commitment.reminder_after(checkin_at)
+    times = commitment.loop_times(max(commitment.checkin_time(), timezone.now()))
     for kind, template, send_at in (
-        (Kind.CHECK_IN, "checkin", checkin_at),
-        (Kind.REMINDER, "checkin_reminder", reminder_at),
+        (Kind.CHECK_IN, "checkin", times.checkin_at),
+        (Kind.REMINDER, "checkin_reminder", times.reminder_at),
     ):
         followups.schedule(
             kind=kind,
@@ -328,8 +325,7 @@ def _schedule_checkin(commitment: Commitment, by: User | None) -> None:
             reply_to=coach.user.email,
             context={"time_zone": owner.profile.time_zone},
         )
-    commitment.checkin_at = checkin_at
-    commitment.open_loop_at = commitment.reminder_after(reminder_at)
+    commitment.checkin_at, commitment.open_loop_at = times.checkin_at, times.open_loop_at
     commitment.updated_at = timezone.now()
     commitment.save(update_fields=["checkin_at", "open_loop_at", "updated_at"])
     coach_zone = coach.user.profile.zone
@@ -338,7 +334,7 @@ def _schedule_checkin(commitment: Commitment, by: User | None) -> None:
         owner=coach,
         kind=TodoKind.FOLLOW_UP,
         text=f"Follow up with {owner.name}: {commitment.text}",
-        due_on=checkin_at.astimezone(coach_zone).date(),
+        due_on=times.checkin_at.astimezone(coach_zone).date(),
         commitment=commitment,
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import icalendar
 from django.conf import settings
@@ -262,6 +262,14 @@ class CommitmentState(models.TextChoices):
         return [cls.DONE, cls.PARTLY, cls.MISSED]
 
 
+class LoopTimes(NamedTuple):
+    """When a round of a commitment's loop checks in, reminds, and turns into an open loop."""
+
+    checkin_at: dt.datetime
+    reminder_at: dt.datetime
+    open_loop_at: dt.datetime
+
+
 class Commitment(models.Model):
     """One agreed next step, with its due date, its measures and where its check-in stands.
 
@@ -380,6 +388,12 @@ class Commitment(models.Model):
             wt,
             local.time().replace(tzinfo=None),
         )
+
+    def loop_times(self, checkin_at: dt.datetime) -> LoopTimes:
+        """A round whose check-in goes out at `checkin_at`: the one reminder after it, and the
+        moment silence makes it an open loop."""
+        reminder_at = self.reminder_after(checkin_at)
+        return LoopTimes(checkin_at, reminder_at, self.reminder_after(reminder_at))
 
     def checkin_token(self) -> str:
         return signing.make_token(CHECKIN_SCOPE, self.pk)

@@ -205,10 +205,15 @@ class Dispatcher:
             state=State.SCHEDULED, claimed_by="", lease_until=None, updated_at=timezone.now()
         )
 
+    def due(self, now: dt.datetime) -> models.QuerySet[FollowUp]:
+        """The rows this dispatcher sends when their time comes: all of them (the demo's
+        sends only its own)."""
+        return FollowUp.objects.due(now)
+
     def claim(self) -> list[FollowUp]:
         now = timezone.now()
         with transaction.atomic():
-            due = FollowUp.objects.due(now)
+            due = self.due(now)
             if connection.features.has_select_for_update_skip_locked:
                 due = due.select_for_update(skip_locked=True)
             ids = list(due.values_list("id", flat=True)[: self.options.batch_size])

@@ -31,7 +31,7 @@ from playwright.sync_api import (
 )
 from pytest_django.live_server_helper import LiveServer
 
-from followthrough.core import demo
+from followthrough.demo import stories as demo
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 

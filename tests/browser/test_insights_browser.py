@@ -23,7 +23,7 @@ from playwright.sync_api import Page, expect
 
 from followthrough.accounts.models import Membership, User
 from followthrough.coaching.models import Plan
-from followthrough.core import demo
+from followthrough.demo import stories as demo
 from followthrough.followups.dispatcher import Dispatcher
 from followthrough.insights import dashboard, reports
 from followthrough.metrics.models import Entry, EntrySource

@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from followthrough.accounts.models import Membership, Role
-from followthrough.core import demo
+from followthrough.demo import stories as demo
 from followthrough.followups.dispatcher import Dispatcher
 from tests.browser.conftest import NewContext, Traffic
 from tests.conftest import dispatch

@@ -1,5 +1,6 @@
-"""The demo's pipeline at Brightline, dated relative to today, played with the real actions so
-that stage history and deal entries are what the app would have written.
+"""The demo's pipeline at Brightline, dated relative to today, played with the real actions on
+the demo's clock (clock.py) so that stage history and deal entries are what the app would have
+written.
 
 - Bob (story 000), five weeks into his 60 days for $14-16K: a slow start (two weeks of calls and
   meetings, nothing won), then deals won from week three. By today his won revenue is about
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.coaching.models import Plan
+from followthrough.demo import clock
 from followthrough.lib import dates
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
@@ -252,20 +254,21 @@ def play(rep: Membership, story: Story) -> Opportunity:
     today = timezone.localdate(timezone.now(), rep.user.profile.zone)
     closes = dates.weekday_on_or_after(today + story.closes * DAY) if story.closes else None
     by = rep.user
-    opportunity = pipeline.create_opportunity(
-        rep,
-        by=by,
-        account=story.account,
-        contact_name=story.contact,
-        contact_email=story.email,
-        value=Decimal(story.value),
-        stage=story.first,
-        expected_close_on=closes,
-        next_step=story.next_step,
-        at=_moment(rep, today, story.created, 11),
-    )
+    with clock.at(_moment(rep, today, story.created, 11), rep.workspace):
+        opportunity = pipeline.create_opportunity(
+            rep,
+            by=by,
+            account=story.account,
+            contact_name=story.contact,
+            contact_email=story.email,
+            value=Decimal(story.value),
+            stage=story.first,
+            expected_close_on=closes,
+            next_step=story.next_step,
+        )
     for stage, days_ago in story.moves:
-        pipeline.move_opportunity(opportunity, stage, by=by, at=_moment(rep, today, days_ago, 15))
+        with clock.at(_moment(rep, today, days_ago, 15), rep.workspace):
+            pipeline.move_opportunity(opportunity, stage, by=by)
     return opportunity
 
 

@@ -20,14 +20,11 @@ the coaching loop is seeded only into a Brightline without plans.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from followthrough.accounts.actions import invite, set_relationships
@@ -37,19 +34,15 @@ from followthrough.coaching.models import (
     Answer,
     Commitment,
     CommitmentState,
+    LoopTimes,
     Plan,
-    Response,
     Session,
     Source,
-    Todo,
-    TodoKind,
 )
-from followthrough.events.models import Event
-from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.demo import activity as metrics_demo
+from followthrough.demo import clock
+from followthrough.demo import pipeline as pipeline_demo
 from followthrough.lib import dates
-from followthrough.metrics import demo as metrics_demo
-from followthrough.metrics.models import Entry, EntrySource
-from followthrough.pipeline import demo as pipeline_demo
 
 DEMO_PASSWORD = "followthrough-demo"
 DEMO_COACH_EMAIL = "morgan@example.com"
@@ -190,11 +183,7 @@ def load() -> None:
                 [members[email] for email in follower_emails],
             )
 
-    # Nina has been invited and not answered yet: her invitation is in the outbox.
     brightline = Workspace.objects.get(slug=BRIGHTLINE[0])
-    if not Invitation.objects.filter(workspace=brightline, email=PENDING_INVITE).exists():
-        invite(brightline, users[DEMO_COACH_EMAIL], PENDING_INVITE, Role.REP)
-
     # Morgan hosts this Followthrough herself, so she may also open the Django admin.
     User.objects.filter(email=DEMO_COACH_EMAIL).update(is_staff=True, is_superuser=True)
     coach_profile = Profile.objects.get(user=users[DEMO_COACH_EMAIL])
@@ -209,6 +198,12 @@ def load() -> None:
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
         metrics_demo.seed(brightline)
+
+    # Nina has been invited today and not answered yet: her invitation waits in the outbox for
+    # the dispatcher of `make run` (invited after the stories, whose dispatcher sends only what
+    # was due in the past).
+    if not Invitation.objects.filter(workspace=brightline, email=PENDING_INVITE).exists():
+        invite(brightline, users[DEMO_COACH_EMAIL], PENDING_INVITE, Role.REP)
 
 
 def logins() -> list[tuple[str, str, str]]:
@@ -225,15 +220,11 @@ def logins() -> list[tuple[str, str, str]]:
 # The coaching loop ----------------------------------------------------------------------------
 #
 # Everything is made by the real actions (coaching/actions.py), so check-ins, reminders, to-dos,
-# recaps and notices are exactly what the app would have written. The actions only know "now",
-# though, and the story happened over the last five weeks: each step runs inside `_as_of(moment)`,
-# which then dates what it wrote at that moment, and `_deliver` marks as sent what the
-# dispatcher would have sent by then. Nothing of the loop is left scheduled in the past, so the
-# dispatcher that `make run` starts has nothing to catch up on.
+# recaps and notices are exactly what the app would have written. The story happened over the
+# last five weeks: each step runs at its moment on the demo's clock (clock.py), where the real
+# dispatcher has sent what was due by then. Nothing of the loop is left scheduled in the past,
+# so the dispatcher that `make run` starts has nothing to catch up on.
 
-# The messages of the loop: the demo sends them "in the past"; other kinds (Nina's invitation)
-# stay for the dispatcher.
-LOOP_KINDS = [Kind.CHECK_IN, Kind.REMINDER, Kind.RECAP, Kind.MEETING_INVITE, Kind.NOTICE]
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 
@@ -247,12 +238,6 @@ class Step:
     measures: list[dict[str, object]] = field(default_factory=list)
 
 
-class LoopTimes(NamedTuple):
-    checkin_at: dt.datetime
-    reminder_at: dt.datetime
-    open_loop_at: dt.datetime
-
-
 def seed_coaching_loop(workspace: Workspace) -> None:
     people = {
         m.user.email: m for m in workspace.memberships.select_related("user__profile", "workspace")
@@ -261,9 +246,7 @@ def seed_coaching_loop(workspace: Workspace) -> None:
     alejandro_calls_his_clients(workspace, people)
     derek_follows_through(workspace, people)
     # Check-ins and reminders whose time has come went out; the rest waits for the dispatcher.
-    _deliver(
-        FollowUp.objects.filter(workspace=workspace, kind__in=LOOP_KINDS), until=timezone.now()
-    )
+    clock.deliver_until(timezone.now(), workspace)
 
 
 def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> None:
@@ -276,7 +259,7 @@ def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> No
     )
     upcoming = dates.weekday_on_or_after(today + DAY)
 
-    with _as_of(_at(kickoff - DAY, 15, morgan), workspace):
+    with clock.at(_at(kickoff - DAY, 15, morgan), workspace):
         plan = actions.create_plan(
             coach=morgan,
             rep=bob,
@@ -301,7 +284,6 @@ def bob_keeps_his_job(workspace: Workspace, people: dict[str, Membership]) -> No
         session = actions.schedule_session(
             plan, _at(kickoff, 10, bob), by=morgan.user, location="Phone", invite=True
         )
-    _deliver(_about(session), until=_at(kickoff - DAY, 15, morgan))
 
     (calls, evaluation, territory), session = _hold_session(
         session,
@@ -483,7 +465,7 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
     today = _today(alejandro)
     first, second = (dates.weekday_on_or_before(today - dt.timedelta(days=n)) for n in (12, 3))
 
-    with _as_of(_at(first - DAY, 16, morgan), workspace):
+    with clock.at(_at(first - DAY, 16, morgan), workspace):
         plan = actions.create_plan(
             coach=morgan,
             rep=alejandro,
@@ -501,7 +483,6 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
         session = actions.schedule_session(
             plan, _at(first, 11, alejandro), by=morgan.user, location="Phone", invite=True
         )
-    _deliver(_about(session), until=_at(first - DAY, 16, morgan))
 
     clients = ", ".join(ALEJANDRO_CLIENTS)
     (ten_calls,), session = _hold_session(
@@ -553,7 +534,7 @@ def derek_follows_through(workspace: Workspace, people: dict[str, Membership]) -
     today = _today(derek)
     first = dates.weekday_on_or_before(today - dt.timedelta(days=3))
 
-    with _as_of(_at(first - DAY, 16, linda), workspace):
+    with clock.at(_at(first - DAY, 16, linda), workspace):
         plan = actions.create_plan(
             coach=linda,
             rep=derek,
@@ -598,8 +579,7 @@ def _hold_session(
     """The session took place: notes, the steps agreed, Finish (which books the next one), all
     at its end. Returns the commitments, with their check-in times, and the next session."""
     coach = session.plan.coach.user
-    ended = session.ends_at
-    with _as_of(ended, session.workspace):
+    with clock.at(session.ends_at, session.workspace):
         actions.save_notes(session, private_notes=notes, summary=summary, by=coach)
         agreed = [
             actions.add_commitment(
@@ -614,9 +594,6 @@ def _hold_session(
         ]
         next_session = actions.finish_session(session, by=coach, next_starts_at=next_starts_at)
     assert next_session is not None  # finish_session books it when given a time
-    # The recap, and the invitation to the next session, went out as it ended.
-    _deliver(_about(session), until=ended)
-    _deliver(_about(next_session), until=ended)
     for commitment in agreed:
         commitment.refresh_from_db()
     return agreed, next_session
@@ -635,9 +612,8 @@ def _answer(
     """The rep answers at `at` (by the check-in's link, unless `source` says otherwise): what
     went out before was sent, the answer cancels the rest, and the coach's notice goes out."""
     at = min(at, timezone.now() - dt.timedelta(minutes=30))
-    _deliver(_about(commitment), until=at)
-    with _as_of(at, commitment.workspace):
-        response = actions.record_response(
+    with clock.at(at, commitment.workspace):
+        actions.record_response(
             commitment,
             answer=answer,
             numbers=numbers,
@@ -646,7 +622,6 @@ def _answer(
             source=source,
             by=None if source == Source.LINK else commitment.owner.user,
         )
-    _deliver(_about(response), until=at)
 
 
 def _after_checkin(commitment: Commitment, hours: int) -> dt.datetime:
@@ -658,110 +633,16 @@ def _coach_records(
     commitment: Commitment, *, at: dt.datetime, state: CommitmentState, note: str
 ) -> None:
     """The coach writes down the outcome, in the next session."""
-    _deliver(_about(commitment), until=at)
-    with _as_of(at, commitment.workspace):
+    with clock.at(at, commitment.workspace):
         actions.record_outcome(commitment, state=state, note=note, by=commitment.plan.coach.user)
 
 
 def _drop(commitment: Commitment, *, at: dt.datetime) -> None:
-    _deliver(_about(commitment), until=at)
-    with _as_of(at, commitment.workspace):
+    with clock.at(at, commitment.workspace):
         actions.drop_commitment(commitment, by=commitment.plan.coach.user)
 
 
-@contextmanager
-def _as_of(moment: dt.datetime, workspace: Workspace) -> Iterator[None]:
-    """Runs real actions now, then dates at `moment` what they wrote: creation and change
-    times, and the sending time of what they sent "now". Check-ins keep their own times."""
-    started = timezone.now()
-    yield
-    ended = timezone.now()
-    _undo_checkin_clamp(started, moment, workspace)
-    loop_followups = FollowUp.objects.filter(workspace=workspace, kind__in=LOOP_KINDS)
-    loop_followups.filter(created_at__gte=started, send_at__range=(started, ended)).update(
-        send_at=moment
-    )
-    stamps: list[tuple[models.QuerySet[models.Model], list[str]]] = [
-        (Plan.objects.filter(workspace=workspace), ["created_at"]),
-        (Session.objects.filter(workspace=workspace), ["created_at", "finished_at"]),
-        (
-            Commitment.objects.filter(workspace=workspace),
-            ["created_at", "updated_at", "outcome_at"],
-        ),
-        (Response.objects.filter(commitment__workspace=workspace), ["created_at", "updated_at"]),
-        (Todo.objects.filter(workspace=workspace), ["created_at", "done_at"]),
-        (loop_followups, ["created_at", "updated_at"]),
-        (Event.objects.filter(workspace=workspace), ["at"]),
-    ]
-    for rows, fields in stamps:
-        for name in fields:
-            rows.filter(**{f"{name}__gte": started}).update(**{name: moment})
-    # Numbers of a check-in answer count on the rep's local day of the answer.
-    for entry in Entry.objects.filter(
-        workspace=workspace, source=EntrySource.CHECKIN, created_at__gte=started
-    ).select_related("member__user__profile"):
-        entry.day = timezone.localdate(moment, entry.member.user.profile.zone)
-        entry.created_at = entry.updated_at = moment
-        entry.save(update_fields=["day", "created_at", "updated_at"])
-    # "Book a talk" is due the day the rep asked for it, in the coach's calendar.
-    for todo in Todo.objects.filter(
-        workspace=workspace, kind=TodoKind.BOOK_TALK, created_at=moment
-    ).select_related("owner__user__profile"):
-        todo.due_on = timezone.localdate(moment, todo.owner.user.profile.zone)
-        todo.save(update_fields=["due_on"])
-
-
-def _undo_checkin_clamp(started: dt.datetime, moment: dt.datetime, workspace: Workspace) -> None:
-    """The actions never schedule a check-in in the past: a late one goes out at once. At
-    `moment` it was not late yet, so its check-in, reminder, to-do and open-loop time go back
-    to where the workspace's rule puts them."""
-    for commitment in Commitment.objects.filter(workspace=workspace, checkin_at__gte=started):
-        checkin_at = max(commitment.checkin_time(), moment)
-        if checkin_at >= started:
-            continue
-        times = _loop_times_from(commitment, checkin_at)
-        waiting = _about(commitment).filter(state=State.SCHEDULED, created_at__gte=started)
-        waiting.filter(kind=Kind.CHECK_IN).update(send_at=times.checkin_at)
-        waiting.filter(kind=Kind.REMINDER).update(send_at=times.reminder_at)
-        coach_zone = commitment.plan.coach.user.profile.zone
-        commitment.todos.filter(kind=TodoKind.FOLLOW_UP, created_at__gte=started).update(
-            due_on=checkin_at.astimezone(coach_zone).date()
-        )
-        Commitment.objects.filter(pk=commitment.pk).update(
-            checkin_at=times.checkin_at, open_loop_at=times.open_loop_at
-        )
-
-
-def _deliver(followups: models.QuerySet[FollowUp], *, until: dt.datetime) -> None:
-    """What the dispatcher would have sent by `until`: sent at its time, with the message it
-    would have built, so the outbox reads like a real one."""
-    for followup in followups.filter(state=State.SCHEDULED, send_at__lte=until):
-        message = followup.build_message()
-        html = next((str(c) for c, kind in message.alternatives if kind == "text/html"), "")
-        FollowUp.objects.filter(pk=followup.pk).update(
-            state=State.SENT,
-            sent_at=followup.send_at,
-            attempts=1,
-            message_id=followup.message_id_header,
-            subject=str(message.subject)[:255],
-            body_text=str(message.body),
-            body_html=html,
-            updated_at=followup.send_at,
-        )
-
-
-def _about(thing: models.Model) -> models.QuerySet[FollowUp]:
-    return FollowUp.objects.filter(
-        about_type=ContentType.objects.get_for_model(thing), about_id=thing.pk
-    )
-
-
 # Dates: relative to today, on working days, in each person's own time zone -------------------
-
-
-def _loop_times_from(commitment: Commitment, checkin_at: dt.datetime) -> LoopTimes:
-    reminder_at = commitment.reminder_after(checkin_at)
-    return LoopTimes(checkin_at, reminder_at, commitment.reminder_after(reminder_at))
 
 
 def _latest_due_on(
@@ -772,7 +653,7 @@ def _latest_due_on(
     for back in range(60):
         due_on = latest - dt.timedelta(days=back)
         probe = Commitment(workspace=owner.workspace, owner=owner, due_on=due_on)
-        if fits(_loop_times_from(probe, probe.default_checkin_at())):
+        if fits(probe.loop_times(probe.default_checkin_at())):
             return due_on
     return latest - dt.timedelta(days=14)  # settings no date can fit: any past date tells it
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from followthrough.core import demo
+from followthrough.demo import stories as demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Demo activity at Brightline, on the weeks of the coaching loop (see core/demo.py).
+"""Demo activity at Brightline, on the weeks of the coaching loop (see stories.py).
 
 Bob (story 000) logs his working days since his plan started: calls, conversations, meetings
 and proposals, thin at first and growing from about week 3, when the backfilling starts to
@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.coaching.models import Plan
+from followthrough.demo import clock
 from followthrough.lib import dates
-from followthrough.metrics.models import ConfidenceRating, Entry, EntrySource, Metric
+from followthrough.metrics import actions
+from followthrough.metrics.models import Entry, EntrySource, Metric
 
 DAY = dt.timedelta(days=1)
 
@@ -97,39 +99,27 @@ def rate_weekly(plan: Plan, ratings: list[int], comments: list[str]) -> None:
     """One rating a week, the last one two days ago, at 17:00 where the rep lives."""
     rep = plan.rep
     last = _today(rep) - 2 * DAY
-    ConfidenceRating.objects.bulk_create(
-        ConfidenceRating(
-            workspace=rep.workspace,
-            member=rep,
-            rating=rating,
-            comment=comment,
-            rated_at=dates.local_datetime(
-                last - dt.timedelta(weeks=len(ratings) - 1 - n), dt.time(17), rep.user.profile.zone
-            ),
-        )
-        for n, (rating, comment) in enumerate(zip(ratings, comments, strict=True))
-    )
+    for n, (rating, comment) in enumerate(zip(ratings, comments, strict=True)):
+        day = last - dt.timedelta(weeks=len(ratings) - 1 - n)
+        evening = dates.local_datetime(day, dt.time(17), rep.user.profile.zone)
+        with clock.at(evening, rep.workspace):
+            actions.rate_confidence(rep, rating, comment=comment)
 
 
 def _log(rep: Membership, days: dict[dt.date, dict[str, int]], metrics: dict[str, Metric]) -> None:
-    """Log entries for the days, except what a check-in answer already counted."""
+    """The rep logs the days, at the end of each, except what a check-in answer already
+    counted."""
     counted = _counted_by_checkins(rep)
-    Entry.objects.bulk_create(
-        Entry(
-            workspace=rep.workspace,
-            member=rep,
-            metric=metrics[name],
-            day=day,
-            value=Decimal(value),
-            source=EntrySource.LOG,
-            recorded_by=rep.user,
-            created_at=dates.local_datetime(day, dt.time(17, 30), rep.user.profile.zone),
-            updated_at=dates.local_datetime(day, dt.time(17, 30), rep.user.profile.zone),
-        )
-        for day, values in days.items()
-        for name, value in values.items()
-        if value and (metrics[name].pk, day) not in counted
-    )
+    for day, values in days.items():
+        logged: dict[Metric, Decimal | None] = {
+            metrics[name]: Decimal(value)
+            for name, value in values.items()
+            if value and (metrics[name].pk, day) not in counted
+        }
+        if logged:
+            end = dates.local_datetime(day, dt.time(17, 30), rep.user.profile.zone)
+            with clock.at(end, rep.workspace):
+                actions.log_day(rep, day, logged, by=rep.user)
 
 
 def _counted_by_checkins(rep: Membership) -> set[tuple[int, dt.date]]:

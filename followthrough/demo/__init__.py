@@ -1,0 +1,1 @@
+"""The demo: the stories Followthrough comes from, told through the app's own actions."""
