@@ -21,6 +21,7 @@ from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
 from followthrough.lib.errors import ActionRefused, NotAllowed, NotFound
 from followthrough.pipeline import actions as pipeline
+from tests.builders import run_of_rep
 from tests.conftest import World
 
 OK, REFUSED, MISSING = "ok", "refused", "missing"
@@ -215,8 +216,6 @@ def test_a_rep_s_figures_and_history(world: World) -> None:
 
 
 def test_an_import_for_its_uploader_and_admins_only(world: World) -> None:
-    from tests.test_permissions_metrics_imports import run_of_rep
-
     run = run_of_rep(world)
     expected = {"admin": OK, "coach": MISSING, "rep": OK, "other_rep": MISSING}
     expected |= {"stakeholder": MISSING, "outsider": MISSING}

@@ -22,9 +22,10 @@ from followthrough.coaching.models import Commitment, Reply, Response, Todo
 from followthrough.followups.models import FollowUp, Kind
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics.models import ConfidenceRating
+from tests.builders import commitment_of
 from tests.coaching_helpers import make_plan, make_session
 from tests.conftest import Inbox, World, dispatch, make_member, text_body
-from tests.test_permissions_matrix import VISITORS
+from tests.permission_matrix import VISITORS
 
 UTC = dt.UTC
 MONDAY = dt.datetime(2026, 11, 16, 14, 0, tzinfo=UTC)
@@ -405,3 +406,25 @@ def test_who_may_not_reply_sends_nothing(world: World, visitor: str) -> None:
     assert status == (404 if visitor == "outsider" else 403)
     assert not Reply.objects.exists()
     assert not FollowUp.objects.filter(template="answer_reply").exists()
+
+
+# Private notes: only for those who run the plan -----------------------------------------------
+
+
+def test_private_notes_reach_only_those_who_run_the_plan(world: World) -> None:
+    commitment = commitment_of(world)
+    session = commitment.session
+    actions.save_notes(session, private_notes="Worried about his confidence", summary="Good talk")
+    actions.finish_session(session, by=world.user("coach"))
+    for visitor in ("coach", "admin"):
+        assert "Worried about" in world.client(visitor).get(session.get_absolute_url()).text
+    rep_page = world.client("rep").get(session.get_absolute_url()).text
+    assert "Good talk" in rep_page and "Worried about" not in rep_page
+    # The summary is the rep's words: a stakeholder reads it only once shared.
+    stakeholder_page = world.client("stakeholder").get(session.get_absolute_url()).text
+    assert "Good talk" not in stakeholder_page and "Worried about" not in stakeholder_page
+    session.set_shared(True, world.user("rep"))
+    stakeholder_page = world.client("stakeholder").get(session.get_absolute_url()).text
+    assert "Good talk" in stakeholder_page and "Worried about" not in stakeholder_page
+    recap = FollowUp.objects.get(kind="recap").build_message()
+    assert "Worried about" not in str(recap.body)

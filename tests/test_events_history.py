@@ -15,8 +15,8 @@ from followthrough.coaching import actions
 from followthrough.coaching import events as coaching_events
 from followthrough.events import actions as events
 from followthrough.events.models import Event
+from tests.builders import plan_of
 from tests.conftest import World
-from tests.test_permissions_coaching import plan_of
 
 
 def test_an_event_rolled_back_is_neither_kept_nor_told(

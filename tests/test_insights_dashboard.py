@@ -1,6 +1,6 @@
 """The team dashboard and its weekly CSV: the figures of each row, the reasons a rep needs
 attention, sorting, the query count that does not grow with the number of reps, and the CSV's
-contents and bad input. Permissions are in test_permissions_insights_dashboard.py."""
+contents and bad input; who sees whom. Who may open them is in tests/permission_matrix.py."""
 
 from __future__ import annotations
 
@@ -637,3 +637,57 @@ def test_one_of_a_thing_is_singular(world: World, frozen: None) -> None:
     assert row.cells.plans[0].days_left == "1 day left"
     assert "behind pace: 0% of the low target, 1 day left" in row.reasons
     assert "1 open loop: a check-in without an answer" in row.reasons
+
+
+# Who sees whom: visible reps only, on the page and in the CSV ---------------------------------
+
+SEES = {
+    "admin": {"Rep", "Other Rep"},
+    "coach": {"Rep"},
+    "stakeholder": {"Rep"},
+}
+
+
+def names_on_page(world: World, visitor: str) -> set[str]:
+    rows = world.client(visitor).get(reverse("team_dashboard", args=["acme"])).context["rows"]
+    return {row.member.user.name for row in rows}
+
+
+def names_in_csv(world: World, visitor: str) -> set[str]:
+    response = world.client(visitor).get(reverse("dashboard_csv", args=["acme"]))
+    return {row[0] for row in list(csv.reader(io.StringIO(response.content.decode())))[1:]}
+
+
+@pytest.mark.parametrize("visitor", list(SEES))
+def test_each_sees_their_reps_only(world: World, visitor: str) -> None:
+    assert names_on_page(world, visitor) == SEES[visitor]
+    assert names_in_csv(world, visitor) == SEES[visitor]
+
+
+def test_a_coach_never_sees_a_rep_they_do_not_coach(world: World) -> None:
+    """Another coach's rep, a rep in another workspace coached by a namesake: never shown."""
+    other_coach = make_member(world.workspace, "other_coach", Role.COACH)
+    world.members["other_coach"] = other_coach
+    accounts.set_relationships(world.members["other_rep"], [other_coach], [])
+    elsewhere = make_member(world.other_workspace, "far_rep", Role.REP)
+    globex_coach = make_member(world.other_workspace, "coach", Role.COACH)  # same user
+    accounts.set_relationships(elsewhere, [globex_coach], [])
+    for source in (names_on_page, names_in_csv):
+        assert source(world, "coach") == {"Rep"}
+        assert source(world, "other_coach") == {"Other Rep"}
+    body = world.client("coach").get(reverse("team_dashboard", args=["acme"])).content.decode()
+    assert "Other Rep" not in body and "Far Rep" not in body
+    assert "other_rep@example.org" not in names_in_csv(world, "coach")
+
+
+def test_a_stakeholder_sees_no_rep_they_stopped_following(world: World) -> None:
+    accounts.set_relationships(world.members["rep"], [world.members["coach"]], [])
+    assert names_on_page(world, "stakeholder") == set()
+    assert names_in_csv(world, "stakeholder") == set()
+
+
+def test_a_deactivated_member_is_an_outsider(world: World) -> None:
+    coach = world.members["coach"]
+    coach.is_active = False
+    coach.save()
+    assert world.client("coach").get(reverse("team_dashboard", args=["acme"])).status_code == 404

@@ -22,7 +22,7 @@ from followthrough.insights import charts, reports
 from followthrough.insights.pace import assess
 from followthrough.metrics.models import ConfidenceRating, Entry, EntrySource, Metric
 from tests.conftest import World
-from tests.test_permissions_coaching import VIEW_REP
+from tests.permission_matrix import VIEW_REP
 
 NOW = dt.datetime(2026, 11, 18, 15, 0, tzinfo=dt.UTC)  # a Wednesday; the rep lives in UTC
 TODAY = NOW.date()
@@ -406,3 +406,49 @@ def test_the_demo_logs_bob_and_alejandros_days(db: object, now: dt.datetime) -> 
         assert page.status_code == 200 and '<svg class="chart pace-chart"' in page.text
         page = client.get(plan.get_absolute_url())
         assert page.status_code == 200 and "Running total by week" in page.text
+
+
+# Who may open the progress page, and what reaches it ------------------------------------------
+
+
+def test_the_outsider_cannot_reach_a_rep_through_their_own_workspace(world: World) -> None:
+    url = reverse("rep_progress", args=["globex", world.members["rep"].pk])
+    assert world.client("outsider").get(url).status_code == 404
+
+
+def test_a_former_coach_loses_the_page(world: World) -> None:
+    url = reverse("rep_progress", args=["acme", world.members["rep"].pk])
+    assert world.client("coach").get(url).status_code == 200
+    world.members["rep"].coached_by.all().delete()
+    assert world.client("coach").get(url).status_code == 403
+
+
+def test_no_numbers_of_another_rep_reach_the_page(world: World) -> None:
+    calls = Metric.of(world.workspace).get(name="Calls made")
+    today = timezone.localdate(timezone.now(), world.members["rep"].user.profile.zone)
+    for who, value in (("rep", "11"), ("other_rep", "777")):
+        Entry.objects.create(
+            workspace=world.workspace,
+            member=world.members[who],
+            metric=calls,
+            day=today,
+            value=Decimal(value),
+            source=EntrySource.LOG,
+        )
+        ConfidenceRating.objects.create(
+            workspace=world.workspace,
+            member=world.members[who],
+            rating=3,
+            comment=f"secret of {who}",
+        )
+    page = world.client("stakeholder").get(
+        reverse("rep_progress", args=["acme", world.members["rep"].pk])
+    )
+    assert page.status_code == 200
+    # The pulse's comment is the rep's own words: not for a stakeholder (issue 9, item 3).
+    assert "secret of" not in page.text
+    assert "777" not in page.text and "11 calls" in page.text
+    coach = world.client("coach").get(
+        reverse("rep_progress", args=["acme", world.members["rep"].pk])
+    )
+    assert "secret of rep" in coach.text and "secret of other_rep" not in coach.text

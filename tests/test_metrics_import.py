@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from followthrough.accounts.models import Role
 from followthrough.metrics import actions, imports, tasks
 from followthrough.metrics.models import Entry, EntrySource, ImportRun, ImportState, Metric
+from tests.builders import run_of_rep
 from tests.coaching_helpers import NEW_YORK, live_in
 from tests.conftest import World, make_member, run_tasks
 
@@ -467,3 +468,17 @@ def test_the_list_of_imports_shows_one_s_own_and_all_to_an_admin(
         page = admin.get(url).text
     assert page.count(">rep.csv</a>") == 2 and page.count(">other_rep.csv</a>") == 1
     assert page.count("· Rep</small>") == 2 and "· Other Rep</small>" in page
+
+
+# An import belongs to its uploader; admins see and confirm it too -----------------------------
+
+
+def test_an_admin_sees_and_confirms_a_rep_s_run(world: World) -> None:
+    run = run_of_rep(world)
+    admin = world.client("admin")
+    page = admin.get(reverse("import_new", args=["acme"])).text
+    assert "numbers.csv" in page and "Rep" in page
+    assert "Uploaded by Rep." in admin.get(reverse("import_detail", args=["acme", run.pk])).text
+    admin.post(reverse("import_confirm", args=["acme", run.pk]))
+    entry = Entry.objects.get()
+    assert (entry.member, entry.recorded_by) == (world.members["rep"], world.user("admin"))

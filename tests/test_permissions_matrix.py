@@ -1,257 +1,40 @@
-"""Every page and endpoint, for every role, the outsider and an anonymous visitor.
+"""Every page and endpoint, for every role, the outsider and an anonymous visitor: each row of
+tests/permission_matrix.py tried as each visitor. Writes refused must also change nothing,
+which the tests below check for each area's refused POSTs.
 
-A row says what each visitor gets. Writes refused must also change nothing, which the tests at
-the bottom check for each refused POST.
+Permission rules that are not a row of the matrix (who appears in a list, private notes, ids
+from another workspace) are tested with their topic, and in tests/test_permissions_rules.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 from django.urls import reverse
 
-from followthrough.accounts.models import Invitation, Membership, Role
-from followthrough.followups import actions as followups
-from followthrough.followups.models import FollowUp, Kind, State
+from followthrough.accounts.models import Invitation, Role
+from followthrough.coaching.models import Commitment, CommitmentState, SessionState
+from followthrough.followups.models import FollowUp, State
+from followthrough.metrics.models import Entry, ImportRun, ImportState, Metric
+from followthrough.pipeline.models import Opportunity, StageChange
+from tests.builders import (
+    commitment_of,
+    followup_to,
+    next_week,
+    opportunity_of,
+    rows_of_rep,
+    run_of_rep,
+)
 from tests.conftest import World
-
-VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
-LOGIN = "login"  # a redirect to the login page
-
-
-@dataclass
-class Row:
-    name: str
-    method: str
-    url: Callable[[World], str]
-    expected: dict[str | None, int | str]
-    data: Callable[[World], dict[str, object]] | None = None
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def member_url(view: str, key: str) -> Callable[[World], str]:
-    return lambda w: reverse(view, args=["acme", w.members[key].pk])
-
-
-def invitation_url(view: str) -> Callable[[World], str]:
-    def build(w: World) -> str:
-        invitation = Invitation.objects.create(
-            workspace=w.workspace, email="new@example.org", role=Role.REP
-        )
-        return reverse(view, args=["acme", invitation.pk])
-
-    return build
-
-
-def followup_url(view: str, to: str) -> Callable[[World], str]:
-    def build(w: World) -> str:
-        followup = followups.schedule(
-            kind=Kind.CHECK_IN,
-            template="notice",
-            to_email=w.user(to).email,
-            recipient=w.user(to),
-            workspace=w.workspace,
-            context={"subject": "How did it go?", "text": "Private to the rep and coach."},
-        )
-        return reverse(view, args=["acme", followup.pk])
-
-    return build
-
-
-def everyone(status: int, outsider: int | None = None, anonymous: int | str = LOGIN) -> dict:
-    table: dict[str | None, int | str] = {v: status for v in VISITORS}
-    if outsider is not None:
-        table["outsider"] = outsider
-    table[None] = anonymous
-    return table
-
-
-def by_role(**statuses: int | str) -> dict[str | None, int | str]:
-    table: dict[str | None, int | str] = {"outsider": 404, None: LOGIN}
-    table.update(statuses)
-    return table
-
-
-ROWS = [
-    Row("home", "get", lambda w: reverse("home"), everyone(302)),
-    Row("workspaces", "get", lambda w: reverse("workspaces"), everyone(200)),
-    Row("profile", "get", lambda w: reverse("profile"), everyone(200)),
-    Row("password change", "get", lambda w: reverse("password_change"), everyone(200)),
-    Row(
-        "workspace home",
-        "get",
-        lambda w: reverse("workspace_home", args=["acme"]),
-        everyone(200, outsider=404),
-    ),
-    Row(
-        "people",
-        "get",
-        lambda w: reverse("people", args=["acme"]),
-        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "a rep's page",
-        "get",
-        member_url("member_detail", "rep"),
-        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200),
-    ),
-    Row(
-        "another rep's page",
-        "get",
-        member_url("member_detail", "other_rep"),
-        by_role(admin=200, coach=200, rep=403, other_rep=200, stakeholder=403),
-    ),
-    Row(
-        "the coach's page",
-        "get",
-        member_url("member_detail", "coach"),
-        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "invitations",
-        "get",
-        lambda w: reverse("invitations", args=["acme"]),
-        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "invite a rep",
-        "post",
-        lambda w: reverse("invitations", args=["acme"]),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-        data=lambda w: {"email": "fresh@example.org", "role": "rep"},
-    ),
-    Row(
-        "change a role",
-        "post",
-        member_url("member_role", "other_rep"),
-        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
-        data=lambda w: {"role": "coach"},
-    ),
-    Row(
-        "deactivate",
-        "post",
-        member_url("member_deactivate", "other_rep"),
-        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "reactivate",
-        "post",
-        member_url("member_reactivate", "other_rep"),
-        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "set relationships",
-        "post",
-        member_url("member_relationships", "other_rep"),
-        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
-        data=lambda w: {"coaches": [w.members["coach"].pk]},
-    ),
-    Row(
-        "resend invitation",
-        "post",
-        invitation_url("invitation_resend"),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "withdraw invitation",
-        "post",
-        invitation_url("invitation_revoke"),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "outbox",
-        "get",
-        lambda w: reverse("outbox", args=["acme"]),
-        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "a follow-up to a coached rep",
-        "get",
-        followup_url("followup_detail", "rep"),
-        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "a follow-up to a rep the coach does not coach",
-        "get",
-        followup_url("followup_detail", "other_rep"),
-        by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "cancel a follow-up",
-        "post",
-        followup_url("followup_cancel", "rep"),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "cancel another coach's rep's follow-up",
-        "post",
-        followup_url("followup_cancel", "other_rep"),
-        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "reschedule a follow-up",
-        "post",
-        followup_url("followup_reschedule", "rep"),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-        data=lambda w: {"send_at": "2099-01-05T09:00"},
-    ),
-    Row(
-        "send a follow-up now",
-        "post",
-        followup_url("followup_send_now", "rep"),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "retry a follow-up",
-        "post",
-        followup_url("followup_retry", "rep"),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "retry all failed follow-ups",
-        "post",
-        lambda w: reverse("outbox_retry_failed", args=["acme"]),
-        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
-    ),
-    Row(
-        "django admin",
-        "get",
-        lambda w: reverse("admin:index"),
-        {v: 302 for v in VISITORS},  # nobody here is staff: all go to the admin's login
-    ),
-]
-
-
-def visit(world: World, row: Row, visitor: str | None) -> Any:
-    """Requests the row's page as the visitor and checks what every matrix checks: the status
-    expected, anonymous visitors sent to log in, and a refusal that is a clear page in our
-    layout, never a stack trace. Returns the response for checks of the row's own."""
-    client = world.client(visitor)
-    url = row.url(world)
-    data = row.data(world) if row.data else {}
-    response = client.post(url, data) if row.method == "post" else client.get(url)
-    expected = row.expected[visitor]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    else:
-        assert response.status_code == expected, response.content[:300]
-    body = response.content.decode()
-    assert "Traceback" not in body
-    if response.status_code in (403, 404) and "text/html" in response.get("Content-Type", ""):
-        assert "Not allowed" in body or "Not found" in body
-    return response
+from tests.permission_matrix import METRIC, ROWS, VISITORS, Row, a_file, calls_url, details, visit
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
 @pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v or "anonymous")
 def test_matrix(world: World, row: Row, visitor: str | None) -> None:
     visit(world, row, visitor)
+
+
+# Members and invitations ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("visitor", ["coach", "rep", "stakeholder", "outsider"])
@@ -270,10 +53,21 @@ def test_refused_writes_change_nothing(world: World, visitor: str) -> None:
     assert not target.followers().exists()
 
 
+@pytest.mark.parametrize("visitor", ["rep", "stakeholder", "outsider"])
+def test_refused_invitations_create_nothing(world: World, visitor: str) -> None:
+    world.client(visitor).post(
+        reverse("invitations", args=["acme"]), {"email": "sneaky@example.org", "role": "admin"}
+    )
+    assert not Invitation.objects.filter(email="sneaky@example.org").exists()
+
+
+# The outbox -----------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize("visitor", ["coach", "rep", "stakeholder", "outsider"])
 def test_refused_follow_up_changes_change_nothing(world: World, visitor: str) -> None:
-    url = followup_url("followup_cancel", "other_rep")(world)
-    followup = FollowUp.objects.get()
+    followup = followup_to(world, "other_rep")
+    url = reverse("followup_cancel", args=["acme", followup.pk])
     client = world.client(visitor)
     client.post(url)
     client.post(url.replace("cancel", "reschedule"), {"send_at": "2099-01-05T09:00"})
@@ -286,63 +80,120 @@ def test_refused_follow_up_changes_change_nothing(world: World, visitor: str) ->
     assert (followup.state, followup.version) == (State.SCHEDULED, 1)
 
 
-def test_the_outbox_lists_only_what_the_viewer_may_see(world: World) -> None:
-    followup_url("followup_detail", "rep")(world)
-    followup_url("followup_detail", "other_rep")(world)
-    coach = world.client("coach").get(reverse("outbox", args=["acme"])).content.decode()
-    assert "rep@example.org" in coach and "other_rep@example.org" not in coach
-    admin = world.client("admin").get(reverse("outbox", args=["acme"])).content.decode()
-    assert "rep@example.org" in admin and "other_rep@example.org" in admin
-    outsider_admin = world.client("outsider").get(reverse("outbox", args=["globex"]))
-    assert "rep@example.org" not in outsider_admin.content.decode()
+# The coaching loop ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("visitor", ["rep", "stakeholder", "outsider"])
-def test_refused_invitations_create_nothing(world: World, visitor: str) -> None:
-    world.client(visitor).post(
-        reverse("invitations", args=["acme"]), {"email": "sneaky@example.org", "role": "admin"}
+@pytest.mark.parametrize("visitor", ["rep", "other_rep", "stakeholder", "outsider", None])
+def test_refused_coaching_writes_change_nothing(world: World, visitor: str | None) -> None:
+    commitment = commitment_of(world)
+    session = commitment.session
+    client = world.client(visitor)
+    slug = "acme"
+    client.post(reverse("session_notes", args=[slug, session.pk]), {"summary": "hacked"})
+    client.post(reverse("session_finish", args=[slug, session.pk]), {})
+    client.post(reverse("session_cancel", args=[slug, session.pk]))
+    client.post(reverse("commitment_drop", args=[slug, commitment.pk]))
+    client.post(reverse("commitment_outcome", args=[slug, commitment.pk]), {"state": "missed"})
+    client.post(
+        reverse("commitment_add", args=[slug, session.pk]),
+        {"text": "Sneaky", "owner": world.members["rep"].pk, "due_on": next_week()},
     )
-    assert not Invitation.objects.filter(email="sneaky@example.org").exists()
+    if visitor != "rep":
+        client.post(reverse("commitment_report", args=[slug, commitment.pk]), {"answer": "done"})
+    session.refresh_from_db()
+    commitment.refresh_from_db()
+    assert session.state == SessionState.SCHEDULED and session.summary == ""
+    assert commitment.state == CommitmentState.OPEN
+    assert Commitment.objects.count() == 1
+    assert not FollowUp.objects.exists()
 
 
-def test_a_member_id_of_another_workspace_is_not_found(world: World) -> None:
-    outsider = world.members["outsider"]
-    response = world.client("admin").get(reverse("member_detail", args=["acme", outsider.pk]))
-    assert response.status_code == 404
-    response = world.client("admin").post(reverse("member_deactivate", args=["acme", outsider.pk]))
-    assert response.status_code == 404
-    assert Membership.objects.get(pk=outsider.pk).is_active
+# Metrics and the CSV import -------------------------------------------------------------------
 
 
-def test_a_coach_cannot_invite_an_admin(world: World) -> None:
-    response = world.client("coach").post(
-        reverse("invitations", args=["acme"]), {"email": "boss@example.org", "role": "admin"}
+@pytest.mark.parametrize("visitor", ["coach", "rep", "other_rep", "stakeholder", "outsider", None])
+def test_refused_metric_and_import_writes_change_nothing(world: World, visitor: str | None) -> None:
+    names = sorted(Metric.of(world.workspace).values_list("name", flat=True))
+    checking, checked = run_of_rep(world, checked=False), run_of_rep(world)
+    client = world.client(visitor)
+    client.post(reverse("metrics", args=["acme"]), METRIC)
+    client.post(calls_url(world), METRIC)
+    assert (
+        sorted(Metric.objects.filter(workspace=world.workspace).values_list("name", flat=True))
+        == names
     )
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    assert not Invitation.objects.filter(email="boss@example.org").exists()
+    if visitor in ("rep", "coach", "other_rep"):
+        return  # they may import: the test below keeps them off the runs of others
+    client.post(reverse("import_new", args=["acme"]), a_file(world))
+    client.post(reverse("import_step", args=["acme", checking.pk]))
+    client.post(reverse("import_confirm", args=["acme", checked.pk]))
+    client.post(reverse("import_discard", args=["acme", checked.pk]))
+    client.post(reverse("import_discard", args=["acme", checking.pk]))
+    assert ImportRun.objects.count() == 2
+    checking.refresh_from_db()
+    checked.refresh_from_db()
+    assert (checking.state, checking.checked_rows) == (ImportState.CHECKING, 0)
+    assert (checked.state, checked.imported_rows) == (ImportState.CHECKED, 0)
+    assert checking.content and checked.content == rows_of_rep()
+    assert not Entry.objects.exists()
 
 
-def test_get_on_a_write_endpoint_is_refused(world: World) -> None:
-    response = world.client("admin").get(
-        reverse("member_deactivate", args=["acme", world.members["rep"].pk])
+@pytest.mark.parametrize("visitor", ["coach", "other_rep"])
+def test_members_who_may_import_still_cannot_touch_a_run_of_someone_else(
+    world: World, visitor: str
+) -> None:
+    checking, checked = run_of_rep(world, checked=False), run_of_rep(world)
+    client = world.client(visitor)
+    for view, run in [
+        ("import_step", checking),
+        ("import_confirm", checked),
+        ("import_discard", checked),
+        ("import_discard", checking),
+    ]:
+        assert client.post(reverse(view, args=["acme", run.pk])).status_code == 404
+    checking.refresh_from_db()
+    checked.refresh_from_db()
+    assert (checking.state, checking.checked_rows) == (ImportState.CHECKING, 0)
+    assert (checked.state, checked.imported_rows) == (ImportState.CHECKED, 0)
+    assert not Entry.objects.exists()
+    # Nor is it in their list of imports.
+    page = client.get(reverse("import_new", args=["acme"])).text
+    assert "numbers.csv" not in page
+
+
+# The pipeline ---------------------------------------------------------------------------------
+
+
+def pipeline_state(opportunity: Opportunity) -> tuple[object, ...]:
+    opportunity.refresh_from_db()
+    return (
+        opportunity.account,
+        opportunity.value,
+        opportunity.stage,
+        opportunity.owner_id,
+        opportunity.next_step,
+        StageChange.objects.count(),
+        Entry.objects.count(),
+        Opportunity.objects.count(),
     )
-    assert response.status_code == 405
-    assert world.members["rep"].is_active
 
 
-def test_django_admin_is_for_site_admins_only(world: World) -> None:
-    user = world.user("admin")
-    assert world.client("admin").get(reverse("admin:index")).status_code == 302
-    user.is_staff = user.is_superuser = True
-    user.save()
-    response = world.client("admin").get(reverse("admin:accounts_membership_changelist"))
-    assert response.status_code == 200
-    assert "Other Rep" in response.content.decode()
-
-
-def test_people_page_lists_no_one_from_another_workspace(world: World) -> None:
-    body = world.client("admin").get(reverse("people", args=["acme"])).content.decode()
-    assert "Other Rep" in body
-    assert "Outsider" not in body
-    assert "outsider@example.org" not in body
+@pytest.mark.parametrize("visitor", ["other_rep", "stakeholder", "outsider", None])
+def test_refused_pipeline_writes_change_nothing(world: World, visitor: str | None) -> None:
+    opportunity = opportunity_of(world)
+    before = pipeline_state(opportunity)
+    client = world.client(visitor)
+    for slug in ("acme", "globex"):
+        client.post(reverse("opportunity_stage", args=[slug, opportunity.pk]), {"stage": "won"})
+        client.post(
+            reverse("opportunity_stage", args=[slug, opportunity.pk]),
+            {"stage": "won"},
+            headers={"HX-Request": "true"},
+        )
+        client.post(
+            reverse("opportunity_detail", args=[slug, opportunity.pk]),
+            {k: v for k, v in details(world).items() if k != "stage"},
+        )
+    if visitor != "other_rep":  # other_rep may add to their own pipeline
+        client.post(reverse("opportunity_new", args=["acme"]), details(world))
+    assert pipeline_state(opportunity) == before

@@ -23,6 +23,7 @@ from followthrough.lib.errors import ActionRefused
 from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage, StageChange
+from tests.builders import opportunity_of, other_reps_opportunity
 from tests.conftest import World
 
 # Monday 03:00 UTC is still Sunday 15 November in New York, where the rep lives.
@@ -514,3 +515,57 @@ def test_the_demo_pipeline_tells_bobs_story(
         client.force_login(plan.coach.user)
         page = client.get(reverse("pipeline_board", args=["brightline"])).text
         assert "Harlow Logistics" in page and "Pinecrest Veterinary Group" in page
+
+
+# Who sees and changes which pipeline ----------------------------------------------------------
+
+
+def test_an_outsider_gets_404_for_an_opportunity_even_in_their_own_workspace(
+    world: World,
+) -> None:
+    opportunity = opportunity_of(world)
+    outsider = world.client("outsider")
+    assert (
+        outsider.get(reverse("opportunity_detail", args=["globex", opportunity.pk])).status_code
+        == 404
+    )
+    moved = outsider.post(
+        reverse("opportunity_stage", args=["globex", opportunity.pk]), {"stage": "won"}
+    )
+    assert moved.status_code == 404
+
+
+def test_a_stakeholder_reads_the_pipeline_without_forms(world: World) -> None:
+    opportunity = opportunity_of(world)
+    client = world.client("stakeholder")
+    detail = client.get(reverse("opportunity_detail", args=["acme", opportunity.pk])).text
+    assert "Account of rep" in detail and "Secret next step of rep" in detail
+    assert 'method="post"' not in detail.split("<main", 1)[1]
+    board = client.get(reverse("pipeline_board", args=["acme"])).text
+    assert "Account of rep" in board
+    assert "opportunity_stage" not in board and "/stage/" not in board
+    assert "New opportunity" not in board
+
+
+def test_each_visitor_sees_only_the_pipelines_they_may(world: World) -> None:
+    opportunity_of(world)
+    other_reps_opportunity(world)
+    seen = {
+        visitor: world.client(visitor).get(reverse("pipeline_list", args=["acme"])).text
+        for visitor in ("admin", "coach", "rep", "other_rep", "stakeholder")
+    }
+    expected = {
+        "admin": {"rep", "other_rep"},
+        "coach": {"rep"},
+        "rep": {"rep"},
+        "other_rep": {"other_rep"},
+        "stakeholder": {"rep"},
+    }
+    for visitor, page in seen.items():
+        shown = {rep for rep in ("rep", "other_rep") if f"Account of {rep}<" in page}
+        assert shown == expected[visitor], visitor
+    # A rep's board has no owner filter (they see only themselves); an admin's has one.
+    rep_board = world.client("rep").get(reverse("pipeline_board", args=["acme"])).text
+    assert 'id="filter-owner"' not in rep_board
+    admin_board = world.client("admin").get(reverse("pipeline_board", args=["acme"])).text
+    assert 'id="filter-owner"' in admin_board

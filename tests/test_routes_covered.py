@@ -1,19 +1,20 @@
-"""Nothing unguarded by accident: every named route is in a permission matrix.
+"""Nothing unguarded by accident: every named route is in the permission matrix.
 
-The matrices live in the tests/test_permissions_*.py files; each has a ROWS list of pages and
-endpoints tried as every role, the outsider and an anonymous visitor. A new route with no row
-fails here. The few routes outside every workspace are listed with the tests that cover them.
+The matrix lives in tests/permission_matrix.py: its ROWS are the pages and endpoints that
+tests/test_permissions_matrix.py tries as every role, the outsider and an anonymous visitor. A
+new route with no row fails here, and so do two rows of the same name (each names its test). The
+few routes outside every workspace are listed with the tests that cover them.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from tests.conftest import World
+from tests.permission_matrix import ROWS
 
 # Pages that belong to no workspace and show nothing private: who may open them is not a
 # question of role. Each is named with the test that covers it.
@@ -39,18 +40,16 @@ def route_names(patterns: list[URLPattern | URLResolver]) -> Iterator[str]:
             yield pattern.name
 
 
-def matrix_modules() -> list[str]:
-    return sorted(f"tests.{p.stem}" for p in Path(__file__).parent.glob("test_permissions_*.py"))
-
-
-def test_every_route_is_in_a_permission_matrix(world: World) -> None:
-    covered: set[str] = set()
-    for module_name in matrix_modules():
-        for row in getattr(importlib.import_module(module_name), "ROWS", []):
-            match = resolve(row.url(world).split("?")[0])
-            covered.add(match.url_name or "")
+def test_every_route_is_in_the_permission_matrix(world: World) -> None:
+    covered = {resolve(row.url(world).split("?")[0]).url_name or "" for row in ROWS}
     routes = set(route_names(get_resolver().url_patterns))
     missing = routes - covered - set(OUTSIDE_ANY_WORKSPACE)
-    assert not missing, f"routes with no row in any permission matrix: {sorted(missing)}"
+    assert not missing, f"routes with no row in the permission matrix: {sorted(missing)}"
     stale = set(OUTSIDE_ANY_WORKSPACE) - (routes - covered)
-    assert not stale, f"exempted routes that are gone or now in a matrix: {sorted(stale)}"
+    assert not stale, f"exempted routes that are gone or now in the matrix: {sorted(stale)}"
+
+
+def test_no_two_rows_have_the_same_name() -> None:
+    # The name is the row's test id: a twin would hide which of the two failed.
+    twins = [name for name, count in Counter(row.name for row in ROWS).items() if count > 1]
+    assert not twins, f"rows named twice in the permission matrix: {twins}"

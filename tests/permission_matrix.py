@@ -1,0 +1,682 @@
+"""The permission matrix: every page and endpoint, for every role, the outsider and an anonymous
+visitor, in one place.
+
+A row says what each visitor gets; tests/test_permissions_matrix.py tries every row as every
+visitor, and tests/test_routes_covered.py fails when a route has no row here. A new page or
+endpoint gets its rows in the area it belongs to below.
+
+The world (tests/conftest.py and tests/builders.py): the coach coaches "rep" and runs the rep's
+plan; the stakeholder follows "rep"; nobody coaches or follows "other_rep" (the admin runs their
+plan and sees every rep); "outsider" is the admin of another workspace, "globex".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from followthrough.accounts.models import Invitation, Role
+from followthrough.coaching import actions
+from followthrough.coaching.models import Response
+from followthrough.metrics.models import Metric
+from tests.builders import (
+    answer_of,
+    commitment_of,
+    followup_to,
+    next_week,
+    opportunity_of,
+    other_reps_opportunity,
+    plan_of,
+    rows_of_rep,
+    run_of_rep,
+    session_of,
+)
+from tests.conftest import World
+
+VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
+LOGIN = "login"  # a redirect to the login page
+# Private texts the builders write (an opportunity's account and next step): a refusal never
+# shows them.
+NEVER_ON_A_REFUSAL = ("Secret next step", "Account of")
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    url: Callable[[World], str]
+    expected: dict[str | None, int | str]
+    data: Callable[[World], dict[str, object]] | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# What each visitor gets -----------------------------------------------------------------------
+
+
+def everyone(status: int, outsider: int | None = None, anonymous: int | str = LOGIN) -> dict:
+    table: dict[str | None, int | str] = {v: status for v in VISITORS}
+    if outsider is not None:
+        table["outsider"] = outsider
+    table[None] = anonymous
+    return table
+
+
+def by_role(**statuses: int | str) -> dict[str | None, int | str]:
+    table: dict[str | None, int | str] = {"outsider": 404, None: LOGIN}
+    table.update(statuses)
+    return table
+
+
+NOBODY = by_role(admin=404, coach=404, rep=404, other_rep=404, stakeholder=404)
+# The rep's pages: the rep, their coach, the admins and the stakeholder who follows them.
+VIEW_REP = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200)
+VIEW_OTHER = by_role(admin=200, coach=403, rep=403, other_rep=200, stakeholder=403)
+# Those who run the rep's plan: the coach and the admins.
+RUN = by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403)
+RUN_PAGE = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403)
+ANYONE_WITH_THE_LINK: dict[str | None, int | str] = {v: 200 for v in VISITORS}
+# The rep's words are shared by the rep, or by whoever runs the plan with the rep's agreement.
+SHARE = by_role(admin=302, coach=302, rep=302, other_rep=403, stakeholder=403)
+DASHBOARD = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=200)
+ADMIN_ONLY = by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403)
+ADMIN_WRITES = by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403)
+IMPORTERS = by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=403)
+# The rep's own run: the rep and admins; the coach of the rep too is refused (404: not theirs).
+THE_RUN = by_role(admin=200, coach=404, rep=200, other_rep=404, stakeholder=403)
+THE_RUN_WRITES = by_role(admin=302, coach=404, rep=302, other_rep=404, stakeholder=403)
+# A stakeholder may not import at all: refused before the method is looked at.
+IMPORT_POST_ONLY = by_role(admin=405, coach=405, rep=405, other_rep=405, stakeholder=403)
+EVERY_MEMBER = by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=200)
+WRITERS = by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=403)
+CHANGE_REP = by_role(admin=302, coach=302, rep=302, other_rep=403, stakeholder=403)
+CHANGE_OTHER = by_role(admin=302, coach=403, rep=403, other_rep=302, stakeholder=403)
+POST_ONLY = by_role(admin=405, coach=405, rep=405, other_rep=405, stakeholder=405)
+
+
+# Addresses and form data ----------------------------------------------------------------------
+
+
+def member_url(view: str, key: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", w.members[key].pk])
+
+
+def object_url(view: str, make: Callable[[World], Any]) -> Callable[[World], str]:
+    """The view's address for an object made fresh in the visitor's world."""
+    return lambda w: reverse(view, args=["acme", make(w).pk])
+
+
+def invitation_url(view: str) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        invitation = Invitation.objects.create(
+            workspace=w.workspace, email="new@example.org", role=Role.REP
+        )
+        return reverse(view, args=["acme", invitation.pk])
+
+    return build
+
+
+def followup_url(view: str, to: str) -> Callable[[World], str]:
+    return object_url(view, lambda w: followup_to(w, to))
+
+
+def run_url(view: str, checked: bool = True, query: str = "") -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", run_of_rep(w, checked).pk]) + query
+
+
+def calls_url(w: World) -> str:
+    return reverse("metric_edit", args=["acme", Metric.of(w.workspace).get(name="Calls made").pk])
+
+
+def a_file(w: World) -> dict[str, object]:
+    return {"file": SimpleUploadedFile("numbers.csv", rows_of_rep().encode())}
+
+
+METRIC = {"name": "Policies sold", "unit": "policies", "kind": "result", "position": 9}
+
+
+def details(w: World) -> dict[str, object]:
+    """An opportunity's form, owned by "rep"."""
+    return {
+        "owner": w.members["rep"].pk,
+        "account": "Changed",
+        "value": "5000",
+        "currency": "USD",
+        "stage": "lead",
+        "expected_close_on": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+    }
+
+
+# Account, workspaces and members --------------------------------------------------------------
+
+ACCOUNT_AND_MEMBERS = [
+    Row("home", "get", lambda w: reverse("home"), everyone(302)),
+    Row("workspaces", "get", lambda w: reverse("workspaces"), everyone(200)),
+    Row("profile", "get", lambda w: reverse("profile"), everyone(200)),
+    Row("password change", "get", lambda w: reverse("password_change"), everyone(200)),
+    Row(
+        "workspace home",
+        "get",
+        lambda w: reverse("workspace_home", args=["acme"]),
+        everyone(200, outsider=404),
+    ),
+    Row(
+        "workspace settings",
+        "get",
+        lambda w: reverse("workspace_settings", args=["acme"]),
+        by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "people",
+        "get",
+        lambda w: reverse("people", args=["acme"]),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a rep's page",
+        "get",
+        member_url("member_detail", "rep"),
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200),
+    ),
+    Row(
+        "another rep's page",
+        "get",
+        member_url("member_detail", "other_rep"),
+        by_role(admin=200, coach=200, rep=403, other_rep=200, stakeholder=403),
+    ),
+    Row(
+        "the coach's page",
+        "get",
+        member_url("member_detail", "coach"),
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "invitations",
+        "get",
+        lambda w: reverse("invitations", args=["acme"]),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "invite a rep",
+        "post",
+        lambda w: reverse("invitations", args=["acme"]),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"email": "fresh@example.org", "role": "rep"},
+    ),
+    Row(
+        "change a role",
+        "post",
+        member_url("member_role", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"role": "coach"},
+    ),
+    Row(
+        "deactivate",
+        "post",
+        member_url("member_deactivate", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "reactivate",
+        "post",
+        member_url("member_reactivate", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "set relationships",
+        "post",
+        member_url("member_relationships", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"coaches": [w.members["coach"].pk]},
+    ),
+    Row(
+        "resend invitation",
+        "post",
+        invitation_url("invitation_resend"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "withdraw invitation",
+        "post",
+        invitation_url("invitation_revoke"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "django admin",
+        "get",
+        lambda w: reverse("admin:index"),
+        {v: 302 for v in VISITORS},  # nobody here is staff: all go to the admin's login
+    ),
+]
+
+# The outbox: follow-ups to reps ---------------------------------------------------------------
+
+OUTBOX = [
+    Row(
+        "outbox",
+        "get",
+        lambda w: reverse("outbox", args=["acme"]),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a follow-up to a coached rep",
+        "get",
+        followup_url("followup_detail", "rep"),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a follow-up to a rep the coach does not coach",
+        "get",
+        followup_url("followup_detail", "other_rep"),
+        by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "cancel a follow-up",
+        "post",
+        followup_url("followup_cancel", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "cancel another coach's rep's follow-up",
+        "post",
+        followup_url("followup_cancel", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "reschedule a follow-up",
+        "post",
+        followup_url("followup_reschedule", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"send_at": "2099-01-05T09:00"},
+    ),
+    Row(
+        "send a follow-up now",
+        "post",
+        followup_url("followup_send_now", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "retry a follow-up",
+        "post",
+        followup_url("followup_retry", "rep"),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "retry all failed follow-ups",
+        "post",
+        lambda w: reverse("outbox_retry_failed", args=["acme"]),
+        by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+]
+
+# The coaching loop: plans, sessions, commitments, answers, to-dos -----------------------------
+
+COACHING = [
+    Row(
+        "plans",
+        "get",
+        lambda w: reverse("plans", args=["acme"]),
+        by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=200),
+    ),
+    Row("new plan form", "get", lambda w: reverse("plan_new", args=["acme"]), RUN_PAGE),
+    Row(
+        "open a plan",
+        "post",
+        lambda w: reverse("plan_new", args=["acme"]),
+        RUN,
+        data=lambda w: {
+            "rep": w.members["rep"].pk,
+            "coach": w.members["coach"].pk,
+            "purpose": "Grow",
+            "starts_on": "2099-01-01",
+            "deadline": "2099-02-01",
+            "sessions_per_week": 1,
+        },
+    ),
+    Row("a coached rep's plan", "get", object_url("plan_detail", plan_of), VIEW_REP),
+    Row(
+        "another rep's plan",
+        "get",
+        object_url("plan_detail", lambda w: plan_of(w, "other_rep")),
+        VIEW_OTHER,
+    ),
+    Row("edit a plan", "get", object_url("plan_edit", plan_of), RUN_PAGE),
+    Row(
+        "schedule a session",
+        "post",
+        object_url("session_new", plan_of),
+        RUN,
+        data=lambda w: {"starts_at": "2099-01-06T10:00", "duration_minutes": 45, "invite": "on"},
+    ),
+    Row("a session", "get", object_url("session_detail", session_of), VIEW_REP),
+    Row(
+        "another rep's session",
+        "get",
+        object_url("session_detail", lambda w: session_of(w, "other_rep")),
+        VIEW_OTHER,
+    ),
+    Row(
+        "save notes",
+        "post",
+        object_url("session_notes", session_of),
+        RUN,
+        data=lambda w: {"summary": "x"},
+    ),
+    Row(
+        "add a commitment",
+        "post",
+        object_url("commitment_add", session_of),
+        RUN,
+        data=lambda w: {"text": "Call", "owner": w.members["rep"].pk, "due_on": next_week()},
+    ),
+    Row(
+        "finish a session",
+        "post",
+        object_url("session_finish", session_of),
+        RUN,
+        data=lambda w: {"confirm_empty": "1", "held_now": "1"},
+    ),
+    Row(
+        "move a session",
+        "post",
+        object_url("session_move", session_of),
+        RUN,
+        data=lambda w: {"starts_at": "2099-01-07T10:00", "duration_minutes": 30},
+    ),
+    Row("cancel a session", "post", object_url("session_cancel", session_of), RUN),
+    Row("a commitment", "get", object_url("commitment_detail", commitment_of), VIEW_REP),
+    Row(
+        "another rep's commitment",
+        "get",
+        object_url("commitment_detail", lambda w: commitment_of(w, "other_rep")),
+        VIEW_OTHER,
+    ),
+    Row(
+        "change a commitment",
+        "post",
+        object_url("commitment_edit", commitment_of),
+        RUN,
+        data=lambda w: {"text": "Call twelve", "due_on": next_week()},
+    ),
+    Row("drop a commitment", "post", object_url("commitment_drop", commitment_of), RUN),
+    Row(
+        "record an outcome",
+        "post",
+        object_url("commitment_outcome", commitment_of),
+        RUN,
+        data=lambda w: {"state": "missed"},
+    ),
+    Row(
+        "report progress",
+        "post",
+        object_url("commitment_report", commitment_of),
+        by_role(admin=403, coach=403, rep=302, other_rep=403, stakeholder=403),
+        data=lambda w: {"answer": "partly", "measure_0": "3"},
+    ),
+    Row(
+        "reply to an answer",
+        "post",
+        lambda w: reverse("commitment_reply", args=["acme", answer_of(w).commitment_id]),
+        RUN,
+        data=lambda w: {"response": Response.objects.get().pk, "text": "Well done"},
+    ),
+    Row(
+        "share the plan's why",
+        "post",
+        object_url("plan_share", plan_of),
+        SHARE,
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row(
+        "share a session's summary",
+        "post",
+        object_url("session_share", session_of),
+        SHARE,
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row(
+        "share an answer's comment",
+        "post",
+        object_url("response_share", answer_of),
+        SHARE,
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row(
+        "another rep's answer's comment",
+        "post",
+        object_url(
+            "response_share",
+            lambda w: actions.record_response(commitment_of(w, "other_rep"), answer="done"),
+        ),
+        by_role(admin=302, coach=403, rep=403, other_rep=302, stakeholder=403),
+        data=lambda w: {"shared": "1", "rep_agreed": "1"},
+    ),
+    Row("to-dos", "get", lambda w: reverse("todos", args=["acme"]), RUN_PAGE),
+    Row(
+        "tick the coach's to-do",
+        "post",
+        object_url("todo_tick", lambda w: actions.add_todo(w.members["coach"], text="Call Bob")),
+        by_role(admin=404, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "check-in link",
+        "get",
+        lambda w: reverse("checkin", args=[commitment_of(w).checkin_token()]),
+        ANYONE_WITH_THE_LINK,
+    ),
+]
+
+# History: the plan's and the rep's follow the plan's and the rep's own pages ------------------
+
+HISTORY = [
+    Row("a coached rep's plan history", "get", object_url("plan_history", plan_of), VIEW_REP),
+    Row(
+        "another rep's plan history",
+        "get",
+        object_url("plan_history", lambda w: plan_of(w, "other_rep")),
+        VIEW_OTHER,
+    ),
+    Row("a coached rep's history", "get", member_url("rep_history", "rep"), VIEW_REP),
+    Row("another rep's history", "get", member_url("rep_history", "other_rep"), VIEW_OTHER),
+    Row("a coach has no history page", "get", member_url("rep_history", "coach"), NOBODY),
+]
+
+# Metrics and the CSV import: only admins manage metrics; reps, coaches and admins import; an
+# import belongs to the member who uploaded it, and only they and the admins see it ------------
+
+METRICS_AND_IMPORTS = [
+    Row(
+        "log my day",
+        "get",
+        lambda w: reverse("day_log", args=["acme"]),
+        by_role(admin=403, coach=403, rep=200, other_rep=200, stakeholder=403),
+    ),
+    Row(
+        "rate my confidence",
+        "post",
+        lambda w: reverse("confidence", args=["acme"]),
+        by_role(admin=403, coach=403, rep=302, other_rep=302, stakeholder=403),
+        data=lambda w: {"rating": 4},
+    ),
+    Row("metrics", "get", lambda w: reverse("metrics", args=["acme"]), ADMIN_ONLY),
+    Row(
+        "add a metric",
+        "post",
+        lambda w: reverse("metrics", args=["acme"]),
+        ADMIN_WRITES,
+        data=lambda w: METRIC,
+    ),
+    Row("edit a metric form", "get", calls_url, ADMIN_ONLY),
+    Row("edit a metric", "post", calls_url, ADMIN_WRITES, data=lambda w: METRIC),
+    Row("import page", "get", lambda w: reverse("import_new", args=["acme"]), IMPORTERS),
+    Row(
+        "upload a file",
+        "post",
+        lambda w: reverse("import_new", args=["acme"]),
+        by_role(admin=302, coach=302, rep=302, other_rep=302, stakeholder=403),
+        data=a_file,
+    ),
+    Row("the rep's import", "get", run_url("import_detail"), THE_RUN),
+    Row(
+        "its problems as CSV",
+        "get",
+        run_url("import_detail", query="?download=problems"),
+        THE_RUN,
+    ),
+    Row("check the next rows", "post", run_url("import_step", checked=False), THE_RUN_WRITES),
+    Row("check by GET", "get", run_url("import_step", checked=False), IMPORT_POST_ONLY),
+    Row("import the good rows", "post", run_url("import_confirm"), THE_RUN_WRITES),
+    Row("confirm by GET", "get", run_url("import_confirm"), IMPORT_POST_ONLY),
+    Row("discard", "post", run_url("import_discard"), THE_RUN_WRITES),
+    Row("discard by GET", "get", run_url("import_discard"), IMPORT_POST_ONLY),
+]
+
+# The pipeline: every member reads the pipelines of the reps they may see; stakeholders only read
+
+PIPELINE = [
+    Row("board", "get", lambda w: reverse("pipeline_board", args=["acme"]), EVERY_MEMBER),
+    Row("list", "get", lambda w: reverse("pipeline_list", args=["acme"]), EVERY_MEMBER),
+    Row(
+        "list filtered by owner",
+        "get",
+        lambda w: reverse("pipeline_list", args=["acme"]) + f"?owner={w.members['rep'].pk}",
+        EVERY_MEMBER,
+    ),
+    Row(
+        "new opportunity form", "get", lambda w: reverse("opportunity_new", args=["acme"]), WRITERS
+    ),
+    Row(
+        "add an opportunity",
+        "post",
+        lambda w: reverse("opportunity_new", args=["acme"]),
+        # Reps create for themselves whatever owner is sent; coaches and admins for "rep".
+        by_role(admin=302, coach=302, rep=302, other_rep=302, stakeholder=403),
+        data=details,
+    ),
+    Row(
+        "a coached rep's opportunity",
+        "get",
+        object_url("opportunity_detail", opportunity_of),
+        VIEW_REP,
+    ),
+    Row(
+        "edit a coached rep's opportunity",
+        "post",
+        object_url("opportunity_detail", opportunity_of),
+        CHANGE_REP,
+        data=lambda w: {k: v for k, v in details(w).items() if k != "stage"},
+    ),
+    Row(
+        "move a coached rep's opportunity",
+        "post",
+        object_url("opportunity_stage", opportunity_of),
+        CHANGE_REP,
+        data=lambda w: {"stage": "won"},
+    ),
+    Row("move by GET", "get", object_url("opportunity_stage", opportunity_of), POST_ONLY),
+    Row(
+        "another rep's opportunity",
+        "get",
+        object_url("opportunity_detail", other_reps_opportunity),
+        VIEW_OTHER,
+    ),
+    Row(
+        "edit another rep's opportunity",
+        "post",
+        object_url("opportunity_detail", other_reps_opportunity),
+        CHANGE_OTHER,
+        data=lambda w: {
+            **{k: v for k, v in details(w).items() if k != "stage"},
+            "owner": w.members["other_rep"].pk,
+        },
+    ),
+    Row(
+        "move another rep's opportunity",
+        "post",
+        object_url("opportunity_stage", other_reps_opportunity),
+        CHANGE_OTHER,
+        data=lambda w: {"stage": "lost"},
+    ),
+    Row(
+        "a missing opportunity",
+        "get",
+        lambda w: reverse("opportunity_detail", args=["acme", 999999]),
+        NOBODY,
+    ),
+]
+
+# Insights: the team dashboard and its CSV (admins, coaches and stakeholders, each seeing only
+# their own reps) and a rep's progress page (the rep's pages) ----------------------------------
+
+INSIGHTS = [
+    Row("team dashboard", "get", lambda w: reverse("team_dashboard", args=["acme"]), DASHBOARD),
+    Row(
+        "team dashboard, sorted",
+        "get",
+        lambda w: reverse("team_dashboard", args=["acme"]) + "?sort=-pace",
+        DASHBOARD,
+    ),
+    Row("weekly CSV", "get", lambda w: reverse("dashboard_csv", args=["acme"]), DASHBOARD),
+    Row(
+        "weekly CSV, 52 weeks",
+        "get",
+        lambda w: reverse("dashboard_csv", args=["acme"]) + "?weeks=52",
+        DASHBOARD,
+    ),
+    Row(
+        "the other workspace's dashboard",
+        "get",
+        lambda w: reverse("team_dashboard", args=["globex"]),
+        {**{v: 404 for v in VISITORS}, "outsider": 200, None: LOGIN},
+    ),
+    Row("a coached rep's progress", "get", member_url("rep_progress", "rep"), VIEW_REP),
+    Row("another rep's progress", "get", member_url("rep_progress", "other_rep"), VIEW_OTHER),
+    Row("a coach has no progress page", "get", member_url("rep_progress", "coach"), NOBODY),
+    Row(
+        "a member id of another workspace",
+        "get",
+        lambda w: reverse("rep_progress", args=["acme", w.members["outsider"].pk]),
+        NOBODY,
+    ),
+]
+
+ROWS = [
+    *ACCOUNT_AND_MEMBERS,
+    *OUTBOX,
+    *COACHING,
+    *HISTORY,
+    *METRICS_AND_IMPORTS,
+    *PIPELINE,
+    *INSIGHTS,
+]
+
+
+def visit(world: World, row: Row, visitor: str | None) -> Any:
+    """Requests the row's page as the visitor and checks what every matrix checks: the status
+    expected, anonymous visitors sent to log in, and a refusal that is a clear page in our
+    layout, never a stack trace nor a private text. Returns the response for checks of the
+    row's own."""
+    client = world.client(visitor)
+    url = row.url(world)
+    data = row.data(world) if row.data else {}
+    response = client.post(url, data) if row.method == "post" else client.get(url)
+    expected = row.expected[visitor]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected, response.content[:300]
+    body = response.content.decode()
+    assert "Traceback" not in body
+    if response.status_code in (403, 404) and "text/html" in response.get("Content-Type", ""):
+        assert "Not allowed" in body or "Not found" in body
+    if response.status_code in (403, 404):
+        assert not any(text in body for text in NEVER_ON_A_REFUSAL), body[:300]
+    return response
