@@ -3,9 +3,11 @@ such an event, under the rep it is about when there is one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Role, User, Workspace
@@ -47,7 +49,7 @@ def _escaped(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _with_role(sentence: str) -> Any:
+def _with_role(sentence: Promise) -> Callable[[dict[str, Any]], str]:
     def say(data: dict[str, Any]) -> str:
         role = data.get("role")
         name = str(ROLE_NAMES[Role(role)]) if role in Role.values else ""

@@ -3,12 +3,14 @@ an event. Sending is not logged here: the outbox row is its record (and the disp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -59,7 +61,7 @@ def _escaped(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _about(sentence: Any) -> Any:
+def _about(sentence: Promise) -> Callable[[dict[str, Any]], str]:
     """The kind's name (a check-in, a recap) and the new time in the reader's time zone."""
 
     def say(data: dict[str, Any]) -> str:

@@ -172,12 +172,12 @@ def save_metric(metric: Metric, *, by: User | None) -> Metric:
         )
         metric.save()
         if old_name is None:
-            verb, data = "metric.added", {"name": metric.name}
+            verb = "metric.added"
         elif old_name != metric.name:
-            verb, data = "metric.renamed", {"name": metric.name, "old_name": old_name}
+            verb = "metric.renamed"
         else:
-            verb, data = "metric.changed", {"name": metric.name}
-        events.log(verb, metric.workspace, metric, by, **data)
+            verb = "metric.changed"
+        events.log(verb, metric.workspace, metric, by, name=metric.name, old_name=old_name)
     return metric
 
 

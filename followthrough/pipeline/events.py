@@ -3,9 +3,11 @@ event on the owner's History. The next step and the contact are the rep's notes:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, User, Workspace
@@ -42,7 +44,7 @@ def _stage_name(value: object) -> str:
     return _escaped(str(Stage(value).label)) if value in Stage.values else ""
 
 
-def _with_stages(sentence: Any) -> Any:
+def _with_stages(sentence: Promise) -> Callable[[dict[str, Any]], str]:
     def say(data: dict[str, Any]) -> str:
         text = str(sentence).replace("{from_name}", _stage_name(data.get("from_stage")))
         return text.replace("{to_name}", _stage_name(data.get("to_stage")))
