@@ -187,6 +187,7 @@ def test_metrics_actions_write_figures_never_words(world: World) -> None:
     with time_machine.travel(NOW, tick=False):
         metrics.log_day(rep, dt.date(2026, 11, 30), {calls: Decimal(12)}, by=rep_user)
         metrics.log_day(rep, dt.date(2026, 11, 30), {calls: None}, by=rep_user)
+        metrics.log_day(rep, dt.date(2026, 11, 30), {calls: None}, by=rep_user)  # no news
         metrics.rate_confidence(rep, 4, comment="I worry about the CFO", by=rep_user)
         added = metrics.save_metric(
             Metric(workspace=world.workspace, name="Demos", unit="demos", position=20), by=admin

@@ -44,12 +44,13 @@ def log_day(
         if value is not None and not (0 <= value <= MAX_VALUE):
             raise ActionRefused(f"{metric.name}: give a number from 0 to {MAX_VALUE:,}.")
     with transaction.atomic():
+        removed = 0
         for metric, value in values.items():
             existing = Entry.objects.filter(
                 member=member, metric=metric, day=day, source=EntrySource.LOG
             )
             if value is None:
-                existing.delete()
+                removed += existing.delete()[0]
             elif not existing.update(value=value, recorded_by=by, updated_at=timezone.now()):
                 Entry.objects.create(
                     workspace=member.workspace,
@@ -59,15 +60,17 @@ def log_day(
                     value=value,
                     recorded_by=by,
                 )
-        events.log(
-            "log.saved",
-            member.workspace,
-            member,
-            by,
-            member=member,
-            day=day.isoformat(),
-            numbers=events.figures(values),
-        )
+        numbers = events.figures(values)
+        if numbers or removed:  # an empty form saved over an empty day is no news
+            events.log(
+                "log.saved",
+                member.workspace,
+                member,
+                by,
+                member=member,
+                day=day.isoformat(),
+                numbers=numbers,
+            )
     return Entry.objects.filter(member=member, day=day, source=EntrySource.LOG).count()
 
 
