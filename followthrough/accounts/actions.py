@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from followthrough.accounts import events
 from followthrough.accounts.models import (
     CoachingRelationship,
     Following,
@@ -38,6 +39,7 @@ def create_workspace(owner: User, name: str, country: str = "") -> Workspace:
     """A new workspace with its creator as the first admin; `country` for public holidays."""
     workspace = Workspace.objects.create(name=name.strip(), slug=unique_slug(name), country=country)
     Membership.objects.create(workspace=workspace, user=owner, role=Role.ADMIN)
+    events.log("workspace.created", workspace, workspace, owner, name=workspace.name)
     return workspace
 
 
@@ -70,24 +72,28 @@ def invite(workspace: Workspace, invited_by: User, email: str, role: str) -> Inv
         workspace=workspace, email=email, role=role, invited_by=invited_by
     )
     schedule_invitation_email(invitation)
+    events.log("invitation.sent", workspace, invitation, invited_by, email=email, role=role)
     return invitation
 
 
 @transaction.atomic
-def resend_invitation(invitation: Invitation) -> None:
+def resend_invitation(invitation: Invitation, by: User | None = None) -> None:
     """A fresh link with a fresh expiry date."""
     if not invitation.is_pending:
         raise ActionRefused("This invitation has already been used or withdrawn.")
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     schedule_invitation_email(invitation)
+    events.log("invitation.resent", invitation.workspace, invitation, by, email=invitation.email)
 
 
-def revoke_invitation(invitation: Invitation) -> None:
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, by: User | None = None) -> None:
     if not invitation.is_pending:
         raise ActionRefused("This invitation has already been used or withdrawn.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    events.log("invitation.revoked", invitation.workspace, invitation, by, email=invitation.email)
 
 
 @transaction.atomic
@@ -121,6 +127,14 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    events.log(
+        "invitation.accepted",
+        membership.workspace,
+        membership,
+        user,
+        member=membership,
+        role=membership.role,
+    )
     return membership
 
 
@@ -133,7 +147,7 @@ def _refuse_losing_last_admin(membership: Membership) -> None:
 
 
 @transaction.atomic
-def change_role(membership: Membership, role: str) -> None:
+def change_role(membership: Membership, role: str, by: User | None = None) -> None:
     if role == membership.role:
         return
     _refuse_losing_last_admin(membership)
@@ -147,6 +161,15 @@ def change_role(membership: Membership, role: str) -> None:
         Following.objects.filter(rep=membership).delete()
     if role == Role.REP:
         Following.objects.filter(stakeholder=membership).delete()
+    events.log(
+        "member.role_changed",
+        membership.workspace,
+        membership,
+        by,
+        member=membership,
+        role=role,
+        name=membership.user.name,
+    )
 
 
 @transaction.atomic
@@ -160,17 +183,39 @@ def deactivate_member(membership: Membership, by: Membership) -> None:
     membership.is_active = False
     membership.deactivated_at = timezone.now()
     membership.save(update_fields=["is_active", "deactivated_at"])
+    events.log(
+        "member.deactivated",
+        membership.workspace,
+        membership,
+        by.user,
+        member=membership,
+        name=membership.user.name,
+    )
 
 
-def reactivate_member(membership: Membership) -> None:
+@transaction.atomic
+def reactivate_member(membership: Membership, by: User | None = None) -> None:
+    was_active = membership.is_active
     membership.is_active = True
     membership.deactivated_at = None
     membership.save(update_fields=["is_active", "deactivated_at"])
+    if not was_active:
+        events.log(
+            "member.reactivated",
+            membership.workspace,
+            membership,
+            by,
+            member=membership,
+            name=membership.user.name,
+        )
 
 
 @transaction.atomic
 def set_relationships(
-    rep: Membership, coaches: Iterable[Membership], followers: Iterable[Membership]
+    rep: Membership,
+    coaches: Iterable[Membership],
+    followers: Iterable[Membership],
+    by: User | None = None,
 ) -> None:
     """Sets exactly who coaches this rep and which stakeholders follow them."""
     if rep.role != Role.REP:
@@ -183,9 +228,28 @@ def set_relationships(
         raise ActionRefused("Only coaches and admins can coach a rep.")
     if any(follower.role == Role.REP for follower in followers):
         raise ActionRefused("A rep cannot follow another rep.")
-    CoachingRelationship.objects.filter(rep=rep).exclude(coach__in=coaches).delete()
+    removed, _ = CoachingRelationship.objects.filter(rep=rep).exclude(coach__in=coaches).delete()
+    changed = bool(removed)
     for coach in coaches:
-        CoachingRelationship.objects.get_or_create(workspace=rep.workspace, coach=coach, rep=rep)
-    Following.objects.filter(rep=rep).exclude(stakeholder__in=followers).delete()
+        _, created = CoachingRelationship.objects.get_or_create(
+            workspace=rep.workspace, coach=coach, rep=rep
+        )
+        changed |= created
+    removed, _ = Following.objects.filter(rep=rep).exclude(stakeholder__in=followers).delete()
+    changed |= bool(removed)
     for follower in followers:
-        Following.objects.get_or_create(workspace=rep.workspace, stakeholder=follower, rep=rep)
+        _, created = Following.objects.get_or_create(
+            workspace=rep.workspace, stakeholder=follower, rep=rep
+        )
+        changed |= created
+    if changed:  # saving the same choices again is no news
+        events.log(
+            "member.relationships_set",
+            rep.workspace,
+            rep,
+            by,
+            member=rep,
+            name=rep.user.name,
+            coaches=sorted(coach.user.name for coach in coaches),
+            followers=sorted(follower.user.name for follower in followers),
+        )

@@ -8,8 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and workspaces"
 
     def ready(self) -> None:
+        from followthrough.accounts.events import register_verbs
         from followthrough.followups import kinds
 
+        register_verbs()
         kinds.register(
             kinds.Kind("invitation", _("Invitation"), ("invitation",), "accounts.Invitation"),
             kinds.Kind("password_reset", _("Password reset"), ("password_reset",), "accounts.User"),

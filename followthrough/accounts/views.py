@@ -147,7 +147,7 @@ def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
     else:
         attempt(
             request,
-            lambda: actions.change_role(target, form.cleaned_data["role"]),
+            lambda: actions.change_role(target, form.cleaned_data["role"], by=signed_in(request)),
             lambda: f"{target.user} is now {target.get_role_display().lower()}.",
         )
     return redirect(target)
@@ -169,7 +169,7 @@ def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
 @workspace_view(permissions.can_manage_members)
 def member_reactivate(request: HttpRequest, member_id: int) -> HttpResponse:
     target = permissions.access_member(current(request), member_id)
-    actions.reactivate_member(target)
+    actions.reactivate_member(target, by=signed_in(request))
     messages.success(request, f"{target.user} has access again.")
     return redirect(target)
 
@@ -185,7 +185,10 @@ def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: actions.set_relationships(
-            target, form.cleaned_data["coaches"], form.cleaned_data["followers"]
+            target,
+            form.cleaned_data["coaches"],
+            form.cleaned_data["followers"],
+            by=signed_in(request),
         ),
         lambda: f"Saved who coaches and follows {target.user}.",
     )
@@ -224,7 +227,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = permissions.access_invitation(current(request), invitation_id)
     attempt(
         request,
-        lambda: actions.resend_invitation(invitation),
+        lambda: actions.resend_invitation(invitation, by=signed_in(request)),
         lambda: f"Invitation sent again to {invitation.email}.",
     )
     return redirect("invitations", invitation.workspace.slug)
@@ -236,7 +239,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = permissions.access_invitation(current(request), invitation_id)
     attempt(
         request,
-        lambda: actions.revoke_invitation(invitation),
+        lambda: actions.revoke_invitation(invitation, by=signed_in(request)),
         lambda: f"Invitation to {invitation.email} withdrawn.",
     )
     return redirect("invitations", invitation.workspace.slug)

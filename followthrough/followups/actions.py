@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from followthrough.accounts.models import Membership, Role, User, Workspace
-from followthrough.followups import kinds
+from followthrough.followups import events, kinds
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
 
 MAIL_FLOWS_AGAIN = "mail_flows_again"
@@ -78,60 +78,80 @@ def _refusal(followup: FollowUp) -> Outcome:
     return Outcome.TOO_LATE
 
 
-def cancel(followup: FollowUp) -> Outcome:
+def cancel(followup: FollowUp, by: User | None = None) -> Outcome:
     """Cancelled, or too late (already sending or sent)."""
-    if _change(followup, CHANGEABLE, state=State.CANCELLED, claimed_by="", lease_until=None):
-        return Outcome.CANCELLED
+    with transaction.atomic():
+        if _change(followup, CHANGEABLE, state=State.CANCELLED, claimed_by="", lease_until=None):
+            events.log("followup.cancelled", followup, by)
+            return Outcome.CANCELLED
     return _refusal(followup)
 
 
-def reschedule(followup: FollowUp, send_at: dt.datetime) -> Outcome:
+def reschedule(
+    followup: FollowUp,
+    send_at: dt.datetime,
+    by: User | None = None,
+    *,
+    verb: str = "followup.rescheduled",
+) -> Outcome:
     """A new time; the new version means any claim on the old one can never send."""
-    if _change(
-        followup,
-        CHANGEABLE,
-        state=State.SCHEDULED,
-        send_at=send_at,
-        claimed_by="",
-        lease_until=None,
-        last_error="",
-        first_attempt_at=None,
-    ):
-        return Outcome.RESCHEDULED
+    with transaction.atomic():
+        if _change(
+            followup,
+            CHANGEABLE,
+            state=State.SCHEDULED,
+            send_at=send_at,
+            claimed_by="",
+            lease_until=None,
+            last_error="",
+            first_attempt_at=None,
+        ):
+            events.log(verb, followup, by, send_at=send_at.isoformat())
+            return Outcome.RESCHEDULED
     return _refusal(followup)
 
 
-def send_now(followup: FollowUp) -> Outcome:
-    return reschedule(followup, timezone.now())
+def send_now(followup: FollowUp, by: User | None = None) -> Outcome:
+    return reschedule(followup, timezone.now(), by, verb="followup.sent_now")
 
 
-def retry(followup: FollowUp) -> Outcome:
+def retry(followup: FollowUp, by: User | None = None) -> Outcome:
     """A failed one, once more, now, with a fresh count of attempts."""
-    if _change(
-        followup,
-        (State.FAILED,),
-        state=State.SCHEDULED,
-        send_at=timezone.now(),
-        attempts=0,
-        last_error="",
-        first_attempt_at=None,
-    ):
-        return Outcome.RESCHEDULED
+    with transaction.atomic():
+        if _change(
+            followup,
+            (State.FAILED,),
+            state=State.SCHEDULED,
+            send_at=timezone.now(),
+            attempts=0,
+            last_error="",
+            first_attempt_at=None,
+        ):
+            events.log("followup.retried", followup, by)
+            return Outcome.RESCHEDULED
     return _refusal(followup)
 
 
-def retry_all(rows: models.QuerySet[FollowUp]) -> int:
+def retry_all(
+    rows: models.QuerySet[FollowUp],
+    by: User | None = None,
+    workspace: Workspace | None = None,
+) -> int:
     """Every failed row of `rows` (what one person may see), once more, now: one UPDATE, with
-    the same changes as retry() makes to one."""
-    return rows.filter(state=State.FAILED).update(
-        state=State.SCHEDULED,
-        send_at=timezone.now(),
-        attempts=0,
-        last_error="",
-        first_attempt_at=None,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
+    the same changes as retry() makes to one. One event in `workspace` tells how many."""
+    with transaction.atomic():
+        count = rows.filter(state=State.FAILED).update(
+            state=State.SCHEDULED,
+            send_at=timezone.now(),
+            attempts=0,
+            last_error="",
+            first_attempt_at=None,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        if count and workspace is not None:
+            events.log_many(workspace, by, count, about=workspace)
+    return count
 
 
 def tell_admins_mail_flows_again(workspace_id: int, waiting_since: dt.datetime) -> int:

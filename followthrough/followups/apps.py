@@ -8,5 +8,7 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         from followthrough.followups import kinds
+        from followthrough.followups.events import register_verbs
 
         kinds.register(kinds.NOTICE)
+        register_verbs()

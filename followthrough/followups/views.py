@@ -16,12 +16,13 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
+from followthrough.accounts.models import User
 from followthrough.core.tasks import failed_in
 from followthrough.followups import actions
 from followthrough.followups.forms import OutboxFilter, RescheduleForm
 from followthrough.followups.models import FollowUp, Heartbeat
 from followthrough.web.decorators import workspace_view
-from followthrough.web.requests import current
+from followthrough.web.requests import current, signed_in
 
 
 @workspace_view(permissions.can_view_outbox)
@@ -62,7 +63,9 @@ def outbox(request: HttpRequest) -> HttpResponse:
 @workspace_view(permissions.can_retry_failed_followups)
 def outbox_retry_failed(request: HttpRequest) -> HttpResponse:
     member = current(request)
-    count = actions.retry_all(permissions.visible_followups(member))
+    count = actions.retry_all(
+        permissions.visible_followups(member), by=member.user, workspace=member.workspace
+    )
     if count:
         text = ngettext(
             "%(count)d failed follow-up will be tried again now.",
@@ -114,12 +117,12 @@ def detail_context(
     }
 
 
-Verb = Callable[[FollowUp], actions.Outcome]
+Verb = Callable[[FollowUp, User], actions.Outcome]
 
 
 def change(request: HttpRequest, followup_id: int, verb: Verb, done: str) -> HttpResponse:
     followup = permissions.access_followup(current(request), followup_id, for_change=True)
-    outcome = verb(followup)
+    outcome = verb(followup, signed_in(request))
     if outcome in (actions.Outcome.CANCELLED, actions.Outcome.RESCHEDULED):
         messages.success(request, done)
     elif outcome == actions.Outcome.TOO_LATE:
@@ -161,6 +164,6 @@ def followup_reschedule(request: HttpRequest, followup_id: int) -> HttpResponse:
     return change(
         request,
         followup_id,
-        lambda followup: actions.reschedule(followup, when),
+        lambda followup, by: actions.reschedule(followup, when, by),
         "Rescheduled.",
     )

@@ -16,6 +16,7 @@ from followthrough.coaching.models import Response, Todo, TodoKind
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
 from followthrough.lib.errors import ActionRefused
+from followthrough.metrics import events
 from followthrough.metrics.models import (
     MAX_VALUE,
     ConfidenceRating,
@@ -43,12 +44,13 @@ def log_day(
         if value is not None and not (0 <= value <= MAX_VALUE):
             raise ActionRefused(f"{metric.name}: give a number from 0 to {MAX_VALUE:,}.")
     with transaction.atomic():
+        removed = 0
         for metric, value in values.items():
             existing = Entry.objects.filter(
                 member=member, metric=metric, day=day, source=EntrySource.LOG
             )
             if value is None:
-                existing.delete()
+                removed += existing.delete()[0]
             elif not existing.update(value=value, recorded_by=by, updated_at=timezone.now()):
                 Entry.objects.create(
                     workspace=member.workspace,
@@ -58,6 +60,17 @@ def log_day(
                     value=value,
                     recorded_by=by,
                 )
+        numbers = events.figures(values)
+        if numbers or removed:  # an empty form saved over an empty day is no news
+            events.log(
+                "log.saved",
+                member.workspace,
+                member,
+                by,
+                member=member,
+                day=day.isoformat(),
+                numbers=numbers,
+            )
     return Entry.objects.filter(member=member, day=day, source=EntrySource.LOG).count()
 
 
@@ -106,6 +119,7 @@ def rate_confidence(
     *,
     comment: str = "",
     response: Response | None = None,
+    by: User | None = None,
 ) -> ConfidenceRating:
     """Records the rep's confidence, 1 to 5. A rating given with a check-in answer that is
     answered again is updated, not doubled. A fall of two points or more from the rating before
@@ -139,7 +153,35 @@ def rate_confidence(
             current.save(update_fields=["rating", "comment"])
         if before is not None and ConfidenceRating.is_alarming_drop(rating - before.rating):
             _tell_coaches_of_drop(current, before)
+        # The rating only: the comment is the rep's words and stays on its row.
+        events.log(
+            "confidence.rated",
+            member.workspace,
+            current,
+            by or member.user,
+            member=member,
+            rating=rating,
+        )
     return current
+
+
+def save_metric(metric: Metric, *, by: User | None) -> Metric:
+    """Adds a metric to its workspace or saves its changes (a form's unsaved instance)."""
+    with transaction.atomic():
+        old_name = (
+            Metric.objects.filter(pk=metric.pk).values_list("name", flat=True).first()
+            if metric.pk is not None
+            else None
+        )
+        metric.save()
+        if old_name is None:
+            verb = "metric.added"
+        elif old_name != metric.name:
+            verb = "metric.renamed"
+        else:
+            verb = "metric.changed"
+        events.log(verb, metric.workspace, metric, by, name=metric.name, old_name=old_name)
+    return metric
 
 
 def _tell_coaches_of_drop(rating: ConfidenceRating, before: ConfidenceRating) -> None:

@@ -5,3 +5,8 @@ class MetricsConfig(AppConfig):
     name = "followthrough.metrics"
     label = "metrics"
     verbose_name = "Metrics"
+
+    def ready(self) -> None:
+        from followthrough.metrics.events import register_verbs
+
+        register_verbs()

@@ -24,6 +24,7 @@ from django.utils import timezone
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User
 from followthrough.lib.errors import ActionRefused
+from followthrough.metrics import events
 from followthrough.metrics.models import (
     MAX_VALUE,
     Entry,
@@ -410,6 +411,14 @@ def confirm(run: ImportRun, by: User) -> int:
             batch_size=BATCH_SIZE,
         )
         ImportRun.objects.filter(pk=run.pk).update(imported_rows=len(good))
+        events.log(
+            "import.confirmed",
+            run.workspace,
+            run,
+            by,
+            count=len(good),
+            filename=run.filename,
+        )
     run.refresh_from_db(fields=["state", "imported_rows", "finished_at"])
     return len(good)
 

@@ -26,6 +26,7 @@ from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric, normalize
+from followthrough.pipeline import events
 from followthrough.pipeline.models import Opportunity, Stage, StageChange
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -207,6 +208,7 @@ def create_opportunity(
         opportunity=opportunity, from_stage="", to_stage=stage, changed_at=moment, changed_by=by
     )
     sync_deal_entries(opportunity, by=by, at=moment)
+    events.log("opportunity.created", opportunity, by, to_stage=stage)
     return opportunity
 
 
@@ -226,6 +228,7 @@ def update_opportunity(
     opportunity.updated_at = moment
     opportunity.save(update_fields=[*changes, "updated_at"])
     sync_deal_entries(opportunity, by=by, at=moment)
+    events.log("opportunity.updated", opportunity, by)
     return opportunity
 
 
@@ -258,4 +261,6 @@ def move_opportunity(
         changed_by=by,
     )
     sync_deal_entries(opportunity, by=by, at=moment)
+    verb = "opportunity.won" if stage == Stage.WON else "opportunity.moved"
+    events.log(verb, opportunity, by, from_stage=from_stage, to_stage=stage)
     return True

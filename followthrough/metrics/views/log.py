@@ -69,7 +69,10 @@ def confidence(request: HttpRequest) -> HttpResponse:
         attempt(
             request,
             lambda: actions.rate_confidence(
-                member, form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+                member,
+                form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                by=signed_in(request),
             ),
             "Thanks: your coach sees how you feel about the plan.",
         )

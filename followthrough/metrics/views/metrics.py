@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from followthrough import permissions
+from followthrough.metrics import actions
 from followthrough.metrics.forms import MetricForm
 from followthrough.metrics.models import Metric
 from followthrough.web.decorators import workspace_view
-from followthrough.web.requests import current
+from followthrough.web.requests import current, signed_in
 
 
 @workspace_view(permissions.can_manage_metrics)
@@ -23,7 +24,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            metric = form.save()
+            metric = actions.save_metric(form.save(commit=False), by=signed_in(request))
             messages.success(request, f"“{metric.name}” added.")
             return redirect("metrics", workspace.slug)
         status = 400
@@ -45,7 +46,7 @@ def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
     )
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            actions.save_metric(form.save(commit=False), by=signed_in(request))
             messages.success(request, f"“{metric.name}” saved.")
             return redirect("metrics", workspace.slug)
         status = 400
