@@ -125,6 +125,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = CONFIG.time_zone
 USE_I18N = True
+# One catalogue for the whole project; the .mo is compiled at install (Makefile), not committed.
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -2,19 +2,22 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 from followthrough.accounts.models import Profile
+from followthrough.lib import languages
 
 
 class ProfileLocaleMiddleware:
-    """Speaks each logged-in person's chosen language (Django's own texts, dates and numbers)
-    and shows times in their own time zone."""
+    """Speaks each logged-in person's chosen language and shows times in their own time zone;
+    before login (and on anonymous pages) the browser's Accept-Language decides."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language, zone = "en", None
+        # A malformed header parses as no preference: English.
+        language, zone = translation.get_language_from_request(request), None
         if request.user.is_authenticated:
             found = (
                 Profile.objects.filter(user=request.user)
@@ -22,8 +25,10 @@ class ProfileLocaleMiddleware:
                 .first()
             )
             if found:
-                language, zone = found
+                language, zone = languages.supported(found[0]), found[1]
         with translation.override(language), timezone.override(zone):
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if not request.user.is_authenticated:
+            patch_vary_headers(response, ["Accept-Language"])
         return response

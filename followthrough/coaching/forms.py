@@ -408,11 +408,11 @@ class FinishForm(forms.Form):
 
 
 CONFIDENCE_CHOICES = [
-    (1, "1 · not at all"),
+    (1, gettext_lazy("1 · not at all")),
     (2, "2"),
     (3, "3"),
     (4, "4"),
-    (5, "5 · very"),
+    (5, gettext_lazy("5 · very")),
 ]
 
 
@@ -420,13 +420,19 @@ class AnswerForm(forms.Form):
     """A check-in answer: one of four, a number for each measure, a comment, a new date."""
 
     answer = forms.ChoiceField(
-        choices=Answer.choices, widget=forms.RadioSelect, label="How did it go?"
+        choices=Answer.choices, widget=forms.RadioSelect, label=gettext_lazy("How did it go?")
     )
     comment = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        required=False,
+        max_length=4000,
+        label=gettext_lazy("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     new_due_on = forms.DateField(
-        required=False, label="New date", widget=DATE, help_text='For "not yet": by when?'
+        required=False,
+        label=gettext_lazy("New date"),
+        widget=DATE,
+        help_text=gettext_lazy('For "not yet": by when?'),
     )
 
     def __init__(
@@ -452,17 +458,18 @@ class AnswerForm(forms.Form):
         if ask_confidence:
             # The weekly pulse (story 000): a fall is the coach's cue to call.
             self.fields["confidence"] = forms.TypedChoiceField(
-                label="How confident are you that you will reach your plan's target?",
+                label=_("How confident are you that you will reach your plan's target?"),
                 choices=CONFIDENCE_CHOICES,
                 coerce=int,
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
-                help_text="1 is not at all, 5 is very. Your coach sees it.",
+                help_text=_("1 is not at all, 5 is very. Your coach sees it."),
             )
         for index, measure in enumerate(commitment.measures):
             self.fields[f"measure_{index}"] = forms.DecimalField(
-                label=f"{measure['name']} (aim: {format_number(measure['target'])})",
+                label=_("%(name)s (aim: %(target)s)")
+                % {"name": measure["name"], "target": format_number(measure["target"])},
                 required=False,
                 min_value=0,
                 max_value=MAX_MEASURE,
@@ -520,11 +527,11 @@ class AnswerForm(forms.Form):
         if data.get("answer") == Answer.NOT_YET:
             new = data.get("new_due_on")
             if new is None and "new_due_on" not in self.errors:
-                self.add_error("new_due_on", 'For "not yet", give the new date.')
+                self.add_error("new_due_on", _('For "not yet", give the new date.'))
             elif new is not None and new < self.today:
-                self.add_error("new_due_on", "The new date cannot be before today.")
+                self.add_error("new_due_on", _("The new date cannot be before today."))
             elif new is not None and new > self.today + dt.timedelta(days=366):
-                self.add_error("new_due_on", "Pick a date within a year.")
+                self.add_error("new_due_on", _("Pick a date within a year."))
         return data
 
     def share_field(self) -> forms.BoundField | None:

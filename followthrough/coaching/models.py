@@ -19,6 +19,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.followups.models import FollowUp, Kind, State
@@ -208,12 +209,18 @@ class Session(SharedWords):
         event.add("dtstamp", timezone.now())
         event.add("dtstart", ical.event_time(self.starts_at, zone))
         event.add("dtend", ical.event_time(self.ends_at, zone))
-        event.add("summary", f"Coaching session: {coach.name} and {rep.name}")
+        # In the language active while the message is built: the recipient's.
+        event.add(
+            "summary",
+            gettext("Coaching session: %(coach)s and %(rep)s")
+            % {"coach": coach.name, "rep": rep.name},
+        )
         if self.location:
             event.add("location", self.location)
         event.add(
             "description",
-            f"Plan: {self.plan.purpose}\n{settings.BASE_URL}{self.get_absolute_url()}",
+            gettext("Plan: %(purpose)s") % {"purpose": self.plan.purpose}
+            + f"\n{settings.BASE_URL}{self.get_absolute_url()}",
         )
         organizer = icalendar.vCalAddress(f"mailto:{coach.email}")
         organizer.params["cn"] = icalendar.vText(coach.name)
@@ -246,11 +253,11 @@ class Session(SharedWords):
 
 
 class CommitmentState(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    PARTLY = "partly", "Partly done"
-    MISSED = "missed", "Missed"
-    DROPPED = "dropped", "Dropped"
+    OPEN = "open", gettext_lazy("Open")
+    DONE = "done", gettext_lazy("Done")
+    PARTLY = "partly", gettext_lazy("Partly done")
+    MISSED = "missed", gettext_lazy("Missed")
+    DROPPED = "dropped", gettext_lazy("Dropped")
 
     @classmethod
     def carried(cls) -> list[str]:
@@ -433,10 +440,10 @@ def format_number(value: Any) -> str:
 
 
 class Answer(models.TextChoices):
-    DONE = "done", "Done"
-    PARTLY = "partly", "Partly"
-    NOT_YET = "not_yet", "Not yet"
-    TALK = "talk", "Let's talk"
+    DONE = "done", gettext_lazy("Done")
+    PARTLY = "partly", gettext_lazy("Partly")
+    NOT_YET = "not_yet", gettext_lazy("Not yet")
+    TALK = "talk", gettext_lazy("Let's talk")
 
 
 class Source(models.TextChoices):

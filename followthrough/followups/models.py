@@ -13,14 +13,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from followthrough.accounts.models import Workspace
 from followthrough.followups import kinds
 from followthrough.followups.kinds import Kind as Kind  # callers import it from here
-from followthrough.lib import emails
+from followthrough.lib import emails, languages
 
 
 class State(models.TextChoices):
@@ -207,9 +207,11 @@ class FollowUp(models.Model):
 
     def build_message(self) -> EmailMultiAlternatives:
         """Renders the message now. Times in it are the recipient's when the scheduler stored
-        their time zone in the context (`time_zone`), else the server's."""
+        their time zone in the context (`time_zone`), else the server's. The language is the
+        recipient's as it is now (a profile changed since scheduling wins), else the one the
+        scheduler stored for an outside address (`language`), else English."""
         zone = self.context.get("time_zone") or settings.TIME_ZONE
-        with timezone.override(zone):
+        with timezone.override(zone), translation.override(self.language()):
             return emails.build(
                 self.template,
                 to=[self.to_email],
@@ -218,6 +220,11 @@ class FollowUp(models.Model):
                 headers={"Message-ID": self.message_id_header},
                 calendar=self.calendar(),
             )
+
+    def language(self) -> str:
+        if self.recipient is not None:
+            return languages.of_user(self.recipient)
+        return languages.supported(self.context.get("language"))
 
     def calendar(self) -> tuple[str, str] | None:
         """A meeting invitation carries its event, built from the session as it is now, with

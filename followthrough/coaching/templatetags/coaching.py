@@ -11,7 +11,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext as _
 
 from followthrough.accounts.models import Membership, User
@@ -19,6 +19,34 @@ from followthrough.lib.richtext import html_to_text
 from followthrough.permissions import WordsAccess
 
 register = template.Library()
+
+# Long dates as each language writes them ("Friday 4 December", "viernes 4 de diciembre"): the
+# format itself is translated, as Django does with its own DATE_FORMAT.
+
+
+@register.filter(expects_localtime=True)
+def day(value: dt.date | None) -> str:
+    """Weekday, day and month."""
+    return formats.date_format(value, pgettext("date format", "l j F")) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def day_time(value: dt.datetime | None) -> str:
+    """Weekday, day, month and time."""
+    return formats.date_format(value, pgettext("date format", "l j F, H:i")) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def day_month(value: dt.date | None) -> str:
+    """Day and month."""
+    return formats.date_format(value, pgettext("date format", "j F")) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def day_month_year(value: dt.date | None) -> str:
+    """Day, month and year."""
+    return formats.date_format(value, pgettext("date format", "j F Y")) if value else ""
+
 
 ALLOWED_TAGS = {
     "p",

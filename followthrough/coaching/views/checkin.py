@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from followthrough.coaching import actions
 from followthrough.coaching.forms import AnswerForm
@@ -15,7 +16,7 @@ from followthrough.coaching.models import (
     CommitmentState,
     Source,
 )
-from followthrough.lib import signing
+from followthrough.lib import languages, signing
 from followthrough.lib.errors import ActionRefused
 
 
@@ -24,6 +25,12 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(commitment, HttpResponse):
         return commitment
     timezone.activate(commitment.owner.user.profile.zone)  # the rep's dates, whoever opens it
+    # The rep's language, whoever opens it; ?lang= is the page's switch (it stays on the POST,
+    # which goes to the same URL).
+    language = languages.supported(
+        request.GET.get("lang") or languages.of_user(commitment.owner.user)
+    )
+    translation.activate(language)
     existing = commitment.current_response()
     form = AnswerForm.for_checkin(
         request.POST or None,
@@ -32,7 +39,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         existing=existing,
         answer=request.GET.get("answer"),
     )
-    context = {"commitment": commitment, "form": form, "existing": existing}
+    context = {"commitment": commitment, "form": form, "existing": existing, "token": token}
     if request.method != "POST":
         return render(request, "coaching/checkin.html", context)
     if form.is_valid():
@@ -63,15 +70,17 @@ def linked_commitment(request: HttpRequest, token: str) -> Commitment | HttpResp
     except signing.ExpiredToken:
         return link_problem(
             request,
-            "This check-in link has expired.",
-            "Links work for 45 days. Your coach can send a new one, or answer from your own "
-            "page after logging in.",
+            _("This check-in link has expired."),
+            _(
+                "Links work for 45 days. Your coach can send a new one, or answer from your "
+                "own page after logging in."
+            ),
         )
     except signing.BadToken:
         return link_problem(
             request,
-            "This check-in link is not valid.",
-            "It may have been cut short when it was copied. Open it from the email again.",
+            _("This check-in link is not valid."),
+            _("It may have been cut short when it was copied. Open it from the email again."),
         )
     commitment = (
         Commitment.objects.select_related(
@@ -83,15 +92,15 @@ def linked_commitment(request: HttpRequest, token: str) -> Commitment | HttpResp
     if commitment is None:
         return link_problem(
             request,
-            "This commitment no longer exists.",
-            "Your coach removed it; there is nothing to answer.",
+            _("This commitment no longer exists."),
+            _("Your coach removed it; there is nothing to answer."),
         )
     if commitment.state == CommitmentState.DROPPED:
         return link_problem(
             request,
-            "This commitment was dropped.",
-            f"{commitment.plan.coach.user.name} took it off the list, so there is nothing to "
-            "answer. Thanks for checking.",
+            _("This commitment was dropped."),
+            _("%(coach)s took it off the list, so there is nothing to answer. Thanks for checking.")
+            % {"coach": commitment.plan.coach.user.name},
             status=410,
         )
     return commitment
