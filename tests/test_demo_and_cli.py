@@ -54,7 +54,10 @@ def test_demo_is_idempotent_and_tells_the_stories(db: object) -> None:
     alejandro = User.objects.get(email="alejandro@example.com")
     assert alejandro.profile.time_zone == "America/Argentina/Buenos_Aires"
     assert alejandro.profile.language == "es"
+    # Story 001 is told in Spanish: Alejandro and his manager Gustavo read it so; Morgan, English.
+    assert User.objects.get(email="gustavo@example.com").profile.language == "es"
     morgan = User.objects.get(email=demo.DEMO_COACH_EMAIL)
+    assert morgan.profile.language == "en"
     assert morgan.active_memberships().count() == 2  # an independent coach, two companies
     assert morgan.check_password(demo.DEMO_PASSWORD)
 

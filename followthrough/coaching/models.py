@@ -411,7 +411,7 @@ class Commitment(models.Model):
 
     def checkin_links(self) -> list[tuple[str, str]]:
         """(label, url) for the four buttons of a check-in email."""
-        return [(label, self.checkin_url(str(value))) for value, label in Answer.choices]
+        return [(str(label), self.checkin_url(str(value))) for value, label in Answer.choices]
 
     def checkin_followup(self) -> FollowUp | None:
         """This round's check-in as it really is: its row is the truth, since "Send now" or a
