@@ -289,3 +289,22 @@ def test_an_unknown_profile_language_falls_back_to_english(
         dispatch()
     recap = smtp_server.wait_for(1)[0]
     assert recap["Subject"].startswith("Our session of 29 October")
+
+
+def test_an_invitation_to_an_outside_address_speaks_the_inviters_language(
+    world: World, smtp_server: Inbox
+) -> None:
+    """The newcomer has no profile yet: the inviter's language, stored when scheduling."""
+    speaks(world, "admin", "es")
+    invited = world.client("admin").post(
+        reverse("invitations", args=["acme"]), {"email": "nina@example.org", "role": "rep"}
+    )
+    assert invited.status_code == 302
+    speaks(world, "admin", "en")  # the inviter's later change does not reach a stranger's mail
+    assert dispatch().sent == 1
+    [message] = smtp_server.wait_for(1)
+    assert message["Subject"] == "Admin te invitó a Acme Insurance en Followthrough"
+    text, html = text_body(message), html_body(message)
+    assert "sumarte a Acme Insurance en Followthrough como vendedor." in text
+    assert "Aceptar la invitación" in html and "El enlace sirve hasta el" in html
+    assert "invited" not in text + html

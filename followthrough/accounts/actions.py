@@ -22,6 +22,7 @@ from followthrough.accounts.models import (
 )
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
+from followthrough.lib import languages
 from followthrough.lib.errors import ActionRefused
 
 
@@ -53,6 +54,8 @@ def schedule_invitation_email(invitation: Invitation) -> None:
         about=invitation,
         created_by=invitation.invited_by,
         reply_to=invitation.invited_by.email if invitation.invited_by else "",
+        # Nobody's profile tells the newcomer's language yet: the inviter's is the best guess.
+        context={"language": languages.of_user(invitation.invited_by)},
     )
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from followthrough.lib import signing
 from followthrough.lib.dates import WorkingTime, supported_countries
@@ -321,6 +322,16 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.workspace} as {self.role}"
+
+    def role_word(self) -> str:
+        """The role as the invitation email says it: "… on Followthrough as rep"."""
+        words = {
+            Role.ADMIN: pgettext("invited as", "admin"),
+            Role.COACH: pgettext("invited as", "coach"),
+            Role.REP: pgettext("invited as", "rep"),
+            Role.STAKEHOLDER: pgettext("invited as", "stakeholder"),
+        }
+        return words.get(Role(self.role), self.role)
 
     @classmethod
     def max_age(cls) -> dt.timedelta:
