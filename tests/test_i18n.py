@@ -308,3 +308,10 @@ def test_an_invitation_to_an_outside_address_speaks_the_inviters_language(
     assert "sumarte a Acme Insurance en Followthrough como vendedor." in text
     assert "Aceptar la invitación" in html and "El enlace sirve hasta el" in html
     assert "invited" not in text + html
+
+
+def test_a_broken_invitation_link_explains_itself_in_the_browsers_language(db: object) -> None:
+    page = Client(headers={"accept-language": "es-MX"}).get(
+        reverse("accept_invitation", args=["nonsense"])
+    )
+    assert "Este enlace de invitación no es válido." in page.text

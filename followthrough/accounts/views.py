@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -281,20 +282,22 @@ def linked_invitation(request: HttpRequest, token: str) -> Invitation | HttpResp
     try:
         invitation_id = signing.read_token(Invitation.TOKEN_SCOPE, token, Invitation.max_age())
     except signing.ExpiredToken:
-        return link_problem(request, "This invitation link has expired.", expired=True)
+        return link_problem(request, _("This invitation link has expired."), expired=True)
     except signing.BadToken:
-        return link_problem(request, "This invitation link is not valid.")
+        return link_problem(request, _("This invitation link is not valid."))
     invitation = (
         Invitation.objects.select_related("workspace", "invited_by")
         .filter(pk=invitation_id)
         .first()
     )
     if invitation is None or invitation.revoked_at:
-        return link_problem(request, "This invitation has been withdrawn.")
+        return link_problem(request, _("This invitation has been withdrawn."))
     if invitation.accepted_at:
         if request.user.is_authenticated and request.user.pk == invitation.accepted_by_id:
             return redirect(invitation.workspace)
-        return link_problem(request, "This invitation has already been used. Log in to continue.")
+        return link_problem(
+            request, _("This invitation has already been used. Log in to continue.")
+        )
     return invitation
 
 
