@@ -189,7 +189,9 @@ def test_check_in_page_in_the_reps_language_with_a_switch(
     commitment, path = answered_by_link
     anonymous = Client(headers={"accept-language": "en-US,en"})  # the link's rep decides
     with time_machine.travel(CHECKIN_AT, tick=False):
-        page = anonymous.get(f"{path}?answer=partly").text
+        opened = anonymous.get(f"{path}?answer=partly")
+        assert opened.headers["Content-Language"] == "es"
+        page = opened.text
         assert "<h1>¿Cómo te fue?</h1>" in page
         assert "Acordado con Coach, para el viernes 30 de octubre" in page
         assert all(label in page for label in SPANISH_ANSWERS)

@@ -28,7 +28,9 @@ class ProfileLocaleMiddleware:
                 language, zone = languages.supported(found[0]), found[1]
         with translation.override(language), timezone.override(zone):
             response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+            # A view may speak another language (the check-in page speaks its rep's).
+            served = translation.get_language() or language
+        response.headers.setdefault("Content-Language", served)
         if not request.user.is_authenticated:
             patch_vary_headers(response, ["Accept-Language"])
         return response
