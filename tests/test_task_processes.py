@@ -85,7 +85,9 @@ def test_a_worker_process_runs_the_csv_check_and_stops_cleanly(workers: Workers)
     check = tasks.check_of(run)
     assert check is not None and check.status == TaskResultStatus.SUCCESSFUL
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=30) == 0
+    out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert "stopped" in out
 
 
 def test_a_worker_killed_mid_check_leaves_a_failed_task_that_is_checked_again(

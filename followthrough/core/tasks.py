@@ -95,9 +95,9 @@ def failed_in(workspace: Workspace, limit: int = 10) -> list[FailedTask]:
 def work(worker: Worker, lease: dt.timedelta, interval: float, once: bool = False) -> None:
     """The worker's loop: reap lost tasks now and then, run every ready task, wait, again.
 
-    `worker` runs in batch mode (it returns when the queue is empty). With its own signal
-    handlers (the command sets them), SIGTERM or Ctrl-C while a task runs lets the task finish,
-    then the loop ends; while waiting, the process exits at once."""
+    `worker` runs in batch mode (it returns when the queue is empty). With the command's signal
+    handlers, SIGTERM or Ctrl-C lets the task in hand finish, then the loop ends (within one
+    `interval` when it was waiting)."""
     reap_every = min(REAP_EVERY, lease / 2)
     reaped_at = None
     while worker.running:

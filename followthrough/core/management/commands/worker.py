@@ -2,6 +2,8 @@
 
 import datetime as dt
 import logging
+import signal
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +13,23 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from followthrough.core import tasks
 from followthrough.followups.dispatcher import default_worker_id
+
+
+def stop_gently_on_signals(worker: Worker) -> None:
+    """SIGTERM or Ctrl-C ends the loop after the task in hand (or the current short wait); a
+    second one stops at once. Unlike django-tasks-db's own handlers, the first never raises
+    SystemExit from inside a database call, which on PostgreSQL could interrupt a query and
+    leave the process failing on its way out (exit 1 instead of a clean 0)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not worker.running:
+            worker.reset_signals()
+            raise SystemExit(1)
+        worker.running = False
+
+    for name in ("SIGINT", "SIGTERM", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
 
 
 class Command(BaseCommand):
@@ -55,7 +74,7 @@ class Command(BaseCommand):
             excluded_queue_names=[],
         )
         if not options["once"]:
-            worker.configure_signals()
+            stop_gently_on_signals(worker)
         self.stdout.write(f"Task worker {name} started")
         self.stdout.flush()
         tasks.work(worker, lease=lease, interval=options["interval"], once=options["once"])
