@@ -175,3 +175,23 @@ def test_serve_starts_a_task_worker_beside_the_dispatcher_and_stops_both() -> No
         finally:
             sys.argv = argv
     assert [command[-1] for command in started] == ["dispatch"]
+
+
+def test_a_page_that_looks_before_the_check_is_stored_keeps_looking(world: World) -> None:
+    """The page can be read between the upload's commit and its task's: it says the check is
+    waiting and asks again, instead of saying it is not running and stopping for good."""
+    now = timezone.now()
+    with time_machine.travel(now, tick=False):
+        with TestCase.captureOnCommitCallbacks(execute=False):  # the task is not stored yet
+            world.client("rep").post(
+                reverse("import_new", args=["acme"]),
+                {"file": _file(ROWS.format(day=timezone.localdate()))},
+            )
+        run = ImportRun.objects.get()
+        page = world.client("rep").get(reverse("import_detail", args=["acme", run.pk])).text
+        assert "Waiting for the task worker" in page and 'hx-trigger="every 1s"' in page
+        assert "Check again" not in page
+    with time_machine.travel(now + tasks.JUST_UPLOADED, tick=False):  # and none ever came
+        page = world.client("rep").get(reverse("import_detail", args=["acme", run.pk])).text
+        assert "The check is not running." in page and "Check again" in page
+        assert 'hx-trigger="every 1s"' not in page

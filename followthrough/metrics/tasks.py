@@ -4,7 +4,10 @@ task's state. imports.py holds the checking itself."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.tasks import task
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from followthrough.core import tasks
@@ -40,6 +43,19 @@ def check_of(run: ImportRun) -> DBTaskResult | None:
         .order_by("-enqueued_at")
         .first()
     )
+
+
+# An upload's check is stored when the upload commits; a page that looks in between finds none
+# yet, and must keep looking rather than say the check is not running.
+JUST_UPLOADED = dt.timedelta(minutes=1)
+
+
+def check_under_way(run: ImportRun, check: DBTaskResult | None) -> bool:
+    """The run is being checked, or is about to be: its task waits or runs, or the run was
+    uploaded a moment ago and its task is not stored yet."""
+    if check is None:
+        return run.state == ImportState.CHECKING and timezone.now() - run.created_at < JUST_UPLOADED
+    return tasks.is_active(check)
 
 
 def check_again(run: ImportRun) -> bool:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
-from followthrough.core.tasks import error_of, is_active
+from followthrough.core.tasks import error_of
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import imports, tasks
 from followthrough.metrics.forms import ImportForm
@@ -67,10 +67,11 @@ def report(run: ImportRun, viewer: Membership) -> dict[str, object]:
     problem_count = len(run.problems)
     check = tasks.check_of(run) if run.state == ImportState.CHECKING else None
     failed = check is not None and check.status == TaskResultStatus.FAILED
+    under_way = tasks.check_under_way(run, check)
     return {
         "check": check,
-        "check_waiting": check is not None and check.status == TaskResultStatus.READY,
-        "check_active": is_active(check),
+        "check_waiting": under_way and (check is None or check.status == TaskResultStatus.READY),
+        "check_active": under_way,
         "check_failed": failed,
         # What went wrong is for admins; the uploader learns that it did, and may try again.
         "check_error": error_of(check) if check and failed and viewer.role == Role.ADMIN else "",
