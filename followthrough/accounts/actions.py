@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from followthrough.accounts import events
 from followthrough.accounts.models import (
@@ -63,13 +64,17 @@ def schedule_invitation_email(invitation: Invitation) -> None:
 def invite(workspace: Workspace, invited_by: User, email: str, role: str) -> Invitation:
     email = normalize_email(email)
     if Membership.objects.filter(workspace=workspace, user__email=email).exists():
-        raise ActionRefused(f"{email} is already a member of {workspace}.")
+        raise ActionRefused(
+            _("%(email)s is already a member of %(workspace)s.")
+            % {"email": email, "workspace": workspace}
+        )
     pending = Invitation.objects.filter(
         workspace=workspace, email=email, accepted_at=None, revoked_at=None
     )
     if any(invitation.state == "pending" for invitation in pending):
         raise ActionRefused(
-            f"{email} has already been invited. Resend the invitation from the list below."
+            _("%(email)s has already been invited. Resend the invitation from the list below.")
+            % {"email": email}
         )
     invitation = Invitation.objects.create(
         workspace=workspace, email=email, role=role, invited_by=invited_by
@@ -83,7 +88,7 @@ def invite(workspace: Workspace, invited_by: User, email: str, role: str) -> Inv
 def resend_invitation(invitation: Invitation, by: User | None = None) -> None:
     """A fresh link with a fresh expiry date."""
     if not invitation.is_pending:
-        raise ActionRefused("This invitation has already been used or withdrawn.")
+        raise ActionRefused(_("This invitation has already been used or withdrawn."))
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at"])
     schedule_invitation_email(invitation)
@@ -93,7 +98,7 @@ def resend_invitation(invitation: Invitation, by: User | None = None) -> None:
 @transaction.atomic
 def revoke_invitation(invitation: Invitation, by: User | None = None) -> None:
     if not invitation.is_pending:
-        raise ActionRefused("This invitation has already been used or withdrawn.")
+        raise ActionRefused(_("This invitation has already been used or withdrawn."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     events.log("invitation.revoked", invitation.workspace, invitation, by, email=invitation.email)
@@ -111,14 +116,14 @@ def accept_invitation(
     """Joins the invitee to the workspace: an existing user as they are, or a new account."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
-        raise ActionRefused("This invitation has already been used or withdrawn.")
+        raise ActionRefused(_("This invitation has already been used or withdrawn."))
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
-            raise ActionRefused("An account with this email exists already: log in to accept.")
+            raise ActionRefused(_("An account with this email exists already: log in to accept."))
         user = User.objects.create_user(invitation.email, password, name=name.strip())
         Profile.objects.filter(user=user).update(time_zone=time_zone)
     elif user.email != invitation.email:
-        raise ActionRefused(f"This invitation is for {invitation.email}.")
+        raise ActionRefused(_("This invitation is for %(email)s.") % {"email": invitation.email})
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
@@ -144,8 +149,8 @@ def accept_invitation(
 def _refuse_losing_last_admin(membership: Membership) -> None:
     if membership.role == Role.ADMIN and membership.workspace.admins().count() <= 1:
         raise ActionRefused(
-            f"{membership.user} is the only admin of {membership.workspace}. "
-            "Make someone else an admin first."
+            _("%(name)s is the only admin of %(workspace)s. Make someone else an admin first.")
+            % {"name": membership.user, "workspace": membership.workspace}
         )
 
 
@@ -179,7 +184,7 @@ def change_role(membership: Membership, role: str, by: User | None = None) -> No
 def deactivate_member(membership: Membership, by: Membership) -> None:
     """Access ends at once; everything the person did stays in the workspace's history."""
     if membership.pk == by.pk:
-        raise ActionRefused("You cannot deactivate yourself.")
+        raise ActionRefused(_("You cannot deactivate yourself."))
     if not membership.is_active:
         return
     _refuse_losing_last_admin(membership)
@@ -222,26 +227,28 @@ def set_relationships(
 ) -> None:
     """Sets exactly who coaches this rep and which stakeholders follow them."""
     if rep.role != Role.REP:
-        raise ActionRefused("Only reps are coached and followed.")
+        raise ActionRefused(_("Only reps are coached and followed."))
     coaches, followers = list(coaches), list(followers)
     for member in [*coaches, *followers]:
         if member.workspace_id != rep.workspace_id:
-            raise ActionRefused("Coaches and followers must belong to the same workspace.")
+            raise ActionRefused(_("Coaches and followers must belong to the same workspace."))
     if any(not coach.is_coach for coach in coaches):
-        raise ActionRefused("Only coaches and admins can coach a rep.")
+        raise ActionRefused(_("Only coaches and admins can coach a rep."))
     if any(follower.role == Role.REP for follower in followers):
-        raise ActionRefused("A rep cannot follow another rep.")
-    removed, _ = CoachingRelationship.objects.filter(rep=rep).exclude(coach__in=coaches).delete()
+        raise ActionRefused(_("A rep cannot follow another rep."))
+    removed, _count = (
+        CoachingRelationship.objects.filter(rep=rep).exclude(coach__in=coaches).delete()
+    )
     changed = bool(removed)
     for coach in coaches:
-        _, created = CoachingRelationship.objects.get_or_create(
+        _row, created = CoachingRelationship.objects.get_or_create(
             workspace=rep.workspace, coach=coach, rep=rep
         )
         changed |= created
-    removed, _ = Following.objects.filter(rep=rep).exclude(stakeholder__in=followers).delete()
+    removed, _count = Following.objects.filter(rep=rep).exclude(stakeholder__in=followers).delete()
     changed |= bool(removed)
     for follower in followers:
-        _, created = Following.objects.get_or_create(
+        _following, created = Following.objects.get_or_create(
             workspace=rep.workspace, stakeholder=follower, rep=rep
         )
         changed |= created

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from followthrough.accounts.models import (
     WEEKDAYS,
@@ -37,7 +37,9 @@ class TimeZoneField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 64)
-        kwargs.setdefault("help_text", "An IANA name, such as America/Chicago or Europe/Madrid.")
+        kwargs.setdefault(
+            "help_text", gettext_lazy("An IANA name, such as America/Chicago or Europe/Madrid.")
+        )
         super().__init__(**kwargs)
         self.widget.attrs.update({"list": "time-zones", "autocomplete": "off"})
 
@@ -46,13 +48,15 @@ class LoginForm(AuthenticationForm):
     """Email and password, with a pause after repeated failures for the same address."""
 
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=gettext_lazy("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password do not match. Check both and try again.",
-        "locked_out": (
+        "invalid_login": gettext_lazy(
+            "That email and password do not match. Check both and try again."
+        ),
+        "locked_out": gettext_lazy(
             "Your access has been deactivated. Ask an admin of your workspace to restore it."
         ),
     }
@@ -63,8 +67,14 @@ class LoginForm(AuthenticationForm):
         if wait is not None:
             minutes = max(1, math.ceil(wait.total_seconds() / 60))
             raise forms.ValidationError(
-                f"Too many failed attempts for this email. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}, or reset your password.",
+                ngettext(
+                    "Too many failed attempts for this email. Try again in %(minutes)d minute, "
+                    "or reset your password.",
+                    "Too many failed attempts for this email. Try again in %(minutes)d minutes, "
+                    "or reset your password.",
+                    minutes,
+                )
+                % {"minutes": minutes},
                 code="throttled",
             )
         try:
@@ -103,8 +113,8 @@ class EmailPasswordResetForm(PasswordResetForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address")
-    role = forms.ChoiceField(choices=Role.choices)
+    email = forms.EmailField(label=gettext_lazy("Email address"))
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
 
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,16 +131,17 @@ class InviteForm(forms.Form):
 class NewAccountForm(forms.Form):
     """The invitee's first visit: a name, a password, their time zone."""
 
-    name = forms.CharField(max_length=150, label="Your name")
+    name = forms.CharField(max_length=150, label=gettext_lazy("Your name"))
     password1 = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("Password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    time_zone = TimeZoneField(label="Your time zone")
+    time_zone = TimeZoneField(label=gettext_lazy("Your time zone"))
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +151,7 @@ class NewAccountForm(forms.Form):
         data = super().clean() or {}
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", _("The two passwords differ."))
         elif first:
             user = User(email=self.email, name=data.get("name", ""))
             try:
@@ -151,10 +162,13 @@ class NewAccountForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    name = forms.CharField(max_length=150)
-    time_zone = TimeZoneField()
+    name = forms.CharField(max_length=150, label=gettext_lazy("Name"))
+    time_zone = TimeZoneField(label=gettext_lazy("Time zone"))
     working_days = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS, coerce=int, widget=forms.CheckboxSelectMultiple
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Working days"),
     )
 
     field_order = [
@@ -175,9 +189,10 @@ class ProfileForm(forms.ModelForm):
             "work_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         labels = {
-            "work_starts": "Working day starts",
-            "work_ends": "Working day ends",
-            "country": "Country for public holidays",
+            "work_starts": gettext_lazy("Working day starts"),
+            "work_ends": gettext_lazy("Working day ends"),
+            "country": gettext_lazy("Country for public holidays"),
+            "language": gettext_lazy("Language"),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -195,18 +210,21 @@ class ProfileForm(forms.ModelForm):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
 
 
 class RelationshipsForm(forms.Form):
     coaches = forms.ModelMultipleChoiceField(
-        queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Membership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Coaches"),
     )
     followers = forms.ModelMultipleChoiceField(
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Stakeholders who follow this rep",
+        label=gettext_lazy("Stakeholders who follow this rep"),
     )
 
     def __init__(self, *args: Any, rep: Membership, **kwargs: Any) -> None:
@@ -234,7 +252,7 @@ class WorkspaceForm(forms.Form):
     """A new workspace: its name, and the country whose public holidays are not working days
     (suggested from the creator's time zone: a workspace without one has no holidays at all)."""
 
-    name = forms.CharField(max_length=120, label="Company name")
+    name = forms.CharField(max_length=120, label=gettext_lazy("Company name"))
     country = forms.ChoiceField(
         required=False,
         label=gettext_lazy("Country for public holidays"),
@@ -266,20 +284,22 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "reminder_working_days",
         ]
         labels = {
-            "checkin_working_days": "Check in after (working days)",
-            "checkin_time": "Check-ins go out at",
-            "reminder_working_days": "Remind after (working days)",
+            "name": gettext_lazy("Name"),
+            "country": gettext_lazy("Country"),
+            "checkin_working_days": gettext_lazy("Check in after (working days)"),
+            "checkin_time": gettext_lazy("Check-ins go out at"),
+            "reminder_working_days": gettext_lazy("Remind after (working days)"),
         }
         widgets = {"checkin_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
     def clean_checkin_working_days(self) -> int:
         value: int = self.cleaned_data["checkin_working_days"]
         if not 0 <= value <= 10:
-            raise forms.ValidationError("Between 0 (on the due date) and 10 working days.")
+            raise forms.ValidationError(_("Between 0 (on the due date) and 10 working days."))
         return value
 
     def clean_reminder_working_days(self) -> int:
         value: int = self.cleaned_data["reminder_working_days"]
         if not 1 <= value <= 10:
-            raise forms.ValidationError("Between 1 and 10 working days.")
+            raise forms.ValidationError(_("Between 1 and 10 working days."))
         return value

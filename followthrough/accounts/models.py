@@ -13,19 +13,19 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from followthrough.lib import signing
 from followthrough.lib.dates import WorkingTime, supported_countries
 
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
 ]
 
 
@@ -38,7 +38,9 @@ def validate_time_zone(value: str) -> None:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError(
-            "“%(value)s” is not a known time zone. Use an IANA name such as Europe/Madrid.",
+            gettext_lazy(
+                "“%(value)s” is not a known time zone. Use an IANA name such as Europe/Madrid."
+            ),
             params={"value": value},
         ) from None
 
@@ -46,13 +48,17 @@ def validate_time_zone(value: str) -> None:
 def validate_country(value: str) -> None:
     if value and value not in supported_countries():
         raise ValidationError(
-            "“%(value)s” is not a country whose public holidays are known. "
-            "Use an ISO 3166-1 two-letter code such as US or ES.",
+            gettext_lazy(
+                "“%(value)s” is not a country whose public holidays are known. "
+                "Use an ISO 3166-1 two-letter code such as US or ES."
+            ),
             params={"value": value},
         )
 
 
-COUNTRY_HELP = "Two-letter code, such as US or ES: its public holidays are not working days."
+COUNTRY_HELP = gettext_lazy(
+    "Two-letter code, such as US or ES: its public holidays are not working days."
+)
 
 
 def normalize_email(email: str) -> str:
@@ -134,13 +140,16 @@ class Workspace(models.Model):
     # When check-ins go out: the n-th working day after a commitment's due date, at this local
     # time of the person it goes to; a reminder follows after another n working days.
     checkin_working_days = models.PositiveSmallIntegerField(
-        default=2, help_text="Working days after the due date before the check-in goes out."
+        default=2,
+        help_text=gettext_lazy("Working days after the due date before the check-in goes out."),
     )
     checkin_time = models.TimeField(
-        default=dt.time(9, 0), help_text="Local time of the rep at which check-ins go out."
+        default=dt.time(9, 0),
+        help_text=gettext_lazy("Local time of the rep at which check-ins go out."),
     )
     reminder_working_days = models.PositiveSmallIntegerField(
-        default=2, help_text="Working days of silence after a check-in before one reminder."
+        default=2,
+        help_text=gettext_lazy("Working days of silence after a check-in before one reminder."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -158,17 +167,19 @@ class Workspace(models.Model):
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    COACH = "coach", "Coach"
-    REP = "rep", "Rep"
-    STAKEHOLDER = "stakeholder", "Stakeholder"
+    ADMIN = "admin", pgettext_lazy("role", "Admin")
+    COACH = "coach", gettext_lazy("Coach")
+    REP = "rep", gettext_lazy("Rep")
+    STAKEHOLDER = "stakeholder", gettext_lazy("Stakeholder")
 
 
 ROLE_HELP = {
-    Role.ADMIN: "manages people and settings, and can coach",
-    Role.COACH: "runs sessions with the reps they coach",
-    Role.REP: "is coached, answers check-ins",
-    Role.STAKEHOLDER: "a manager or executive who reads what is shared, writes nothing",
+    Role.ADMIN: gettext_lazy("manages people and settings, and can coach"),
+    Role.COACH: gettext_lazy("runs sessions with the reps they coach"),
+    Role.REP: gettext_lazy("is coached, answers check-ins"),
+    Role.STAKEHOLDER: gettext_lazy(
+        "a manager or executive who reads what is shared, writes nothing"
+    ),
 }
 
 
@@ -181,7 +192,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices)
     title = models.CharField(
-        max_length=120, blank=True, help_text="Job title, e.g. Account Executive"
+        max_length=120, blank=True, help_text=gettext_lazy("Job title, e.g. Account Executive")
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -265,7 +276,10 @@ class Profile(models.Model):
         max_length=2,
         blank=True,
         validators=[validate_country],
-        help_text=COUNTRY_HELP + " Blank: the workspace's country.",
+        help_text=gettext_lazy(
+            "Two-letter code, such as US or ES: its public holidays are not working days. "
+            "Blank: the workspace's country."
+        ),
     )
     language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
     last_workspace = models.ForeignKey(
@@ -277,10 +291,14 @@ class Profile(models.Model):
 
     def clean(self) -> None:
         if self.work_ends <= self.work_starts:
-            raise ValidationError({"work_ends": "The working day must end after it starts."})
+            raise ValidationError(
+                {"work_ends": gettext_lazy("The working day must end after it starts.")}
+            )
         days = self.working_days
         if not isinstance(days, list) or not days or any(d not in range(7) for d in days):
-            raise ValidationError({"working_days": "Choose at least one working day."})
+            raise ValidationError(
+                {"working_days": gettext_lazy("Choose at least one working day.")}
+            )
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -295,7 +313,7 @@ class Profile(models.Model):
 
     def working_days_display(self) -> str:
         names = dict(WEEKDAYS)
-        return ", ".join(names[d][:3] for d in sorted(self.working_days))
+        return ", ".join(str(names[d])[:3] for d in sorted(self.working_days))
 
 
 class Invitation(models.Model):

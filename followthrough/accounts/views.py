@@ -43,7 +43,7 @@ from followthrough.web.requests import attempt, current, signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """Sends a person to the workspace they used last, or lets them pick or create one."""
     user = signed_in(request)
-    profile, _ = Profile.objects.get_or_create(user=user)
+    profile, _created = Profile.objects.get_or_create(user=user)
     memberships = list(user.active_memberships())
     for membership in memberships:
         if membership.workspace_id == profile.last_workspace_id:
@@ -56,13 +56,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def workspaces(request: HttpRequest) -> HttpResponse:
     """The workspaces a person belongs to, and a form to start a new one."""
-    profile, _ = Profile.objects.get_or_create(user=signed_in(request))
+    profile, _created = Profile.objects.get_or_create(user=signed_in(request))
     form = WorkspaceForm(request.POST or None, time_zone=profile.time_zone)
     if request.method == "POST" and form.is_valid():
         workspace = actions.create_workspace(
             signed_in(request), form.cleaned_data["name"], form.cleaned_data["country"]
         )
-        messages.success(request, f"Workspace “{workspace}” created. You are its admin.")
+        messages.success(
+            request, _("Workspace “%(name)s” created. You are its admin.") % {"name": workspace}
+        )
         return redirect(workspace)
     memberships = signed_in(request).active_memberships().order_by("workspace__name")
     return render(request, "accounts/workspaces.html", {"form": form, "memberships": memberships})
@@ -144,7 +146,7 @@ def member_role(request: HttpRequest, member_id: int) -> HttpResponse:
     target = permissions.access_member(current(request), member_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the roles listed.")
+        messages.error(request, _("Choose one of the roles listed."))
     else:
         attempt(
             request,
@@ -161,7 +163,7 @@ def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: actions.deactivate_member(target, by=current(request)),
-        lambda: f"{target.user} can no longer use this workspace.",
+        lambda: _("%(name)s can no longer use this workspace.") % {"name": target.user},
     )
     return redirect(target)
 
@@ -171,7 +173,7 @@ def member_deactivate(request: HttpRequest, member_id: int) -> HttpResponse:
 def member_reactivate(request: HttpRequest, member_id: int) -> HttpResponse:
     target = permissions.access_member(current(request), member_id)
     actions.reactivate_member(target, by=signed_in(request))
-    messages.success(request, f"{target.user} has access again.")
+    messages.success(request, _("%(name)s has access again.") % {"name": target.user})
     return redirect(target)
 
 
@@ -181,7 +183,7 @@ def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
     target = permissions.access_member(current(request), member_id)
     form = RelationshipsForm(request.POST, rep=target)
     if not form.is_valid():
-        messages.error(request, "Choose coaches and followers from the lists.")
+        messages.error(request, _("Choose coaches and followers from the lists."))
         return redirect(target)
     attempt(
         request,
@@ -191,7 +193,7 @@ def member_relationships(request: HttpRequest, member_id: int) -> HttpResponse:
             form.cleaned_data["followers"],
             by=signed_in(request),
         ),
-        lambda: f"Saved who coaches and follows {target.user}.",
+        lambda: _("Saved who coaches and follows %(name)s.") % {"name": target.user},
     )
     return redirect(target)
 
@@ -208,7 +210,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error("email", str(refusal))
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("invitations", member.workspace.slug)
     listed = Invitation.objects.filter(workspace=member.workspace).select_related("invited_by")
     return render(
@@ -229,7 +233,7 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: actions.resend_invitation(invitation, by=signed_in(request)),
-        lambda: f"Invitation sent again to {invitation.email}.",
+        lambda: _("Invitation sent again to %(email)s.") % {"email": invitation.email},
     )
     return redirect("invitations", invitation.workspace.slug)
 
@@ -241,7 +245,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: actions.revoke_invitation(invitation, by=signed_in(request)),
-        lambda: f"Invitation to {invitation.email} withdrawn.",
+        lambda: _("Invitation to %(email)s withdrawn.") % {"email": invitation.email},
     )
     return redirect("invitations", invitation.workspace.slug)
 
@@ -270,7 +274,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         except ActionRefused as refusal:
             return link_problem(request, str(refusal))
         login(request, membership.user, backend="followthrough.accounts.backends.EmailBackend")
-        messages.success(request, f"Welcome to {membership.workspace}, {membership.user.name}.")
+        messages.success(
+            request,
+            _("Welcome to %(workspace)s, %(name)s.")
+            % {"workspace": membership.workspace, "name": membership.user.name},
+        )
         return redirect(membership.workspace)
     context.update({"form": form, "time_zones": time_zone_names()})
     return render(request, "accounts/accept_invitation.html", context)
@@ -306,11 +314,16 @@ def accept_as_existing_user(
 ) -> HttpResponse:
     """Someone with an account joins by logging in as the invited address, then confirming."""
     if not request.user.is_authenticated:
-        messages.info(request, f"Log in as {invitation.email} to accept the invitation.")
+        messages.info(
+            request,
+            _("Log in as %(email)s to accept the invitation.") % {"email": invitation.email},
+        )
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         membership = actions.accept_invitation(invitation, user=user)
-        messages.success(request, f"Welcome to {membership.workspace}.")
+        messages.success(
+            request, _("Welcome to %(workspace)s.") % {"workspace": membership.workspace}
+        )
         return redirect(membership.workspace)
     return render(request, "accounts/accept_invitation.html", context)
 
@@ -326,11 +339,11 @@ def link_problem(request: HttpRequest, message: str, *, expired: bool = False) -
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    instance, _ = Profile.objects.get_or_create(user=signed_in(request))
+    instance, _created = Profile.objects.get_or_create(user=signed_in(request))
     form = ProfileForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Profile saved.")
+        messages.success(request, _("Profile saved."))
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form, "time_zones": time_zone_names()})
 
@@ -344,7 +357,7 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             form.save()
             messages.success(
-                request, "Settings saved. They apply to check-ins scheduled from now on."
+                request, _("Settings saved. They apply to check-ins scheduled from now on.")
             )
             return redirect("workspace_settings", workspace.slug)
         return render(request, "accounts/workspace_settings.html", {"form": form}, status=400)
