@@ -14,10 +14,20 @@ from followthrough.lib import dates
 
 
 class OutboxFilter(forms.Form):
-    person = forms.ModelChoiceField(queryset=Membership.objects.none(), required=False)
+    person = forms.ModelChoiceField(
+        queryset=Membership.objects.none(), required=False, label=gettext_lazy("Person")
+    )
     # Read when the form is made: the kinds the apps registered.
-    kind = forms.ChoiceField(choices=lambda: [("", "All kinds"), *kinds.choices()], required=False)
-    state = forms.ChoiceField(choices=[("", "All states"), *State.choices], required=False)
+    kind = forms.ChoiceField(
+        choices=lambda: [("", gettext("All kinds")), *kinds.choices()],
+        required=False,
+        label=gettext_lazy("Kind"),
+    )
+    state = forms.ChoiceField(
+        choices=[("", gettext_lazy("All states")), *State.choices],
+        required=False,
+        label=gettext_lazy("State"),
+    )
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -26,7 +36,7 @@ class OutboxFilter(forms.Form):
         person.queryset = Membership.objects.filter(workspace=member.workspace).select_related(
             "user"
         )
-        person.empty_label = "Everyone"
+        person.empty_label = gettext("Everyone")
         person.label_from_instance = member_name  # type: ignore[method-assign,assignment]
 
 
@@ -38,7 +48,7 @@ class RescheduleForm(forms.Form):
     """A new sending time, typed in the viewer's own time zone."""
 
     send_at = forms.DateTimeField(
-        label="New time",
+        label=gettext_lazy("New time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -57,7 +67,7 @@ class RescheduleForm(forms.Form):
         send_at: dt.datetime = self.cleaned_data["send_at"]
         if send_at < timezone.now() - dt.timedelta(minutes=1):
             raise forms.ValidationError(
-                "Choose a time from now on; to send it at once, use Send now."
+                gettext("Choose a time from now on; to send it at once, use Send now.")
             )
         return send_at
 

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from followthrough.accounts.models import Workspace
 from followthrough.followups import kinds
@@ -24,12 +24,12 @@ from followthrough.lib import emails, languages
 
 
 class State(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    CLAIMED = "claimed", "Claimed"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    CANCELLED = "cancelled", "Cancelled"
-    FAILED = "failed", "Failed"
+    SCHEDULED = "scheduled", pgettext_lazy("follow-up state", "Scheduled")
+    CLAIMED = "claimed", pgettext_lazy("follow-up state", "Claimed")
+    SENDING = "sending", pgettext_lazy("follow-up state", "Sending")
+    SENT = "sent", pgettext_lazy("follow-up state", "Sent")
+    CANCELLED = "cancelled", pgettext_lazy("follow-up state", "Cancelled")
+    FAILED = "failed", pgettext_lazy("follow-up state", "Failed")
 
 
 # A person may still change these; a row in any other state is on its way out or done.

@@ -127,29 +127,31 @@ def change(request: HttpRequest, followup_id: int, verb: Verb, done: str) -> Htt
         messages.success(request, done)
     elif outcome == actions.Outcome.TOO_LATE:
         messages.warning(
-            request, f"Too late: it is already {followup.get_state_display().lower()}."
+            request,
+            gettext("Too late: it is already %(state)s.")
+            % {"state": followup.get_state_display().lower()},
         )
     else:
-        messages.info(request, f"Nothing to do: it is {outcome}.")
+        messages.info(request, gettext("Nothing to do: it is already cancelled."))
     return redirect(followup)
 
 
 @require_POST
 @workspace_view(permissions.can_view_outbox)
 def followup_cancel(request: HttpRequest, followup_id: int) -> HttpResponse:
-    return change(request, followup_id, actions.cancel, "Cancelled. It will not be sent.")
+    return change(request, followup_id, actions.cancel, gettext("Cancelled. It will not be sent."))
 
 
 @require_POST
 @workspace_view(permissions.can_view_outbox)
 def followup_send_now(request: HttpRequest, followup_id: int) -> HttpResponse:
-    return change(request, followup_id, actions.send_now, "It goes out now.")
+    return change(request, followup_id, actions.send_now, gettext("It goes out now."))
 
 
 @require_POST
 @workspace_view(permissions.can_view_outbox)
 def followup_retry(request: HttpRequest, followup_id: int) -> HttpResponse:
-    return change(request, followup_id, actions.retry, "It will be tried again now.")
+    return change(request, followup_id, actions.retry, gettext("It will be tried again now."))
 
 
 @require_POST
@@ -165,5 +167,5 @@ def followup_reschedule(request: HttpRequest, followup_id: int) -> HttpResponse:
         request,
         followup_id,
         lambda followup, by: actions.reschedule(followup, when, by),
-        "Rescheduled.",
+        gettext("Rescheduled."),
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Profile, Workspace
@@ -36,7 +37,9 @@ def workspace_view(allowed: Callable[[Membership], bool] | None = None) -> Calla
             if membership is None:
                 raise Http404("No such workspace")
             if allowed is not None and not allowed(membership):
-                raise PermissionDenied("Your role in this workspace does not allow this page.")
+                raise PermissionDenied(
+                    gettext("Your role in this workspace does not allow this page.")
+                )
             request.workspace = workspace  # type: ignore[attr-defined]
             request.membership = membership  # type: ignore[attr-defined]
             Profile.objects.filter(user=request.user).exclude(last_workspace=workspace).update(

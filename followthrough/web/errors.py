@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
@@ -9,26 +11,26 @@ def error_page(request: HttpRequest, status: int, title: str, message: str) -> H
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_page(request, 400, "Bad request", "The request could not be understood.")
+    return error_page(request, 400, _("Bad request"), _("The request could not be understood."))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else "You may not see this page."
-    return error_page(request, 403, "Not allowed", message)
+    message = str(exception) if exception and str(exception) else _("You may not see this page.")
+    return error_page(request, 403, _("Not allowed"), message)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(
-        request, 404, "Not found", "There is nothing here, or it is not yours to see."
+        request, 404, _("Not found"), _("There is nothing here, or it is not yours to see.")
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request context: whatever broke may be in it.
+    title = escape(_("Something went wrong"))
+    message = escape(_("The error was logged. Please try again in a moment."))
     return HttpResponse(
-        "<!doctype html><title>Something went wrong</title>"
-        "<h1>Something went wrong</h1><p>The error was logged. Please try again in a moment.</p>",
-        status=500,
+        f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>", status=500
     )
 
 
@@ -36,6 +38,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return error_page(
         request,
         403,
-        "Form expired",
-        "This form was open too long or came from another site. Go back, reload and try again.",
+        _("Form expired"),
+        _("This form was open too long or came from another site. Go back, reload and try again."),
     )
