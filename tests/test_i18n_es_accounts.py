@@ -3,12 +3,17 @@ settings) in Spanish for a Spanish profile, with none of their templates' Englis
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from followthrough.accounts import actions
-from tests.conftest import World
+from followthrough.followups import actions as followups
+from followthrough.followups.models import Kind
+from tests.conftest import World, dispatch
 from tests.test_i18n import english_msgids, speaks
 
 
@@ -80,3 +85,79 @@ def test_the_invitation_page_follows_the_browser_in_spanish(world: World) -> Non
     assert "Elige una contraseña para" in page.text
     assert "Choose a password" not in page.text
     no_english(page.text, "accounts/accept_invitation.html")
+
+
+def test_password_reset_pages_and_email_in_spanish(world: World) -> None:
+    speaks(world, "rep", "es")
+    client = Client(headers={"accept-language": "es"})
+    form = client.get(reverse("password_reset")).text
+    assert "Restablece tu contraseña" in form and "Enviar el enlace" in form
+    no_english(form, "registration/password_reset_form.html")
+    done = client.post(reverse("password_reset"), {"email": "rep@example.org"}, follow=True).text
+    assert "Revisa tu correo" in done and "Check your email" not in done
+    no_english(done, "registration/password_reset_done.html")
+    dispatch()
+    [message] = mail.outbox
+    assert message.subject == "Restablece tu contraseña de Followthrough"
+    body = str(message.body)
+    assert "Elige una contraseña nueva" in body and "Choose a new password" not in body
+    html = str(message.alternatives[0][0])  # type: ignore[index]
+    assert "El enlace funciona durante un día." in html and "The link works" not in html
+    path = re.search(r"http://testserver(/password/reset/\S+)", body)
+    assert path
+    page = client.get(path.group(1), follow=True)
+    assert "<h1>Elige una contraseña nueva</h1>" in page.text
+    no_english(page.text, "registration/password_reset_confirm.html")
+    new = "brand-new-passphrase-77"
+    complete = client.post(
+        page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}, follow=True
+    ).text
+    assert "Contraseña guardada" in complete and "Password saved" not in complete
+    no_english(complete, "registration/password_reset_complete.html")
+    again = client.get(path.group(1), follow=True).text
+    assert "venció o ya se usó" in again and "has expired" not in again
+
+
+def test_password_change_page_in_spanish(world: World) -> None:
+    html = spanish_page(world, "rep", "password_change")
+    assert "<h1>Cambiar tu contraseña</h1>" in html and "Cambiar la contraseña" in html
+    no_english(html, "registration/password_change_form.html")
+
+
+def test_outbox_and_follow_up_page_in_spanish(world: World) -> None:
+    user = world.user("rep")
+    row = followups.schedule(
+        kind=Kind.CHECK_IN,
+        template="notice",
+        to_email=user.email,
+        recipient=user,
+        workspace=world.workspace,
+        context={"subject": "¿Funcionó?", "text": "Cuéntame."},
+    )
+    outbox = spanish_page(world, "coach", "outbox", "acme")
+    for sentence in [
+        "Cada envío: qué sale, cuándo y qué pasó.",
+        "Todos los estados",
+        ">Programado<",
+    ]:
+        assert sentence in outbox, sentence
+    assert "Every follow-up" not in outbox and "All states" not in outbox
+    no_english(outbox, "followups/outbox.html")
+    page = spanish_page(world, "coach", "followup_detail", "acme", row.pk)
+    for sentence in ["Entrega", "Reprogramar", "Enviar ahora", "Nueva hora", "Asunto:"]:
+        assert sentence in page, sentence
+    assert "The message as it would go out now" not in page
+    no_english(page, "followups/followup_detail.html")
+
+
+def test_error_pages_in_spanish(world: World) -> None:
+    speaks(world, "rep", "es")
+    client = world.client("rep")
+    missing = client.get(reverse("people", args=["globex"]))
+    assert missing.status_code == 404
+    assert "No encontrado" in missing.text and "Volver a Followthrough" in missing.text
+    assert "Not found" not in missing.text
+    no_english(missing.text, "error.html")
+    refused = client.get(reverse("invitations", args=["acme"]))
+    assert refused.status_code == 403
+    assert "No permitido" in refused.text and "Not allowed" not in refused.text
