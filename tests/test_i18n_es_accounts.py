@@ -101,7 +101,7 @@ def test_password_reset_pages_and_email_in_spanish(world: World) -> None:
     assert message.subject == "Restablece tu contraseña de Followthrough"
     body = str(message.body)
     assert "Elige una contraseña nueva" in body and "Choose a new password" not in body
-    html = str(message.alternatives[0][0])  # type: ignore[index]
+    html = str(message.alternatives[0][0])  # type: ignore[attr-defined]
     assert "El enlace funciona durante un día." in html and "The link works" not in html
     path = re.search(r"http://testserver(/password/reset/\S+)", body)
     assert path
