@@ -59,10 +59,6 @@ def quoted(text: str, limit: int = 40) -> str:
     return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 # Reading -------------------------------------------------------------------------------------
 
 
