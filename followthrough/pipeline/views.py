@@ -88,7 +88,7 @@ def board_context(member: Membership, filters: Filters, **extra: Any) -> dict[st
             Q(stage__in=Stage.open_stages()) | Q(closed_on__gte=closed_since)
         )
     ).select_related("owner__user")
-    columns = {stage: Column(stage, label) for stage, label in Stage.choices}
+    columns = {stage: Column(stage, str(label)) for stage, label in Stage.choices}
     for row in decorate(list(rows), member, editable, today):
         column = columns[row.stage]
         column.cards.append(row)
