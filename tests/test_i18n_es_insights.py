@@ -238,3 +238,5 @@ def test_a_reps_progress_and_pace_in_spanish(world: World) -> None:
         ],
     )
     assert "so far, against a target" not in text and "Running total" not in text
+    # The pace's own word, in its badge.
+    assert re.search(r'class="badge pace-behind">atrasado<', text), "behind pace, in Spanish"
