@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils import dateformat
 from django.utils.html import escape
+from django.utils.translation import gettext, pgettext
 
 from followthrough.insights.pace import Pace
 
@@ -35,6 +37,11 @@ def _scale(value: Decimal) -> tuple[Decimal, int]:
         if lines <= 6:
             return step * lines, lines
     raise AssertionError("unreachable: 50 steps of a tenth of the value exceed it")
+
+
+def short_day(day: dt.date) -> str:
+    """ "Nov 5" under a chart, in the reader's language."""
+    return dateformat.format(day, pgettext("a day under a chart", "M j"))
 
 
 def _svg(label: str, description: str, body: list[str], css: str) -> str:
@@ -85,16 +92,20 @@ def pace_chart(pace: Pace, daily: Mapping[dt.date, Decimal], *, label: str, unit
     for day_number, anchor, day in ((0, "start", pace.starts_on), (days, "end", pace.deadline)):
         body.append(
             f'<text class="tick" x="{x(day_number):.1f}" y="{HEIGHT - 14}" text-anchor="{anchor}">'
-            f"{day:%b} {day.day}</text>"
+            f"{short_day(day)}</text>"
         )
     # The target band at the deadline, and the steady pace that reaches its low end.
     body.append(
         f'<rect class="band" x="{x(days) - 8:.1f}" y="{y(pace.high):.1f}" width="8" '
         f'height="{max(y(pace.low) - y(pace.high), 2):.1f}"/>'
         f'<text class="note" x="{x(days) - 12:.1f}" y="{y(pace.high) - 4:.1f}" text-anchor="end">'
-        f"target {amount(pace.low)}"
-        + (f"–{amount(pace.high)}" if pace.high != pace.low else "")
-        + f" {escape(unit)}</text>"
+        + escape(
+            gettext("target %(low)s–%(high)s %(unit)s")
+            % {"low": amount(pace.low), "high": amount(pace.high), "unit": unit}
+            if pace.high != pace.low
+            else gettext("target %(low)s %(unit)s") % {"low": amount(pace.low), "unit": unit}
+        )
+        + "</text>"
         f'<line class="steady" x1="{x(0):.1f}" y1="{y(Decimal(0)):.1f}" '
         f'x2="{x(days):.1f}" y2="{y(pace.low):.1f}"/>'
     )
@@ -108,7 +119,9 @@ def pace_chart(pace: Pace, daily: Mapping[dt.date, Decimal], *, label: str, unit
         now_x, now_y = x(pace.days_elapsed), y(pace.total)
         body.append(
             f'<line class="today" x1="{now_x:.1f}" x2="{now_x:.1f}" y1="{TOP}" y2="{base:.1f}"/>'
-            f'<text class="note" x="{now_x + 4:.1f}" y="{TOP + 10}">today</text>'
+            f'<text class="note" x="{now_x + 4:.1f}" y="{TOP + 10}">'
+            + escape(gettext("today"))
+            + "</text>"
         )
         for css, end in forecasts:
             body.append(
@@ -121,18 +134,27 @@ def pace_chart(pace: Pace, daily: Mapping[dt.date, Decimal], *, label: str, unit
 def pace_sentence(pace: Pace, unit: str = "") -> str:
     """The chart in words (its <desc>, and the text beside it on the pages)."""
     unit = f" {unit}" if unit else ""
-    sentence = (
-        f"{amount(pace.total)}{unit} so far, against a target of {amount(pace.low)}{unit} by "
-        f"{pace.deadline.day} {pace.deadline:%B %Y}; a steady pace would be at "
-        f"{amount(pace.expected_now)}{unit} today."
-    )
+    sentence = gettext(
+        "%(total)s%(unit)s so far, against a target of %(low)s%(unit)s by %(deadline)s; "
+        "a steady pace would be at %(expected)s%(unit)s today."
+    ) % {
+        "total": amount(pace.total),
+        "unit": unit,
+        "low": amount(pace.low),
+        "deadline": dateformat.format(pace.deadline, pgettext("a deadline in a sentence", "j F Y")),
+        "expected": amount(pace.expected_now),
+    }
     if not pace.can_forecast:
         return sentence
-    return (
-        f"{sentence} By the deadline the current pace makes "
-        f"{amount(pace.forecast_total)}{unit}, the trend of the last two weeks "
-        f"{amount(pace.forecast_recent_total)}{unit}."
-    )
+    return gettext(
+        "%(sentence)s By the deadline the current pace makes %(forecast)s%(unit)s, "
+        "the trend of the last two weeks %(recent)s%(unit)s."
+    ) % {
+        "sentence": sentence,
+        "forecast": amount(pace.forecast_total),
+        "unit": unit,
+        "recent": amount(pace.forecast_recent_total),
+    }
 
 
 def weekly_bars(series: Sequence[tuple[dt.date, Decimal]], *, label: str, description: str) -> str:
@@ -148,12 +170,16 @@ def weekly_bars(series: Sequence[tuple[dt.date, Decimal]], *, label: str, descri
         left = LEFT + slot * n + slot * 0.15
         body.append(
             f'<rect class="bar" x="{left:.1f}" y="{y(value):.1f}" width="{slot * 0.7:.1f}" '
-            f'height="{y(Decimal(0)) - y(value):.1f}"><title>week of {week:%b} {week.day}: '
-            f"{amount(value)}</title></rect>"
+            f'height="{y(Decimal(0)) - y(value):.1f}"><title>'
+            + escape(
+                gettext("week of %(day)s: %(amount)s")
+                % {"day": short_day(week), "amount": amount(value)}
+            )
+            + "</title></rect>"
         )
         if (len(series) - 1 - n) % 2 == 0:  # every other week, ending with this one
             body.append(
                 f'<text class="tick" x="{left + slot * 0.35:.1f}" y="{HEIGHT - 14}" '
-                f'text-anchor="middle">{week:%b} {week.day}</text>'
+                f'text-anchor="middle">{short_day(week)}</text>'
             )
     return _svg(label, description, body, "bars-chart")

@@ -155,7 +155,7 @@ class RepRow:
         return Cells(
             plans=[plan_cells(standing) for standing in self.standings],
             follow_through="" if self.follow_through is None else f"{self.follow_through}%",
-            due=f"of {self.due}",
+            due=_("of %(due)s") % {"due": self.due},
             done=str(self.done),
             missed=str(self.missed),
             activity=format_number(self.activity_this_week),
@@ -469,7 +469,10 @@ def attention_reasons(row: RepRow, today: dt.date) -> list[str]:
             )
     change = row.confidence_change
     if ConfidenceRating.is_alarming_drop(change):
-        reasons.append(f"confidence fell from {row.confidence_before} to {row.confidence}")
+        reasons.append(
+            _("confidence fell from %(before)s to %(after)s")
+            % {"before": row.confidence_before, "after": row.confidence}
+        )
     if row.open_loops:
         reasons.append(
             ngettext(
@@ -481,10 +484,10 @@ def attention_reasons(row: RepRow, today: dt.date) -> list[str]:
         )
     rate = row.follow_through
     if rate is not None and rate < FOLLOW_THROUGH_FLOOR:
-        reasons.append(f"follow-through {rate}%")
+        reasons.append(_("follow-through %(rate)s%%") % {"rate": rate})
     # On a Monday nobody has logged this week yet: that is not a reason to worry.
     if today.weekday() > 0 and not row.activity_this_week:
-        reasons.append("no activity logged this week")
+        reasons.append(_("no activity logged this week"))
     return reasons
 
 
@@ -544,7 +547,12 @@ def parse_weeks(raw: str | None) -> int:
     try:
         weeks = int(raw)
     except ValueError:
-        raise ValueError(f"“weeks” must be a whole number from 1 to {MAX_WEEKS}.") from None
+        raise ValueError(
+            _("“weeks” must be a whole number from 1 to %(most)d.") % {"most": MAX_WEEKS}
+        ) from None
     if not 1 <= weeks <= MAX_WEEKS:
-        raise ValueError(f"“weeks” must be from 1 to {MAX_WEEKS}; {weeks} is out of range.")
+        raise ValueError(
+            _("“weeks” must be from 1 to %(most)d; %(weeks)d is out of range.")
+            % {"most": MAX_WEEKS, "weeks": weeks}
+        )
     return weeks

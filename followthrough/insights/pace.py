@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 # The "recent trend" looks at this many days.
 RECENT_DAYS = 14
 # Coaching shows its effect between these weeks (story 000).
@@ -27,12 +29,12 @@ FORECAST_MIN_DAYS = 7
 ZERO = Decimal(0)
 
 STATUS_LABELS = {
-    "met": "target met",
-    "missed": "missed",
-    "not_started": "not started",
-    "early": "first week",
-    "behind": "behind pace",
-    "on_pace": "on pace",
+    "met": _("target met"),
+    "missed": _("missed"),
+    "not_started": _("not started"),
+    "early": _("first week"),
+    "behind": _("behind pace"),
+    "on_pace": _("on pace"),
 }
 
 
@@ -110,7 +112,7 @@ class Pace:
         return "behind" if self.behind_pace else "on_pace"
 
     def status_label(self) -> str:
-        return STATUS_LABELS[self.status()]
+        return str(STATUS_LABELS[self.status()])
 
 
 def _date_reached(

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from followthrough.accounts.models import Membership
 from followthrough.coaching.models import Plan
@@ -24,7 +25,9 @@ def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:
     if pace is None:
         return {"plan": plan, "pace": None, "missing": plan_pace.missing_reason}
     unit = plan.target_unit or (plan_pace.metric.unit if plan_pace.metric else "")
-    chart = charts.pace_chart(pace, plan_pace.daily, label=f"Pace: {plan.purpose}", unit=unit)
+    chart = charts.pace_chart(
+        pace, plan_pace.daily, label=_("Pace: %(purpose)s") % {"purpose": plan.purpose}, unit=unit
+    )
     return {
         "plan": plan,
         "pace": pace,
@@ -52,9 +55,13 @@ def bars(weekly: reports.Weekly, metric: Metric) -> SafeString:
     total = sum((value for _, value in series), reports.ZERO)
     chart = charts.weekly_bars(
         series,
-        label=f"{metric.name} by week",
-        description=f"{metric.name} in each of the last {len(series)} weeks: "
-        f"{charts.amount(total)} in all.",
+        label=_("%(name)s by week") % {"name": metric.name},
+        description=ngettext(
+            "%(name)s in each of the last %(weeks)d week: %(total)s in all.",
+            "%(name)s in each of the last %(weeks)d weeks: %(total)s in all.",
+            len(series),
+        )
+        % {"name": metric.name, "weeks": len(series), "total": charts.amount(total)},
     )
     return mark_safe(chart)
 
@@ -85,14 +92,14 @@ def progress(rep: Membership, today: dt.date) -> dict[str, Any]:
 
 # Column headers, in order: (sort key, label).
 COLUMNS = [
-    ("rep", "Rep"),
-    ("pace", "Plan pace"),
-    ("follow_through", "Follow-through"),
-    ("done", "Done"),
-    ("missed", "Missed"),
-    ("activity", "Activity this week"),
-    ("pipeline", "Pipeline"),
-    ("confidence", "Confidence"),
+    ("rep", gettext_lazy("Rep")),
+    ("pace", gettext_lazy("Plan pace")),
+    ("follow_through", gettext_lazy("Follow-through")),
+    ("done", gettext_lazy("Done")),
+    ("missed", gettext_lazy("Missed")),
+    ("activity", gettext_lazy("Activity this week")),
+    ("pipeline", gettext_lazy("Pipeline")),
+    ("confidence", gettext_lazy("Confidence")),
 ]
 DEFAULT_SORT = "rep"
 
@@ -191,7 +198,7 @@ def plan_pace(cells: dashboard.PlanCells, named: bool) -> SafeString:
     )
 
 
-def sort_headers(key: str, descending: bool) -> list[dict[str, str]]:
+def sort_headers(key: str, descending: bool) -> list[dict[str, Any]]:
     """The table's column headers, each linking to its sort."""
     return [
         {

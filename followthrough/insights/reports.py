@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext, gettext_lazy
 
 from followthrough.accounts.models import Membership
 from followthrough.coaching.models import Plan
@@ -69,13 +70,13 @@ class PlanPace:
     @property
     def missing_reason(self) -> str:
         if self.plan.target_low is None:
-            return "This plan has no target, so there is no pace to show."
+            return gettext("This plan has no target, so there is no pace to show.")
         if self.metric is None:
-            name = self.plan.target_metric or "(none)"
-            return (
-                f'The target "{name}" is not one of the workspace\'s metrics, so nothing '
+            name = self.plan.target_metric or gettext("(none)")
+            return gettext(
+                'The target "%(name)s" is not one of the workspace\'s metrics, so nothing '
                 "counts toward it."
-            )
+            ) % {"name": name}
         return ""
 
 
@@ -212,7 +213,11 @@ class Ratio:
         return "–" if rate is None else f"{rate * 100:.0f}%"
 
     def __str__(self) -> str:
-        return f"{_count(self.done)} of {_count(self.base)} {self.base_name}"
+        return gettext("%(done)s of %(base)s %(word)s") % {
+            "done": _count(self.done),
+            "base": _count(self.base),
+            "word": self.base_name,
+        }
 
 
 def _count(value: Decimal) -> str:
@@ -221,9 +226,19 @@ def _count(value: Decimal) -> str:
 
 # (label, the step's base word, metric it starts from, metric it converts to): default names.
 FUNNEL = [
-    ("Referrals asked → received", "asked", "Referrals asked", "Referrals received"),
-    ("Calls → meetings", "calls", "Calls made", "Meetings booked"),
-    ("Meetings → deals won", "meetings", "Meetings booked", "Deals won"),
+    (
+        gettext_lazy("Referrals asked → received"),
+        gettext_lazy("asked"),
+        "Referrals asked",
+        "Referrals received",
+    ),
+    (gettext_lazy("Calls → meetings"), gettext_lazy("calls"), "Calls made", "Meetings booked"),
+    (
+        gettext_lazy("Meetings → deals won"),
+        gettext_lazy("meetings"),
+        "Meetings booked",
+        "Deals won",
+    ),
 ]
 
 
@@ -233,7 +248,7 @@ def funnel_metrics(metrics: Mapping[str, Metric]) -> list[tuple[str, str, Metric
     for label, word, base, done in FUNNEL:
         base_metric, done_metric = metrics.get(normalize(base)), metrics.get(normalize(done))
         if base_metric is not None and done_metric is not None:
-            found.append((label, word, base_metric, done_metric))
+            found.append((str(label), str(word), base_metric, done_metric))
     return found
 
 

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from followthrough.accounts.models import Membership, User
 from followthrough.coaching.models import Response, Todo, TodoKind
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
+from followthrough.lib import languages
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import events
 from followthrough.metrics.models import (
@@ -37,12 +39,17 @@ def log_day(
     day, an empty one removes it. Returns how many numbers are now logged for the day."""
     today = timezone.localdate(timezone.now(), member.user.profile.zone)
     if day > today:
-        raise ActionRefused("That day has not happened yet: log today or an earlier day.")
+        raise ActionRefused(gettext("That day has not happened yet: log today or an earlier day."))
     for metric, value in values.items():
         if metric.workspace_id != member.workspace_id:
-            raise ActionRefused(f"{metric.name} is not a metric of this workspace.")
+            raise ActionRefused(
+                gettext("%(name)s is not a metric of this workspace.") % {"name": metric.name}
+            )
         if value is not None and not (0 <= value <= MAX_VALUE):
-            raise ActionRefused(f"{metric.name}: give a number from 0 to {MAX_VALUE:,}.")
+            raise ActionRefused(
+                gettext("%(name)s: give a number from 0 to %(most)s.")
+                % {"name": metric.name, "most": f"{MAX_VALUE:,}"}
+            )
     with transaction.atomic():
         removed = 0
         for metric, value in values.items():
@@ -125,7 +132,7 @@ def rate_confidence(
     answered again is updated, not doubled. A fall of two points or more from the rating before
     tells each of the rep's coaches now: an email and a to-do."""
     if not 1 <= rating <= 5:
-        raise ActionRefused("Rate your confidence from 1 (not at all) to 5 (very).")
+        raise ActionRefused(gettext("Rate your confidence from 1 (not at all) to 5 (very)."))
     now = timezone.now()
     with transaction.atomic():
         current = (
@@ -186,9 +193,13 @@ def save_metric(metric: Metric, *, by: User | None) -> Metric:
 
 def _tell_coaches_of_drop(rating: ConfidenceRating, before: ConfidenceRating) -> None:
     rep = rating.member
-    text = f"Talk to {rep.user.name}: confidence fell from {before.rating} to {rating.rating} of 5"
     for relationship in rep.coached_by.select_related("coach__user__profile"):
         coach = relationship.coach
+        # The to-do is kept as words: in the coach's language.
+        with translation.override(languages.of_user(coach.user)):
+            text = gettext(
+                "Talk to %(name)s: confidence fell from %(before)s to %(after)s of 5"
+            ) % {"name": rep.user.name, "before": before.rating, "after": rating.rating}
         Todo.objects.create(
             workspace=rep.workspace,
             owner=coach,

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.coaching.forms import CONFIDENCE_CHOICES
@@ -18,7 +20,9 @@ from followthrough.metrics.models import MAX_VALUE, Metric, normalize
 class DayLogForm(forms.Form):
     """A day's counts: one number per metric, in the order the workspace lists them."""
 
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    day = forms.DateField(
+        label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, metrics: list[Metric], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -41,9 +45,11 @@ class DayLogForm(forms.Form):
         day: dt.date = self.cleaned_data["day"]
         today = timezone.localdate()
         if day > today:
-            raise forms.ValidationError("That day has not happened yet: log today or earlier.")
+            raise forms.ValidationError(
+                gettext("That day has not happened yet: log today or earlier.")
+            )
         if day < today - dt.timedelta(days=366):
-            raise forms.ValidationError("Log a day within the last year.")
+            raise forms.ValidationError(gettext("Log a day within the last year."))
         return day
 
     def values(self) -> dict[Metric, Decimal | None]:
@@ -58,17 +64,25 @@ class MetricForm(forms.ModelForm):
     measure ("calls: 10") or an imported row finds the right one."""
 
     aliases_text = forms.CharField(
-        label="Other names",
+        label=_("Other names"),
         required=False,
         max_length=600,
-        help_text="Separated by commas, e.g. calls, dials. A commitment's measure or an "
-        "imported row may use any of them.",
+        help_text=_(
+            "Separated by commas, e.g. calls, dials. A commitment's measure or an "
+            "imported row may use any of them."
+        ),
     )
 
     class Meta:
         model = Metric
         fields = ["name", "unit", "kind", "position"]
-        help_texts = {"position": "Smaller numbers come first in forms and reports."}
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "kind": _("Kind"),
+            "position": _("Position"),
+        }
+        help_texts = {"position": _("Smaller numbers come first in forms and reports.")}
 
     def __init__(
         self, *args: Any, workspace: Workspace, metrics: list[Metric], **kwargs: Any
@@ -88,9 +102,11 @@ class MetricForm(forms.ModelForm):
     def clean_name(self) -> str:
         name: str = re.sub(r"\s+", " ", self.cleaned_data["name"]).strip()
         if not name:
-            raise forms.ValidationError("Give the metric a name.")
+            raise forms.ValidationError(gettext("Give the metric a name."))
         if other := self.taken(name):
-            raise forms.ValidationError(f"“{other.name}” already answers to this name.")
+            raise forms.ValidationError(
+                gettext("“%(name)s” already answers to this name.") % {"name": other.name}
+            )
         return name
 
     def clean_aliases_text(self) -> list[str]:
@@ -100,12 +116,18 @@ class MetricForm(forms.ModelForm):
             if not alias or normalize(alias) in {normalize(a) for a in aliases}:
                 continue
             if len(alias) > 60:
-                raise forms.ValidationError(f"“{alias[:60]}…” is too long: 60 characters at most.")
+                raise forms.ValidationError(
+                    gettext("“%(name)s…” is too long: 60 characters at most.")
+                    % {"name": alias[:60]}
+                )
             if other := self.taken(alias):
-                raise forms.ValidationError(f"“{alias}” is already a name of “{other.name}”.")
+                raise forms.ValidationError(
+                    gettext("“%(alias)s” is already a name of “%(name)s”.")
+                    % {"alias": alias, "name": other.name}
+                )
             aliases.append(alias)
         if len(aliases) > 20:
-            raise forms.ValidationError("At most 20 other names.")
+            raise forms.ValidationError(gettext("At most 20 other names."))
         return aliases
 
     def clean(self) -> dict[str, Any]:
@@ -123,9 +145,11 @@ class ImportForm(forms.Form):
     """A CSV file of numbers: read and its columns checked here; its rows are checked later."""
 
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns date (YYYY-MM-DD), metric, value, and optionally email (whose "
-        "numbers; yours if left out). Up to 20 MB, UTF-8.",
+        label=_("CSV file"),
+        help_text=_(
+            "Columns date (YYYY-MM-DD), metric, value, and optionally email (whose "
+            "numbers; yours if left out). Up to 20 MB, UTF-8."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -138,8 +162,14 @@ class ImportForm(forms.Form):
         file = self.cleaned_data["file"]
         if file.size > imports.MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"This file is {file.size / 1024 / 1024:.1f} MB: the limit is "
-                f"{imports.MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into smaller files."
+                gettext(
+                    "This file is %(size)s MB: the limit is %(limit)s MB. "
+                    "Split it into smaller files."
+                )
+                % {
+                    "size": f"{file.size / 1024 / 1024:.1f}",
+                    "limit": imports.MAX_UPLOAD_BYTES // 1024 // 1024,
+                }
             )
         self.filename = file.name or "upload.csv"
         try:
@@ -152,14 +182,14 @@ class ConfidenceForm(forms.Form):
     """The weekly pulse, from the rep's own page."""
 
     rating = forms.TypedChoiceField(
-        label="How confident are you that you will reach your plan's target?",
+        label=_("How confident are you that you will reach your plan's target?"),
         choices=CONFIDENCE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="1 is not at all, 5 is very. Your coach sees it.",
+        help_text=_("1 is not at all, 5 is very. Your coach sees it."),
     )
     comment = forms.CharField(
-        label="What makes it so? (optional)",
+        label=_("What makes it so? (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

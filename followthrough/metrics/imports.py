@@ -19,10 +19,13 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User
+from followthrough.lib import languages
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import events
 from followthrough.metrics.models import (
@@ -43,7 +46,7 @@ OPTIONAL_COLUMNS = ("email",)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CENT = Decimal("0.01")
 
-NOT_UTF8 = (
+NOT_UTF8 = _(
     "This file is not UTF-8 text (it may be an Excel workbook, or saved in an older encoding "
     "such as Latin-1 or UTF-16). In your spreadsheet, save it as CSV UTF-8 "
     '("Comma-separated values, UTF-8") and upload it again.'
@@ -56,10 +59,6 @@ def quoted(text: str, limit: int = 40) -> str:
     return f"“{text[:limit]}…”" if len(text) > limit else f"“{text}”"
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 # Reading -------------------------------------------------------------------------------------
 
 
@@ -68,9 +67,9 @@ def decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ActionRefused(NOT_UTF8) from None
+        raise ActionRefused(str(NOT_UTF8)) from None
     if "\x00" in text:  # UTF-16 that happens to decode, or a binary file: not a CSV
-        raise ActionRefused(NOT_UTF8)
+        raise ActionRefused(str(NOT_UTF8))
     return text
 
 
@@ -95,22 +94,32 @@ def columns_of(header: list[str], uploader: Membership) -> dict[str, int]:
     repeated = sorted({name for name in names if name in known and names.count(name) > 1})
     problems = []
     if missing:
-        problems.append("Missing column" + "s" * (len(missing) > 1) + ": " + ", ".join(missing))
+        problems.append(
+            ngettext("Missing column: %(names)s", "Missing columns: %(names)s", len(missing))
+            % {"names": ", ".join(missing)}
+        )
     if unknown:
         problems.append(
-            "Unknown column" + "s" * (len(unknown) > 1) + ": " + ", ".join(map(quoted, unknown))
+            ngettext("Unknown column: %(names)s", "Unknown columns: %(names)s", len(unknown))
+            % {"names": ", ".join(map(quoted, unknown))}
         )
     if repeated:
-        problems.append("Column given twice: " + ", ".join(repeated))
+        problems.append(gettext("Column given twice: %(names)s") % {"names": ", ".join(repeated)})
     if problems:
         raise ActionRefused(
-            ". ".join(problems) + ". The first row must name the columns date, metric and "
-            "value (in any order), and optionally email."
+            ". ".join(problems)
+            + ". "
+            + gettext(
+                "The first row must name the columns date, metric and "
+                "value (in any order), and optionally email."
+            )
         )
     if "email" not in names and uploader.role != Role.REP:
         raise ActionRefused(
-            "Add an email column: whose numbers are these? Only a rep may leave it out, "
-            "to import their own numbers."
+            gettext(
+                "Add an email column: whose numbers are these? Only a rep may leave it out, "
+                "to import their own numbers."
+            )
         )
     return {name: names.index(name) for name in known if name in names}
 
@@ -138,13 +147,15 @@ def read(data: bytes, uploader: Membership) -> Upload:
     try:
         header = next(reader_of(text), None)
         if header is None or not any(cell.strip() for cell in header):
-            raise ActionRefused("The file is empty: its first row must name the columns.")
+            raise ActionRefused(gettext("The file is empty: its first row must name the columns."))
         columns_of(header, uploader)
         total = sum(1 for _ in rows_of(text))
     except csv.Error as error:
-        raise ActionRefused(f"This file cannot be read as CSV: {error}.") from None
+        raise ActionRefused(
+            gettext("This file cannot be read as CSV: %(error)s.") % {"error": error}
+        ) from None
     if total == 0:
-        raise ActionRefused("The file has its header row but no rows under it.")
+        raise ActionRefused(gettext("The file has its header row but no rows under it."))
     return Upload(text=text, total_rows=total)
 
 
@@ -214,7 +225,9 @@ class Checker:
             return " ".join(problem for problem in problems if problem)
         key = (member.id, metric.id, day)
         if key in self.seen:
-            return f"The same person, metric and day as line {self.seen[key]}: give each once."
+            return gettext("The same person, metric and day as line %(line)s: give each once.") % {
+                "line": self.seen[key]
+            }
         self.seen[key] = line
         return GoodRow(member, metric, day, value)
 
@@ -234,7 +247,7 @@ class Checker:
         if not email:
             if self.uploader.role == Role.REP:
                 return self.uploader, ""
-            return None, "No email: whose numbers are these?"
+            return None, gettext("No email: whose numbers are these?")
         member = self.people.get(email.casefold())
         if (
             member is not None
@@ -243,52 +256,65 @@ class Checker:
         ):
             return member, ""
         if self.uploader.role == Role.REP:  # a rep learns nothing about who else is here
-            return None, f"{quoted(email)} is not you: you can import only your own numbers."
+            return None, gettext("%(email)s is not you: you can import only your own numbers.") % {
+                "email": quoted(email)
+            }
         if member is None or member.role != Role.REP:
-            return None, f"No rep with the email {quoted(email)} in this workspace."
-        return None, f"You do not coach {quoted(email)}: you cannot import their numbers."
+            return None, gettext("No rep with the email %(email)s in this workspace.") % {
+                "email": quoted(email)
+            }
+        return None, gettext("You do not coach %(email)s: you cannot import their numbers.") % {
+            "email": quoted(email)
+        }
 
     def metric(self, raw: str) -> Found[Metric]:
         name = raw.strip()
         if not name:
-            return None, "No metric."
+            return None, gettext("No metric.")
         metric = self.metrics.get(normalize(name))
         if metric is not None:
             return metric, ""
         # A typo is close; a metric the workspace does not count is not worth a guess.
         close = difflib.get_close_matches(normalize(name), self.metrics, n=1, cutoff=0.75)
-        suggestion = f" Did you mean “{self.metrics[close[0]].name}”?" if close else ""
-        return None, f"Unknown metric {quoted(name)}.{suggestion}"
+        unknown = gettext("Unknown metric %(name)s.") % {"name": quoted(name)}
+        if close:
+            unknown += " " + gettext("Did you mean “%(name)s”?") % {
+                "name": self.metrics[close[0]].name
+            }
+        return None, unknown
 
     def value(self, raw: str) -> Found[Decimal]:
         if not raw:
-            return None, "No value."
+            return None, gettext("No value.")
         try:
             value = Decimal(raw)
         except InvalidOperation:
-            return None, f"The value {quoted(raw)} is not a number."
+            return None, gettext("The value %(value)s is not a number.") % {"value": quoted(raw)}
         if not value.is_finite():
-            return None, f"The value {quoted(raw)} is not a number."
+            return None, gettext("The value %(value)s is not a number.") % {"value": quoted(raw)}
         if value < 0:
-            return None, f"The value {raw} is negative."
+            return None, gettext("The value %(value)s is negative.") % {"value": raw}
         if value > MAX_VALUE:
-            return None, f"The value {quoted(raw)} is above the maximum, {MAX_VALUE:,}."
+            return None, gettext("The value %(value)s is above the maximum, %(most)s.") % {
+                "value": quoted(raw),
+                "most": f"{MAX_VALUE:,}",
+            }
         if value != value.quantize(CENT):
-            return None, f"The value {raw} has more than two decimals."
+            return None, gettext("The value %(value)s has more than two decimals.") % {"value": raw}
         return value, ""
 
     def day(self, raw: str) -> Found[dt.date]:
         text = raw.strip()
         if not text:
-            return None, "No date."
+            return None, gettext("No date.")
         if ISO_DATE.match(text):
             try:
                 return dt.date.fromisoformat(text), ""
             except ValueError:  # 2026-02-30
                 pass
-        return None, (
-            f"The date {quoted(text)} is not a date written as YYYY-MM-DD (for example 2026-11-05)."
-        )
+        return None, gettext(
+            "The date %(date)s is not a date written as YYYY-MM-DD (for example 2026-11-05)."
+        ) % {"date": quoted(text)}
 
     def in_range(self, day: dt.date, member: Membership) -> Found[dt.date]:
         """Not in the future, nor more than two years ago, in the person's own calendar: in
@@ -298,9 +324,13 @@ class Checker:
             self.bounds[member.id] = (two_years_before(today), today)
         oldest, today = self.bounds[member.id]
         if day > today:
-            return None, f"The date {day.isoformat()} has not happened yet."
+            return None, gettext("The date %(date)s has not happened yet.") % {
+                "date": day.isoformat()
+            }
         if day < oldest:
-            return None, f"The date {day.isoformat()} is more than two years ago."
+            return None, gettext("The date %(date)s is more than two years ago.") % {
+                "date": day.isoformat()
+            }
         return day, ""
 
 
@@ -325,6 +355,12 @@ def check_next(run: ImportRun, count: int | None = None) -> ImportRun:
     before them are checked again, unsaved, only to know which keys they already used."""
     if run.state != ImportState.CHECKING:
         return run
+    # The problems are saved as words: in the uploader's language, whoever runs the step.
+    with translation.override(languages.of_user(run.member.user)):
+        return _check_next(run, count)
+
+
+def _check_next(run: ImportRun, count: int | None) -> ImportRun:
     checker = Checker(run)
     earlier_problems = {problem["line"] for problem in run.problems}
     problems = list(run.problems)
@@ -380,9 +416,11 @@ def confirm(run: ImportRun, by: User) -> int:
         if not claimed:
             run.refresh_from_db(fields=["state"])
             if run.state == ImportState.IMPORTED:
-                raise ActionRefused("This file has already been imported.")
+                raise ActionRefused(gettext("This file has already been imported."))
             state = run.get_state_display().lower()
-            raise ActionRefused(f"This file cannot be imported now: it is {state}.")
+            raise ActionRefused(
+                gettext("This file cannot be imported now: it is %(state)s.") % {"state": state}
+            )
         checker = Checker(run)
         good = [
             result
@@ -448,7 +486,9 @@ def discard(run: ImportRun) -> None:
     ).update(state=ImportState.DISCARDED, content="", finished_at=timezone.now())
     run.refresh_from_db(fields=["state", "content", "finished_at"])
     if not discarded and run.state == ImportState.IMPORTED:
-        raise ActionRefused("This file has already been imported: it can no longer be discarded.")
+        raise ActionRefused(
+            gettext("This file has already been imported: it can no longer be discarded.")
+        )
 
 
 def problems_csv(run: ImportRun) -> str:

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Workspace
 
@@ -23,8 +24,8 @@ MAX_VALUE = Decimal("10000000")
 
 
 class MetricKind(models.TextChoices):
-    ACTIVITY = "activity", "Activity"
-    RESULT = "result", "Result"
+    ACTIVITY = "activity", _("Activity")
+    RESULT = "result", _("Result")
 
 
 # name, unit, kind, other names a commitment's measure may use for it
@@ -53,7 +54,7 @@ class Metric(models.Model):
     unit = models.CharField(max_length=16, blank=True)
     kind = models.CharField(max_length=16, choices=MetricKind.choices, default=MetricKind.ACTIVITY)
     aliases = models.JSONField(
-        default=list, blank=True, help_text="Other names a commitment's measure may use."
+        default=list, blank=True, help_text=_("Other names a commitment's measure may use.")
     )
     position = models.PositiveSmallIntegerField(default=100)
     created_at = models.DateTimeField(default=timezone.now)
@@ -119,10 +120,10 @@ class Metric(models.Model):
 
 
 class EntrySource(models.TextChoices):
-    LOG = "log", "Daily log"
-    CHECKIN = "checkin", "Check-in answer"
-    IMPORT = "import", "Import"
-    DEAL = "deal", "Won opportunity"
+    LOG = "log", _("Daily log")
+    CHECKIN = "checkin", _("Check-in answer")
+    IMPORT = "import", _("Import")
+    DEAL = "deal", _("Won opportunity")
 
 
 class Entry(models.Model):
@@ -244,11 +245,11 @@ class ConfidenceRating(models.Model):
 
 
 class ImportState(models.TextChoices):
-    CHECKING = "checking", "Checking"
-    CHECKED = "checked", "Checked"
-    IMPORTED = "imported", "Imported"
-    FAILED = "failed", "Could not be read"
-    DISCARDED = "discarded", "Discarded"
+    CHECKING = "checking", _("Checking")
+    CHECKED = "checked", _("Checked")
+    IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Could not be read")
+    DISCARDED = "discarded", _("Discarded")
 
 
 class ImportRun(models.Model):

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User, Workspace
@@ -85,13 +86,15 @@ class DealMetrics:
 def revenue_problem(opportunity: Opportunity, revenue: Metric | None) -> str:
     """Why a won opportunity's value is not counted as revenue, in words; "" when it is."""
     if revenue is None:
-        return "This workspace has no Revenue metric, so the value is not counted as revenue."
+        return gettext(
+            "This workspace has no Revenue metric, so the value is not counted as revenue."
+        )
     unit = revenue.unit.strip()
     if CURRENCY.match(unit) and unit != opportunity.currency:
-        return (
-            f"The value is not counted as revenue: this deal is in {opportunity.currency} and "
-            f"the {revenue.name} metric counts {unit}. The deal itself is counted."
-        )
+        return gettext(
+            "The value is not counted as revenue: this deal is in %(currency)s and "
+            "the %(metric)s metric counts %(unit)s. The deal itself is counted."
+        ) % {"currency": opportunity.currency, "metric": revenue.name, "unit": unit}
     return ""
 
 
@@ -105,18 +108,22 @@ def deal_note(opportunity: Opportunity) -> str:
 def _check(opportunity: Opportunity) -> None:
     """The rules an opportunity keeps whoever writes it (the forms say the same, earlier)."""
     if not opportunity.account.strip():
-        raise ActionRefused("Name the account: the company or household.")
+        raise ActionRefused(gettext("Name the account: the company or household."))
     if not (Decimal(0) <= opportunity.value <= MAX_VALUE):
-        raise ActionRefused(f"The value must be from 0 to {MAX_VALUE:,}.")
+        raise ActionRefused(
+            gettext("The value must be from 0 to %(most)s.") % {"most": f"{MAX_VALUE:,}"}
+        )
     if not CURRENCY.match(opportunity.currency):
-        raise ActionRefused("The currency is three capital letters, like USD or EUR.")
+        raise ActionRefused(gettext("The currency is three capital letters, like USD or EUR."))
     if opportunity.stage not in Stage.values:
-        raise ActionRefused(f"“{opportunity.stage}” is not a stage.")
+        raise ActionRefused(gettext("“%(value)s” is not a stage.") % {"value": opportunity.stage})
     owner = opportunity.owner
     if owner.workspace_id != opportunity.workspace_id or owner.role != Role.REP:
-        raise ActionRefused("An opportunity belongs to a rep of this workspace.")
+        raise ActionRefused(gettext("An opportunity belongs to a rep of this workspace."))
     if not owner.is_active:
-        raise ActionRefused(f"{owner.user} no longer has access to this workspace.")
+        raise ActionRefused(
+            gettext("%(name)s no longer has access to this workspace.") % {"name": owner.user}
+        )
 
 
 def _closed_on(opportunity: Opportunity, at: dt.datetime) -> dt.date | None:

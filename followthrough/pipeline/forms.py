@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Role
 from followthrough.metrics.models import MAX_VALUE
@@ -26,13 +28,18 @@ class OwnerChoiceField(forms.ModelChoiceField):
 class OpportunityForm(forms.Form):
     """A new opportunity, or the details of one (its stage then moves by its own form)."""
 
-    owner = OwnerChoiceField(queryset=Membership.objects.none(), empty_label=None)
+    owner = OwnerChoiceField(queryset=Membership.objects.none(), empty_label=None, label=_("Owner"))
     account = forms.CharField(
-        max_length=200, help_text="The company or household.", error_messages={"required": ""}
+        max_length=200,
+        label=_("Account"),
+        help_text=_("The company or household."),
+        error_messages={"required": ""},
     )
-    contact_name = forms.CharField(max_length=200, required=False)
+    contact_name = forms.CharField(max_length=200, required=False, label=_("Contact name"))
     contact_email = forms.EmailField(
-        required=False, error_messages={"invalid": "That is not an email address."}
+        required=False,
+        label=_("Contact email"),
+        error_messages={"invalid": _("That is not an email address.")},
     )
     value = forms.DecimalField(
         min_value=0,
@@ -40,26 +47,28 @@ class OpportunityForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         initial=0,
+        label=_("Value"),
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "any"}),
         error_messages={
-            "min_value": "The value cannot be negative.",
-            "max_value": f"The value cannot be more than {MAX_VALUE:,}.",
-            "invalid": "Give the value as a number, like 4200 or 4200.50.",
+            "min_value": _("The value cannot be negative."),
+            "invalid": _("Give the value as a number, like 4200 or 4200.50."),
         },
     )
     currency = forms.CharField(
         max_length=3,
         initial="USD",
-        help_text="Three letters, like USD or EUR.",
+        label=_("Currency"),
+        help_text=_("Three letters, like USD or EUR."),
         widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
     )
     stage = forms.ChoiceField(
         choices=Stage.choices,
         initial=Stage.LEAD,
-        error_messages={"invalid_choice": "“%(value)s” is not a stage."},
+        label=_("Stage"),
+        error_messages={"invalid_choice": _("“%(value)s” is not a stage.")},
     )
-    expected_close_on = forms.DateField(required=False, widget=DATE, label="Expected close")
-    next_step = forms.CharField(max_length=300, required=False)
+    expected_close_on = forms.DateField(required=False, widget=DATE, label=_("Expected close"))
+    next_step = forms.CharField(max_length=300, required=False, label=_("Next step"))
 
     def __init__(
         self,
@@ -86,15 +95,19 @@ class OpportunityForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.member = member
-        self.fields["account"].error_messages["required"] = (
+        self.fields["account"].error_messages["required"] = gettext(
             "Name the account: the company or household."
         )
+        # Formatted here, not at import: the most is written with the reader's separators.
+        self.fields["value"].error_messages["max_value"] = gettext(
+            "The value cannot be more than %(most)s."
+        ) % {"most": f"{MAX_VALUE:,}"}
         if member.role == Role.REP:
             # A rep keeps their own pipeline: no choice to make.
             del self.fields["owner"]
         else:
             self.fields["owner"].queryset = owners.select_related("user")  # type: ignore[attr-defined]
-            self.fields["owner"].error_messages["invalid_choice"] = (
+            self.fields["owner"].error_messages["invalid_choice"] = gettext(
                 "Choose one of the reps whose pipeline you keep."
             )
         if instance is not None:
@@ -103,7 +116,7 @@ class OpportunityForm(forms.Form):
     def clean_currency(self) -> str:
         currency: str = self.cleaned_data["currency"].strip().upper()
         if not CURRENCY.match(currency):
-            raise forms.ValidationError("The currency is three letters, like USD or EUR.")
+            raise forms.ValidationError(gettext("The currency is three letters, like USD or EUR."))
         return currency
 
     def clean(self) -> dict[str, Any]:
@@ -119,7 +132,9 @@ class OpportunityForm(forms.Form):
         ):
             self.add_error(
                 "expected_close_on",
-                "That day has passed: an open opportunity is expected to close today or later.",
+                gettext(
+                    "That day has passed: an open opportunity is expected to close today or later."
+                ),
             )
         return data
 
@@ -145,5 +160,5 @@ class MoveForm(forms.Form):
     """Move an opportunity to another stage."""
 
     stage = forms.ChoiceField(
-        choices=Stage.choices, error_messages={"invalid_choice": "“%(value)s” is not a stage."}
+        choices=Stage.choices, error_messages={"invalid_choice": _("“%(value)s” is not a stage.")}
     )

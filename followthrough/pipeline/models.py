@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Workspace
 
@@ -15,13 +16,13 @@ from followthrough.accounts.models import Membership, Workspace
 class Stage(models.TextChoices):
     """Where an opportunity stands; the order is the board's columns."""
 
-    LEAD = "lead", "Lead"
-    QUALIFIED = "qualified", "Qualified"
-    MEETING = "meeting", "Meeting held"
-    PROPOSAL = "proposal", "Proposal sent"
-    NEGOTIATION = "negotiation", "Negotiation"
-    WON = "won", "Won"
-    LOST = "lost", "Lost"
+    LEAD = "lead", _("Lead")
+    QUALIFIED = "qualified", _("Qualified")
+    MEETING = "meeting", _("Meeting held")
+    PROPOSAL = "proposal", _("Proposal sent")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    WON = "won", _("Won")
+    LOST = "lost", _("Lost")
 
     @classmethod
     def open_stages(cls) -> list[str]:
@@ -33,7 +34,7 @@ class Opportunity(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="opportunities")
     owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="opportunities")
-    account = models.CharField(max_length=200, help_text="The company or household.")
+    account = models.CharField(max_length=200, help_text=_("The company or household."))
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     value = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
@@ -41,7 +42,7 @@ class Opportunity(models.Model):
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LEAD)
     expected_close_on = models.DateField(null=True, blank=True)
     next_step = models.CharField(max_length=300, blank=True)
-    closed_on = models.DateField(null=True, blank=True, help_text="The day it was won or lost.")
+    closed_on = models.DateField(null=True, blank=True, help_text=_("The day it was won or lost."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -87,7 +88,7 @@ def board_context(member: Membership, filters: Filters, **extra: Any) -> dict[st
             Q(stage__in=Stage.open_stages()) | Q(closed_on__gte=closed_since)
         )
     ).select_related("owner__user")
-    columns = {stage: Column(stage, label) for stage, label in Stage.choices}
+    columns = {stage: Column(stage, str(label)) for stage, label in Stage.choices}
     for row in decorate(list(rows), member, editable, today):
         column = columns[row.stage]
         column.cards.append(row)
@@ -179,11 +180,15 @@ def opportunity_new(request: HttpRequest) -> HttpResponse:
             except ActionRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                messages.success(request, f"{opportunity.account} added to the pipeline.")
+                messages.success(
+                    request,
+                    gettext("%(account)s added to the pipeline.")
+                    % {"account": opportunity.account},
+                )
                 return redirect(detail_url(opportunity))
         return render(request, "pipeline/opportunity_form.html", {"form": form}, status=400)
     if not owners.exists():
-        messages.warning(request, "There is no rep whose pipeline you keep yet.")
+        messages.warning(request, gettext("There is no rep whose pipeline you keep yet."))
     return render(request, "pipeline/opportunity_form.html", {"form": form})
 
 
@@ -238,7 +243,7 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             note = pipeline.deal_note(opportunity)
             if note:
                 messages.warning(request, note)
@@ -272,17 +277,23 @@ def move(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     status, notice, kind = 200, "", "success"
     if not form.is_valid():
         status, kind = 400, "error"
-        notice = " ".join(str(e) for e in form.errors["stage"]) or "Choose a stage."
+        notice = " ".join(str(e) for e in form.errors["stage"]) or gettext("Choose a stage.")
     else:
         stage = form.cleaned_data["stage"]
         label = Stage(stage).label
         if not pipeline.move_opportunity(opportunity, stage, by=signed_in(request)):
             kind = "info"
-            notice = f"{opportunity.account} is already in {label}: nothing changed."
+            notice = gettext("%(account)s is already in %(stage)s: nothing changed.") % {
+                "account": opportunity.account,
+                "stage": label,
+            }
         else:
-            notice = f"{opportunity.account} moved to {label}."
+            notice = gettext("%(account)s moved to %(stage)s.") % {
+                "account": opportunity.account,
+                "stage": label,
+            }
             if opportunity.is_won:
-                notice += " It counts as a deal."
+                notice += " " + gettext("It counts as a deal.")
                 note = pipeline.deal_note(opportunity)
                 if note:
                     kind, notice = "warning", f"{notice} {note}"

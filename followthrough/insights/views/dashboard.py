@@ -8,6 +8,7 @@ import csv
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.insights import dashboard, presenters
@@ -24,7 +25,11 @@ def team(request: HttpRequest) -> HttpResponse:
     if key not in dashboard.SORTS:
         names = ", ".join(dashboard.SORTS)
         return error_page(
-            request, 400, "Bad request", f"Cannot sort by “{sort}”. Sort by one of: {names}."
+            request,
+            400,
+            gettext("Bad request"),
+            gettext("Cannot sort by “%(sort)s”. Sort by one of: %(names)s.")
+            % {"sort": sort, "names": names},
         )
     descending = sort.startswith("-")
     rows = dashboard.sort_rows(dashboard.build_rows(member), key, descending)
@@ -49,7 +54,7 @@ def weekly_csv(request: HttpRequest) -> HttpResponse:
     try:
         weeks = dashboard.parse_weeks(request.GET.get("weeks"))
     except ValueError as problem:
-        return error_page(request, 400, "Bad request", str(problem))
+        return error_page(request, 400, gettext("Bad request"), str(problem))
     today = timezone.localdate()
     filename = f"{member.workspace.slug}-weekly-{today.isoformat()}.csv"
     response = HttpResponse(

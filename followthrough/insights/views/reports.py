@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
@@ -26,7 +27,7 @@ def rep_progress(request: HttpRequest, member_id: int) -> HttpResponse:
     )
     if not permissions.can_view_rep_private(viewer, rep):
         raise PermissionDenied(
-            "You may see the progress of yourself or the reps you coach or follow."
+            gettext("You may see the progress of yourself or the reps you coach or follow.")
         )
     today = timezone.localdate(timezone.now(), rep.user.profile.zone)
     return render(

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks.base import TaskResultStatus
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -103,7 +104,12 @@ def import_confirm(request: HttpRequest, run_id: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, f"Imported {imports.plural(count, 'row')} from {run.filename}.")
+        imported = ngettext(
+            "Imported %(count)s row from %(filename)s.",
+            "Imported %(count)s rows from %(filename)s.",
+            count,
+        ) % {"count": f"{count:,}", "filename": run.filename}
+        messages.success(request, imported)
     return redirect("import_detail", run.workspace.slug, run.pk)
 
 
@@ -116,5 +122,8 @@ def import_discard(request: HttpRequest, run_id: int) -> HttpResponse:
     except ActionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("import_detail", run.workspace.slug, run.pk)
-    messages.success(request, f"{run.filename} discarded: nothing of it was imported.")
+    messages.success(
+        request,
+        gettext("%(filename)s discarded: nothing of it was imported.") % {"filename": run.filename},
+    )
     return redirect("import_new", run.workspace.slug)

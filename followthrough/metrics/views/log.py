@@ -7,7 +7,8 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -39,9 +40,12 @@ def day_log(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, str(refusal))
             else:
                 day = form.cleaned_data["day"]
-                messages.success(
-                    request, f"{count} number{'s' if count != 1 else ''} logged for {day:%a %d %b}."
-                )
+                logged = ngettext(
+                    "%(count)s number logged for %(day)s.",
+                    "%(count)s numbers logged for %(day)s.",
+                    count,
+                ) % {"count": count, "day": dateformat.format(day, "D d M")}
+                messages.success(request, logged)
                 return redirect(f"{request.path}?day={day.isoformat()}")
         status = 400
     context = {
@@ -64,7 +68,7 @@ def confidence(request: HttpRequest) -> HttpResponse:
     member = current(request)
     form = ConfidenceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Pick how confident you are, from 1 to 5.")
+        messages.error(request, gettext("Pick how confident you are, from 1 to 5."))
     else:
         attempt(
             request,
@@ -74,6 +78,6 @@ def confidence(request: HttpRequest) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 by=signed_in(request),
             ),
-            "Thanks: your coach sees how you feel about the plan.",
+            gettext("Thanks: your coach sees how you feel about the plan."),
         )
     return redirect("day_log", member.workspace.slug)

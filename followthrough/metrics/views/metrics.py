@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.metrics import actions
@@ -25,7 +26,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             metric = actions.save_metric(form.save(commit=False), by=signed_in(request))
-            messages.success(request, f"“{metric.name}” added.")
+            messages.success(request, gettext("“%(name)s” added.") % {"name": metric.name})
             return redirect("metrics", workspace.slug)
         status = 400
     else:
@@ -47,7 +48,7 @@ def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             actions.save_metric(form.save(commit=False), by=signed_in(request))
-            messages.success(request, f"“{metric.name}” saved.")
+            messages.success(request, gettext("“%(name)s” saved.") % {"name": metric.name})
             return redirect("metrics", workspace.slug)
         status = 400
     else:
