@@ -1,0 +1,122 @@
+"""Issue 11: the coach's pages and emails in Spanish (plans, plan form, to-dos, the answer and
+confidence-drop notices), and the English kept as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from django.urls import reverse
+
+from followthrough.coaching import actions as coaching
+from followthrough.coaching.models import Commitment, Todo
+from followthrough.metrics import actions as metrics
+from tests.coaching_helpers import NEW_YORK, live_in, make_plan, make_session
+from tests.conftest import Inbox, World, dispatch, text_body
+from tests.test_i18n import english_msgids, html_body, speaks
+
+MONDAY = dt.datetime(2026, 11, 16, 15, 0, tzinfo=dt.UTC)  # 10:00 in New York
+
+
+def assert_no_english(html: str, templates: list[str], names: tuple[str, ...] = ()) -> None:
+    for template in templates:
+        for english in english_msgids(template):
+            if english not in names:  # "Rep" is also the rep's name in the test world
+                assert f">{english}<" not in html, english
+
+
+def test_plans_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    make_plan(world)
+    page = world.client("coach").get(reverse("plans", args=["acme"]))
+    assert page.status_code == 200
+    for spanish in ["<h1>Planes</h1>", "Abrir un plan", "Propósito", "Fecha límite", "Abiertos"]:
+        assert spanish in page.text, spanish
+    assert '<th scope="col">Vendedor</th>' in page.text
+    assert_no_english(page.text, ["coaching/plans.html"], names=("Rep",))
+
+
+def test_an_empty_plans_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    page = world.client("coach").get(reverse("plans", args=["acme"]))
+    assert "Todavía no hay planes." in page.text
+    assert "No plans yet" not in page.text and "Open one for a rep" not in page.text
+
+
+def test_plan_form_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    page = world.client("coach").get(reverse("plan_new", args=["acme"]))
+    assert page.status_code == 200
+    assert "El acuerdo entre un coach y un vendedor" in page.text
+    assert ">Abrir el plan<" in page.text and ">Cancelar<" in page.text
+    assert "The engagement between" not in page.text
+    assert_no_english(page.text, ["coaching/plan_form.html"])
+
+
+def test_todos_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    coach = world.members["coach"]
+    Todo.objects.create(workspace=coach.workspace, owner=coach, text="Book a call")
+    page = world.client("coach").get(reverse("todos", args=["acme"]))
+    assert page.status_code == 200
+    for spanish in ["<h1>Pendientes</h1>", "<h2>Por hacer</h2>", ">Agregar<", "Marcar como hecho"]:
+        assert spanish in page.text, spanish
+    assert 'aria-label="Mark done' not in page.text
+    assert_no_english(page.text, ["coaching/todos.html", "coaching/_todo.html"])
+
+
+def drop_confidence(world: World) -> Commitment:
+    live_in(world, "rep", NEW_YORK)
+    metrics.rate_confidence(world.members["rep"], 4)
+    return coaching.add_commitment(
+        make_session(world),
+        owner=world.members["rep"],
+        text="Call ten past clients",
+        due_on=dt.date(2026, 11, 27),
+        measures=[{"name": "calls", "target": 10}],
+        by=world.user("coach"),
+    )
+
+
+def answer_and_read_notices(world: World, smtp_server: Inbox) -> tuple[object, object]:
+    with time_machine.travel(MONDAY, tick=False) as clock:
+        clock.shift(dt.timedelta(days=-7))
+        c = drop_confidence(world)
+        clock.shift(dt.timedelta(days=7))
+        link = reverse("checkin", args=[c.checkin_token()])
+        world.client(None).post(link, {"answer": "talk", "confidence": "2", "comment": "<b>hi</b>"})
+        dispatch()
+        messages = smtp_server.wait_for(2)
+    [drop] = [m for m in messages if m["To"] == "coach@example.org" and "4" in str(m["Subject"])]
+    [answered] = [m for m in messages if m is not drop and m["To"] == "coach@example.org"]
+    return answered, drop
+
+
+def test_the_coachs_notices_in_spanish(world: World, smtp_server: Inbox) -> None:
+    speaks(world, "coach", "es")
+    answered, drop = answer_and_read_notices(world, smtp_server)
+    subject, text, html = str(answered["Subject"]), text_body(answered), html_body(answered)
+    assert subject.startswith("Rep respondió: Hablemos, Call ten past clients")
+    assert "Rep respondió." in text and "<strong>Rep</strong> respondió." in html
+    assert "(para el viernes 27 de noviembre)" in text
+    assert "Confianza en el plan: 2 de 5" in text
+    assert "Comentario: &lt;b&gt;hi&lt;/b&gt;" in html
+    assert "Quiere conversar" in text + html
+    for english in ["answered", "Answer:", "Confidence in the plan", "would like to talk", "due "]:
+        assert english not in subject + text + html, english
+
+    subject, text, html = str(drop["Subject"]), text_body(drop), html_body(drop)
+    assert subject == "La confianza de Rep bajó de 4 a 2 de 5"
+    assert "Rep calificó su confianza con 2 de 5 (lunes 16 de noviembre, 15:00)" in text
+    assert "Ver el avance de Rep" in html and "Una caída así amerita una llamada hoy" in text
+    for english in ["confidence", "down from", "worth a call", "progress<"]:
+        assert english not in subject + text + html, english
+
+
+def test_the_coachs_notices_stay_in_english(world: World, smtp_server: Inbox) -> None:
+    answered, drop = answer_and_read_notices(world, smtp_server)
+    assert str(answered["Subject"]).startswith("Rep answered: Let's talk, Call ten past clients")
+    assert "(due Friday 27 November)" in text_body(answered)
+    assert "Confidence in the plan: 2 of 5" in text_body(answered)
+    assert str(drop["Subject"]) == "Rep's confidence fell from 4 to 2 of 5"
+    assert "(Monday 16 November, 15:00), down from 4 the time before." in text_body(drop)
