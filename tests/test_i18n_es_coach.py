@@ -4,12 +4,15 @@ confidence-drop notices), and the English kept as it was."""
 from __future__ import annotations
 
 import datetime as dt
+from email.message import EmailMessage
 
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Todo
+from followthrough.coaching.templatetags.coaching import days_from
 from followthrough.metrics import actions as metrics
 from tests.coaching_helpers import NEW_YORK, live_in, make_plan, make_session
 from tests.conftest import Inbox, World, dispatch, text_body
@@ -78,7 +81,7 @@ def drop_confidence(world: World) -> Commitment:
     )
 
 
-def answer_and_read_notices(world: World, smtp_server: Inbox) -> tuple[object, object]:
+def answer_and_read_notices(world: World, smtp_server: Inbox) -> tuple[EmailMessage, EmailMessage]:
     with time_machine.travel(MONDAY, tick=False) as clock:
         clock.shift(dt.timedelta(days=-7))
         c = drop_confidence(world)
@@ -120,3 +123,36 @@ def test_the_coachs_notices_stay_in_english(world: World, smtp_server: Inbox) ->
     assert "Confidence in the plan: 2 of 5" in text_body(answered)
     assert str(drop["Subject"]) == "Rep's confidence fell from 4 to 2 of 5"
     assert "(Monday 16 November, 15:00), down from 4 the time before." in text_body(drop)
+
+
+def test_plan_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    plan = make_plan(world)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        page = world.client("coach").get(plan.get_absolute_url())
+    assert page.status_code == 200
+    for spanish in [
+        "<h2>El plan</h2>",
+        "Coach: Coach · del 1 Oct 2026 al 30 Nov 2026",
+        "(quedan 10 días)",
+        "<h3>Agendar una sesión</h3>",
+        "Avance de Rep: actividad, conversión, confianza",
+        "Todavía no hay compromisos.",
+    ]:
+        assert spanish in page.text, spanish
+    for english in ["Coached by", "days left", "a week<", "Schedule a session"]:
+        assert english not in page.text, english
+    assert_no_english(
+        page.text, ["coaching/plan_detail.html", "coaching/_commitment_table.html"], names=("Rep",)
+    )
+
+
+def test_days_from_in_spanish_and_english() -> None:
+    today = dt.date(2026, 11, 20)
+    with translation.override("es"):
+        assert days_from(today, today) == "hoy"
+        assert days_from(dt.date(2026, 11, 21), today) == "queda 1 día"
+        assert days_from(dt.date(2026, 11, 17), today) == "venció hace 3 días"
+    with translation.override("en"):
+        assert days_from(today, today) == "today"
+        assert days_from(dt.date(2026, 11, 17), today) == "passed 3 days ago"
