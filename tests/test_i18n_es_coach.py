@@ -156,3 +156,46 @@ def test_days_from_in_spanish_and_english() -> None:
     with translation.override("en"):
         assert days_from(today, today) == "today"
         assert days_from(dt.date(2026, 11, 17), today) == "passed 3 days ago"
+
+
+def test_today_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    make_plan(world)
+    page = world.client("coach").get(reverse("workspace_home", args=["acme"]))
+    assert page.status_code == 200
+    for spanish in [
+        "<h1>Hoy</h1>",
+        "Respuestas de esta semana",
+        "Vendedores que acompañas",
+        "Próximas sesiones",
+        "Nada programado para hoy.",
+    ]:
+        assert spanish in page.text, spanish
+    for english in ["Answers this week", "Upcoming sessions", "Reps you coach", "of them done"]:
+        assert english not in page.text, english
+    assert_no_english(page.text, ["coaching/today.html"])
+
+
+def test_session_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    session = make_session(world, starts_at=dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC))
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        page = world.client("coach").get(session.get_absolute_url())
+    assert page.status_code == 200
+    for spanish in [
+        "<h1>Sesión con Rep</h1>",
+        "Agenda: lo que quedó pendiente",
+        "Terminar la sesión",
+        "Mover o cancelar esta sesión",
+        "Acordado en esta sesión",
+        "Con un clic: el resumen le llega a Rep ahora",
+    ]:
+        assert spanish in page.text, spanish
+    assert " minutos" in page.text
+    for english in ["Session with", "One click", "carried forward", " minutes"]:
+        assert english not in page.text, english
+    assert_no_english(
+        page.text,
+        ["coaching/session_detail.html", "coaching/_commitments.html"],
+        names=("Rep",),
+    )
