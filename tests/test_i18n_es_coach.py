@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from email.message import EmailMessage
 
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
 from followthrough.coaching import actions as coaching
+from followthrough.coaching.forms import parse_measures
 from followthrough.coaching.models import Commitment, Todo
 from followthrough.coaching.templatetags.coaching import days_from
 from followthrough.metrics import actions as metrics
@@ -199,3 +202,40 @@ def test_session_page_in_spanish(world: World) -> None:
         ["coaching/session_detail.html", "coaching/_commitments.html"],
         names=("Rep",),
     )
+
+
+def test_plan_form_labels_and_errors_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    page = world.client("coach").post(
+        reverse("plan_new", args=["acme"]),
+        {
+            "rep": world.members["rep"].pk,
+            "coach": world.members["coach"].pk,
+            "purpose": "Grow",
+            "starts_on": "2026-11-20",
+            "deadline": "2026-11-10",
+            "target_high": "5",
+            "sessions_per_week": "1",
+        },
+    )
+    assert page.status_code == 200
+    for spanish in [
+        "La fecha límite tiene que ser posterior al inicio.",
+        "Indica también el mínimo de la meta.",
+        ">Empieza el<",
+        ">Sesiones por semana<",
+        "Para qué es, por ejemplo",
+    ]:
+        assert spanish in page.text, spanish
+    for english in [
+        "The deadline must come after",
+        "Starts on",
+        "Sessions a week",
+        "What it is for",
+    ]:
+        assert english not in page.text, english
+
+
+def test_a_measure_error_in_spanish() -> None:
+    with translation.override("es"), pytest.raises(ValidationError, match="no es una medida"):
+        parse_measures("calls 10")
