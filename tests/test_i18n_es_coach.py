@@ -239,3 +239,19 @@ def test_plan_form_labels_and_errors_in_spanish(world: World) -> None:
 def test_a_measure_error_in_spanish() -> None:
     with translation.override("es"), pytest.raises(ValidationError, match="no es una medida"):
         parse_measures("calls 10")
+
+
+def test_flash_messages_and_refusals_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    coach = world.client("coach")
+    added = coach.post(reverse("todos", args=["acme"]), {"text": "Book a call"}, follow=True)
+    assert "Pendiente agregado." in added.text and "To-do added" not in added.text
+
+    session = make_session(world, starts_at=dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC))
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        cancel = reverse("session_cancel", args=["acme", session.pk])
+        first = coach.post(cancel, follow=True)
+        assert "Sesión cancelada" in first.text and "Session cancelled" not in first.text
+        again = coach.post(cancel, follow=True)
+    assert "Solo se puede cancelar una sesión agendada." in again.text
+    assert "Only a scheduled session" not in again.text
