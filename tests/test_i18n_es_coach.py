@@ -255,3 +255,42 @@ def test_flash_messages_and_refusals_in_spanish(world: World) -> None:
         again = coach.post(cancel, follow=True)
     assert "Solo se puede cancelar una sesión agendada." in again.text
     assert "Only a scheduled session" not in again.text
+
+
+def test_history_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    plan = make_plan(world)
+    page = world.client("coach").get(reverse("plan_history", args=["acme", plan.pk]))
+    assert page.status_code == 200
+    assert "Historial de Keep the job" in page.text
+    assert "Coach abrió el plan “Keep the job: 60-day ultimatum” para Rep" in page.text
+    assert "opened the plan" not in page.text
+    assert_no_english(page.text, ["events/history.html"])
+
+
+def test_commitment_page_in_spanish(world: World) -> None:
+    speaks(world, "coach", "es")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC), tick=False):
+        c = coaching.add_commitment(
+            make_session(world, starts_at=dt.datetime(2026, 12, 3, 15, 0, tzinfo=dt.UTC)),
+            owner=world.members["rep"],
+            text="Call ten past clients",
+            due_on=dt.date(2026, 12, 11),
+            measures=[{"name": "calls", "target": 10}],
+            by=world.user("coach"),
+        )
+        page = world.client("coach").get(c.get_absolute_url())
+    assert page.status_code == 200
+    for spanish in [
+        "para el viernes 11 de diciembre de 2026",
+        "acordado en <a",
+        "<h2>Cómo va</h2>",
+        "cuando se termine la sesión",
+        "<h2>Registrar el resultado</h2>",
+        "Descartar este compromiso",
+        "Todavía ninguno: se programan cuando se termina la sesión.",
+    ]:
+        assert spanish in page.text, spanish
+    for english in ["Where it stands", "agreed in", "Record the outcome", "Its follow-ups"]:
+        assert english not in page.text, english
+    assert_no_english(page.text, ["coaching/commitment_detail.html"])

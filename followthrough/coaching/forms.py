@@ -333,6 +333,7 @@ class CommitmentForm(forms.Form):
     owner = forms.ChoiceField(label=gettext_lazy("Who"), choices=[])
     due_on = forms.DateField(label=gettext_lazy("By"), widget=DATE)
     measures = forms.CharField(
+        label=gettext_lazy("Measures"),
         required=False,
         max_length=400,
         widget=forms.TextInput(
