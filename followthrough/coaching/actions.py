@@ -53,9 +53,11 @@ def create_plan(
 ) -> Plan:
     """A plan; with `new_metric` (unsaved), the metric its target names is added with it."""
     if not coach.is_coach:
-        raise ActionRefused(f"{coach.user.name} is not a coach in this workspace.")
+        raise ActionRefused(
+            _("%(name)s is not a coach in this workspace.") % {"name": coach.user.name}
+        )
     if not rep.is_rep or rep.workspace_id != coach.workspace_id:
-        raise ActionRefused(f"{rep.user.name} is not a rep in this workspace.")
+        raise ActionRefused(_("%(name)s is not a rep in this workspace.") % {"name": rep.user.name})
     with transaction.atomic():
         if new_metric is not None:
             new_metric.workspace = coach.workspace
@@ -105,7 +107,7 @@ def move_session(
 ) -> Session:
     """A new time: an invitation already sent gets an update with the same UID."""
     if not session.is_scheduled:
-        raise ActionRefused("Only a scheduled session can be moved.")
+        raise ActionRefused(_("Only a scheduled session can be moved."))
     with transaction.atomic():
         session.starts_at = starts_at
         if duration_minutes is not None:
@@ -124,7 +126,7 @@ def move_session(
 
 def cancel_session(session: Session, *, by: User) -> Session:
     if not session.is_scheduled:
-        raise ActionRefused("Only a scheduled session can be cancelled.")
+        raise ActionRefused(_("Only a scheduled session can be cancelled."))
     with transaction.atomic():
         session.state = SessionState.CANCELLED
         session.cancelled_at = timezone.now()
@@ -198,7 +200,7 @@ def add_commitment(
     if not plan.step_owners().filter(pk=owner.pk).exists():
         raise ActionRefused(_("A commitment belongs to the rep or one of the rep's coaches."))
     if session.state == SessionState.CANCELLED:
-        raise ActionRefused("This session was cancelled.")
+        raise ActionRefused(_("This session was cancelled."))
     with transaction.atomic():
         commitment = Commitment.objects.create(
             workspace=session.workspace,
@@ -253,9 +255,9 @@ def finish_session(
         if not won:
             session.refresh_from_db()
             raise ActionRefused(
-                "This session was already finished; its follow-ups are scheduled."
+                _("This session was already finished; its follow-ups are scheduled.")
                 if session.state == SessionState.FINISHED
-                else "This session was cancelled."
+                else _("This session was cancelled.")
             )
         session.refresh_from_db()
         if held_now and not session.has_started():
@@ -379,13 +381,13 @@ def record_response(
     """
     answer = Answer(answer)
     if commitment.state in (CommitmentState.DROPPED, CommitmentState.MISSED):
-        raise ActionRefused("This commitment is closed; there is nothing to answer.")
+        raise ActionRefused(_("This commitment is closed; there is nothing to answer."))
     if answer == Answer.NOT_YET:
         today = timezone.localdate(timezone.now(), commitment.owner.user.profile.zone)
         if new_due_on is None:
-            raise ActionRefused("Give the new date by which it will be done.")
+            raise ActionRefused(_("Give the new date by which it will be done."))
         if new_due_on < today:
-            raise ActionRefused("The new date cannot be in the past.")
+            raise ActionRefused(_("The new date cannot be in the past."))
     now = timezone.now()
     with transaction.atomic():
         commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
@@ -489,9 +491,9 @@ def record_outcome(
     """The coach writes down how it went (done, partly, missed), e.g. after a talk."""
     state = CommitmentState(state)
     if state not in CommitmentState.with_outcome():
-        raise ActionRefused("An outcome is done, partly done or missed.")
+        raise ActionRefused(_("An outcome is done, partly done or missed."))
     if commitment.state == CommitmentState.DROPPED:
-        raise ActionRefused("This commitment was dropped.")
+        raise ActionRefused(_("This commitment was dropped."))
     with transaction.atomic():
         if state == CommitmentState.MISSED:
             _stop_waiting(commitment)
@@ -538,7 +540,7 @@ def change_commitment(
     """A new text, measures or date; a new date or follow-up time moves the pending check-in,
     its reminder and the coach's to-do."""
     if commitment.state == CommitmentState.DROPPED:
-        raise ActionRefused("This commitment was dropped.")
+        raise ActionRefused(_("This commitment was dropped."))
     with transaction.atomic():
         when_changed = due_on != commitment.due_on or followup_at != commitment.followup_at
         commitment.text, commitment.due_on, commitment.measures = text, due_on, measures
@@ -559,7 +561,7 @@ def change_commitment(
 def drop_commitment(commitment: Commitment, *, by: User) -> Commitment:
     """No longer wanted: every follow-up about it is cancelled, its to-dos closed."""
     if commitment.state == CommitmentState.DROPPED:
-        raise ActionRefused("This commitment was already dropped.")
+        raise ActionRefused(_("This commitment was already dropped."))
     with transaction.atomic():
         followups.cancel_about(commitment)
         commitment.todos.filter(done_at=None).update(done_at=timezone.now())

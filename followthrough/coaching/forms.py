@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
@@ -50,15 +49,18 @@ def parse_measures(value: str) -> list[dict[str, object]]:
         match = MEASURE.match(part)
         if match is None:
             raise forms.ValidationError(
-                f'"{part.strip()}" is not a measure: write a name, a colon and a number, '
-                'like "calls: 10".'
+                _(
+                    '"%(part)s" is not a measure: write a name, a colon and a number, '
+                    'like "calls: 10".'
+                )
+                % {"part": part.strip()}
             )
         name, number = match["name"].strip(), check_number(match["value"], match["name"].strip())
         if any(m["name"] == name for m in measures):
-            raise forms.ValidationError(f'"{name}" is there twice.')
+            raise forms.ValidationError(_('"%(name)s" is there twice.') % {"name": name})
         measures.append({"name": name, "target": number})
     if len(measures) > 8:
-        raise forms.ValidationError("At most eight measures for one commitment.")
+        raise forms.ValidationError(_("At most eight measures for one commitment."))
     return measures
 
 
@@ -66,11 +68,16 @@ def check_number(raw: str, name: str) -> int | float:
     try:
         number = Decimal(raw.replace(",", "").strip())
     except InvalidOperation:
-        raise forms.ValidationError(f'"{raw.strip()}" for {name} is not a number.') from None
+        raise forms.ValidationError(
+            _('"%(raw)s" for %(name)s is not a number.') % {"raw": raw.strip(), "name": name}
+        ) from None
     if not number.is_finite() or number < 0:
-        raise forms.ValidationError(f"{name} cannot be negative.")
+        raise forms.ValidationError(_("%(name)s cannot be negative.") % {"name": name})
     if number > MAX_MEASURE:
-        raise forms.ValidationError(f"{name}: {raw.strip()} is more than {MAX_MEASURE:,}.")
+        raise forms.ValidationError(
+            _("%(name)s: %(raw)s is more than %(max)s.")
+            % {"name": name, "raw": raw.strip(), "max": f"{MAX_MEASURE:,}"}
+        )
     return int(number) if number == number.to_integral_value() else float(number)
 
 
@@ -139,11 +146,25 @@ class PlanForm(forms.ModelForm):
             "long_term_goal": forms.Textarea(attrs={"rows": 3}),
             "stakeholders": forms.CheckboxSelectMultiple,
         }
+        # The model's field names and help in the reader's language, the English as it was.
         labels = {
-            "why": "The rep's personal why",
-            "target_low": "Target, low",
-            "target_high": "Target, high",
-            "sessions_per_week": "Sessions a week",
+            "rep": gettext_lazy("Rep"),
+            "coach": gettext_lazy("Coach"),
+            "purpose": gettext_lazy("Purpose"),
+            "starts_on": gettext_lazy("Starts on"),
+            "deadline": gettext_lazy("Deadline"),
+            "target_metric": gettext_lazy("Target metric"),
+            "target_unit": gettext_lazy("Target unit"),
+            "long_term_goal": gettext_lazy("Long term goal"),
+            "stakeholders": gettext_lazy("Stakeholders"),
+            "why": gettext_lazy("The rep's personal why"),
+            "target_low": gettext_lazy("Target, low"),
+            "target_high": gettext_lazy("Target, high"),
+            "sessions_per_week": gettext_lazy("Sessions a week"),
+        }
+        help_texts = {
+            "purpose": gettext_lazy('What it is for, e.g. "Keep the job: 60-day ultimatum".'),
+            "target_unit": gettext_lazy("e.g. USD, calls"),
         }
 
     def __init__(self, *args: Any, member: Membership, **kwargs: Any) -> None:
@@ -213,15 +234,15 @@ class PlanForm(forms.ModelForm):
         data = super().clean() or {}
         starts, deadline = data.get("starts_on"), data.get("deadline")
         if starts and deadline and deadline <= starts:
-            self.add_error("deadline", "The deadline must come after the start.")
+            self.add_error("deadline", _("The deadline must come after the start."))
         low, high = data.get("target_low"), data.get("target_high")
         for name, value in (("target_low", low), ("target_high", high)):
             if value is not None and (value < 0 or value > Decimal("1e11")):
-                self.add_error(name, "Give a target between 0 and 100,000,000,000.")
+                self.add_error(name, _("Give a target between 0 and 100,000,000,000."))
         if low is None and high is not None:
-            self.add_error("target_low", "Give the low end of the target too.")
+            self.add_error("target_low", _("Give the low end of the target too."))
         if low is not None and high is not None and high < low:
-            self.add_error("target_high", "The high end cannot be below the low end.")
+            self.add_error("target_high", _("The high end cannot be below the low end."))
         name = data.get("target_metric") or ""
         if name and normalize(name) not in self.metrics and not data.get("new_metric"):
             nearest = self.closest_metric(name)
@@ -247,12 +268,19 @@ class SessionForm(forms.Form):
             "Your time. A time already past records a session that took place (no invitation)."
         ),
     )
-    duration_minutes = forms.IntegerField(label="Minutes", min_value=5, max_value=480, initial=45)
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Minutes"), min_value=5, max_value=480, initial=45
+    )
     location = forms.CharField(
-        max_length=200, required=False, help_text="A room, a phone number, a link."
+        label=gettext_lazy("Location"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("A room, a phone number, a link."),
     )
     invite = forms.BooleanField(
-        required=False, initial=True, label="Send a calendar invitation to the rep and to me"
+        required=False,
+        initial=True,
+        label=gettext_lazy("Send a calendar invitation to the rep and to me"),
     )
 
     def clean_starts_at(self) -> dt.datetime:
@@ -272,47 +300,54 @@ class MoveSessionForm(SessionForm):
     def clean_starts_at(self) -> dt.datetime:
         value: dt.datetime = self.cleaned_data["starts_at"]
         if value < timezone.now() - dt.timedelta(hours=12):
-            raise forms.ValidationError("That is in the past. Pick a time to come.")
+            raise forms.ValidationError(_("That is in the past. Pick a time to come."))
         return value
 
 
 class NotesForm(forms.Form):
     private_notes = forms.CharField(
+        label=gettext_lazy("Private notes"),
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Only coaches see these. Markdown.",
+        help_text=gettext_lazy("Only coaches see these. Markdown."),
     )
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         required=False,
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Goes to the rep in the recap. Markdown.",
+        help_text=gettext_lazy("Goes to the rep in the recap. Markdown."),
     )
 
 
 class CommitmentForm(forms.Form):
     text = forms.CharField(
-        label="Next step",
+        label=gettext_lazy("Next step"),
         max_length=300,
-        error_messages={"required": "Say what will be done."},
+        error_messages={"required": gettext_lazy("Say what will be done.")},
         widget=forms.TextInput(
-            attrs={"placeholder": "Call 10 past clients and ask each for 3 referrals"}
+            attrs={"placeholder": gettext_lazy("Call 10 past clients and ask each for 3 referrals")}
         ),
     )
-    owner = forms.ChoiceField(label="Who", choices=[])
-    due_on = forms.DateField(label="By", widget=DATE)
+    owner = forms.ChoiceField(label=gettext_lazy("Who"), choices=[])
+    due_on = forms.DateField(label=gettext_lazy("By"), widget=DATE)
     measures = forms.CharField(
+        label=gettext_lazy("Measures"),
         required=False,
         max_length=400,
-        widget=forms.TextInput(attrs={"placeholder": "calls: 10, referrals asked: 30"}),
-        help_text='Optional numbers to report: "name: number", separated by commas.',
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("calls: 10, referrals asked: 30")}
+        ),
+        help_text=gettext_lazy('Optional numbers to report: "name: number", separated by commas.'),
     )
     followup_at = forms.DateTimeField(
-        label="Check in at",
+        label=gettext_lazy("Check in at"),
         required=False,
         widget=DATETIME,
-        help_text="Leave empty for the usual time (the second working day after, 09:00 theirs).",
+        help_text=gettext_lazy(
+            "Leave empty for the usual time (the second working day after, 09:00 theirs)."
+        ),
     )
 
     def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
@@ -329,15 +364,15 @@ class CommitmentForm(forms.Form):
     def clean_text(self) -> str:
         text = " ".join(self.cleaned_data["text"].split())
         if not text:
-            raise forms.ValidationError("Say what will be done.")
+            raise forms.ValidationError(_("Say what will be done."))
         return text
 
     def clean_due_on(self) -> dt.date:
         value: dt.date = self.cleaned_data["due_on"]
         if value < today():
-            raise forms.ValidationError("The due date is in the past. Pick today or later.")
+            raise forms.ValidationError(_("The due date is in the past. Pick today or later."))
         if value > today() + dt.timedelta(days=366):
-            raise forms.ValidationError("Pick a date within a year.")
+            raise forms.ValidationError(_("Pick a date within a year."))
         return value
 
     def clean_measures(self) -> list[dict[str, object]]:
@@ -346,14 +381,14 @@ class CommitmentForm(forms.Form):
     def clean_followup_at(self) -> dt.datetime | None:
         value: dt.datetime | None = self.cleaned_data["followup_at"]
         if value is not None and value < timezone.now():
-            raise forms.ValidationError("The check-in time is in the past.")
+            raise forms.ValidationError(_("The check-in time is in the past."))
         return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         due, at = data.get("due_on"), data.get("followup_at")
         if due and at and timezone.localtime(at).date() < due:
-            self.add_error("followup_at", "Check in on or after the due date, not before.")
+            self.add_error("followup_at", _("Check in on or after the due date, not before."))
         return data
 
     def owner_membership(self) -> Membership:
@@ -362,7 +397,10 @@ class CommitmentForm(forms.Form):
 
 class FinishForm(forms.Form):
     next_starts_at = forms.DateTimeField(
-        label="Next session", required=False, widget=DATETIME, help_text="Optional; your time."
+        label=gettext_lazy("Next session"),
+        required=False,
+        widget=DATETIME,
+        help_text=gettext_lazy("Optional; your time."),
     )
     held_now = forms.BooleanField(
         required=False, label=gettext_lazy("It took place now: record it as held now")
@@ -391,7 +429,7 @@ class FinishForm(forms.Form):
     def clean_next_starts_at(self) -> dt.datetime | None:
         value: dt.datetime | None = self.cleaned_data["next_starts_at"]
         if value is not None and value < timezone.now():
-            raise forms.ValidationError("The next session cannot be in the past.")
+            raise forms.ValidationError(_("The next session cannot be in the past."))
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -551,12 +589,15 @@ class AnswerForm(forms.Form):
 
 class OutcomeForm(forms.Form):
     state = forms.ChoiceField(
-        label="Outcome",
+        label=gettext_lazy("Outcome"),
         choices=[(s, CommitmentState(s).label) for s in CommitmentState.with_outcome()],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -587,13 +628,13 @@ class CommitmentEditForm(CommitmentForm):
 
 
 class TodoForm(forms.Form):
-    text = forms.CharField(max_length=300, label="To-do")
-    due_on = forms.DateField(required=False, label="By", widget=DATE)
+    text = forms.CharField(max_length=300, label=gettext_lazy("To-do"))
+    due_on = forms.DateField(required=False, label=gettext_lazy("By"), widget=DATE)
 
     def clean_text(self) -> str:
         text = " ".join(self.cleaned_data["text"].split())
         if not text:
-            raise forms.ValidationError("Say what to do.")
+            raise forms.ValidationError(_("Say what to do."))
         return text
 
 
@@ -609,10 +650,10 @@ class ReplyForm(forms.Form):
 
     response = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(
-        label=_lazy("Your reply"),
+        label=gettext_lazy("Your reply"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _lazy("Write your reply.")},
+        error_messages={"required": gettext_lazy("Write your reply.")},
     )
 
     def clean_text(self) -> str:

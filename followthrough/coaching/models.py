@@ -132,9 +132,9 @@ class Plan(SharedWords):
 
 
 class SessionState(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    FINISHED = "finished", "Finished"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    FINISHED = "finished", gettext_lazy("Finished")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 class Session(SharedWords):
@@ -447,9 +447,9 @@ class Answer(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    LINK = "link", "Check-in link"
-    REP = "rep", "Rep's page"
-    COACH = "coach", "Recorded by the coach"
+    LINK = "link", gettext_lazy("Check-in link")
+    REP = "rep", gettext_lazy("Rep's page")
+    COACH = "coach", gettext_lazy("Recorded by the coach")
 
 
 class Response(SharedWords):
@@ -523,9 +523,9 @@ class Reply(models.Model):
 
 
 class TodoKind(models.TextChoices):
-    FOLLOW_UP = "follow_up", "Follow up"
-    BOOK_TALK = "book_talk", "Book a talk"
-    OWN = "own", "To-do"
+    FOLLOW_UP = "follow_up", gettext_lazy("Follow up")
+    BOOK_TALK = "book_talk", gettext_lazy("Book a talk")
+    OWN = "own", gettext_lazy("To-do")
 
 
 class Todo(models.Model):

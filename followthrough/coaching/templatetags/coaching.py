@@ -11,7 +11,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from followthrough.accounts.models import Membership, User
@@ -93,10 +93,10 @@ def days_from(day: dt.date, today: dt.date) -> str:
     60-day plan is counted."""
     days = (day - today).days
     if days == 0:
-        return "today"
+        return pgettext("days left", "today")
     if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
-    return f"passed {-days} day{'s' if days != -1 else ''} ago"
+        return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+    return ngettext("passed %(days)d day ago", "passed %(days)d days ago", -days) % {"days": -days}
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -73,7 +74,7 @@ def commitment_edit(request: HttpRequest, commitment_id: int) -> HttpResponse:
             followup_at=form.cleaned_data["followup_at"],
             by=signed_in(request),
         ),
-        "Commitment saved; its follow-ups follow the new date.",
+        gettext("Commitment saved; its follow-ups follow the new date."),
     )
     return redirect(commitment)
 
@@ -85,7 +86,7 @@ def commitment_drop(request: HttpRequest, commitment_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: actions.drop_commitment(commitment, by=signed_in(request)),
-        "Commitment dropped; its follow-ups are cancelled.",
+        gettext("Commitment dropped; its follow-ups are cancelled."),
     )
     return redirect(commitment)
 
@@ -96,7 +97,7 @@ def commitment_outcome(request: HttpRequest, commitment_id: int) -> HttpResponse
     commitment = permissions.access_commitment(current(request), commitment_id, for_change=True)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Pick an outcome: done, partly done or missed.")
+        messages.error(request, gettext("Pick an outcome: done, partly done or missed."))
         return redirect(commitment)
     attempt(
         request,
@@ -106,7 +107,7 @@ def commitment_outcome(request: HttpRequest, commitment_id: int) -> HttpResponse
             note=form.cleaned_data["note"],
             by=signed_in(request),
         ),
-        "Outcome recorded.",
+        gettext("Outcome recorded."),
     )
     return redirect(commitment)
 
@@ -118,7 +119,7 @@ def commitment_report(request: HttpRequest, commitment_id: int) -> HttpResponse:
     member = current(request)
     commitment = permissions.access_commitment(member, commitment_id)
     if not permissions.can_report_on(member, commitment):
-        raise PermissionDenied("Only the person who owns this commitment reports on it.")
+        raise PermissionDenied(gettext("Only the person who owns this commitment reports on it."))
     form = AnswerForm(request.POST, commitment=commitment, today=timezone.localdate())
     if not form.is_valid():
         for errors in form.errors.values():

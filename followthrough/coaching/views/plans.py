@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.coaching import actions
@@ -60,7 +61,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, "Plan opened. Schedule its first session below.")
+            messages.success(request, gettext("Plan opened. Schedule its first session below."))
             return redirect(plan)
     return render(request, "coaching/plan_form.html", {"form": form})
 
@@ -98,6 +99,6 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     form.fields["rep"].disabled = True
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Plan saved.")
+        messages.success(request, gettext("Plan saved."))
         return redirect(plan)
     return render(request, "coaching/plan_form.html", {"form": form, "plan": plan})

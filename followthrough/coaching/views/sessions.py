@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -58,7 +58,9 @@ def session_new(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not session.has_started():
         messages.success(
             request,
-            "Session scheduled" + (", invitations on their way." if session.invited else "."),
+            gettext("Session scheduled, invitations on their way.")
+            if session.invited
+            else gettext("Session scheduled."),
         )
     else:
         messages.success(
@@ -119,7 +121,7 @@ def session_notes(request: HttpRequest, session_id: int) -> HttpResponse:
     actions.save_notes(session, **form.cleaned_data, by=signed_in(request))
     if is_htmx(request):
         return HttpResponse(f'<span class="saved">Saved at {timezone.localtime():%H:%M}</span>')
-    messages.success(request, "Notes saved.")
+    messages.success(request, gettext("Notes saved."))
     return redirect(session)
 
 
@@ -153,7 +155,7 @@ def commitment_add(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(request, "coaching/_commitments.html", context)
     if commitment is None:
         return session_page(request, session, commitment_form=form)
-    messages.success(request, "Commitment added.")
+    messages.success(request, gettext("Commitment added."))
     return redirect(session)
 
 
@@ -179,11 +181,26 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.info(request, str(refusal))
         return redirect(session)
     count = session.commitments.filter(state=CommitmentState.OPEN).count()
-    text = f"Session finished: recap sent, {count} check-in{'s' if count != 1 else ''} scheduled"
-    if next_session is not None:
+    if next_session is None:
+        text = ngettext(
+            "Session finished: recap sent, %(count)d check-in scheduled.",
+            "Session finished: recap sent, %(count)d check-ins scheduled.",
+            count,
+        ) % {"count": count}
+    else:
         starts = timezone.localtime(next_session.starts_at)
-        text += f", next session on {starts:%a %d %b at %H:%M} with invitations"
-    messages.success(request, text + ".")
+        text = ngettext(
+            "Session finished: recap sent, %(count)d check-in scheduled, next session on "
+            "%(day)s at %(time)s with invitations.",
+            "Session finished: recap sent, %(count)d check-ins scheduled, next session on "
+            "%(day)s at %(time)s with invitations.",
+            count,
+        ) % {
+            "count": count,
+            "day": formats.date_format(starts, "D d M"),
+            "time": formats.date_format(starts, "H:i"),
+        }
+    messages.success(request, text)
     return redirect(session)
 
 
@@ -204,7 +221,9 @@ def session_move(request: HttpRequest, session_id: int) -> HttpResponse:
             duration_minutes=data["duration_minutes"],
             location=data["location"],
         ),
-        "Session moved" + (": updated invitations are on their way." if session.invited else "."),
+        gettext("Session moved: updated invitations are on their way.")
+        if session.invited
+        else gettext("Session moved."),
     )
     return redirect(session)
 
@@ -216,7 +235,8 @@ def session_cancel(request: HttpRequest, session_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: actions.cancel_session(session, by=signed_in(request)),
-        "Session cancelled"
-        + (": the calendar cancellation is on its way." if session.invited else "."),
+        gettext("Session cancelled: the calendar cancellation is on its way.")
+        if session.invited
+        else gettext("Session cancelled."),
     )
     return redirect(session)

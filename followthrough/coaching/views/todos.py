@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
@@ -21,7 +22,7 @@ def todos(request: HttpRequest) -> HttpResponse:
     form = TodoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.add_todo(member, **form.cleaned_data)
-        messages.success(request, "To-do added.")
+        messages.success(request, gettext("To-do added."))
         return redirect("todos", member.workspace.slug)
     return render(
         request,
