@@ -6,14 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from followthrough.accounts.models import Membership, Role, User, Workspace
+from followthrough.accounts.models import Role
 from followthrough.events import actions as events
 from followthrough.events import verbs
-from followthrough.events.models import Event
 
 ROLE_NAMES = {
     Role.ADMIN: _("an admin"),
@@ -23,37 +21,14 @@ ROLE_NAMES = {
 }
 
 
-def log(
-    verb: str,
-    workspace: Workspace,
-    about: models.Model,
-    by: User | None,
-    *,
-    member: Membership | None = None,
-    **data: Any,
-) -> Event:
-    """Records the event in the caller's transaction; on the History of `member` when the
-    member is a rep (other people have no History page)."""
-    return events.record(
-        verb,
-        workspace=workspace,
-        about=about,
-        actor=by,
-        rep=member if member is not None and member.role == Role.REP else None,
-        data=data,
-    )
-
-
-def _escaped(text: str) -> str:
-    """A label put into a sentence that is formatted afterwards."""
-    return text.replace("{", "{{").replace("}", "}}")
+log = events.record_for_member
 
 
 def _with_role(sentence: Promise) -> Callable[[dict[str, Any]], str]:
     def say(data: dict[str, Any]) -> str:
         role = data.get("role")
         name = str(ROLE_NAMES[Role(role)]) if role in Role.values else ""
-        return str(sentence).replace("{role_name}", _escaped(name))
+        return str(sentence).replace("{role_name}", verbs.literal(name))
 
     return say
 
@@ -66,8 +41,8 @@ def _relationships(data: dict[str, Any]) -> str:
     )
     return (
         str(sentence)
-        .replace("{coaches_list}", _escaped(coaches))
-        .replace("{followers_list}", _escaped(followers))
+        .replace("{coaches_list}", verbs.literal(coaches))
+        .replace("{followers_list}", verbs.literal(followers))
     )
 
 

@@ -50,3 +50,24 @@ def record(
         if verb.startswith(prefix):
             transaction.on_commit(lambda receiver=receiver: receiver(event))  # type: ignore[misc]
     return event
+
+
+def record_for_member(
+    verb: str,
+    workspace: Workspace,
+    about: models.Model,
+    by: User | None,
+    *,
+    member: Membership | None = None,
+    **data: Any,
+) -> Event:
+    """Records an event about a person: on their History when they are a rep (other people
+    have no History page), in the caller's transaction."""
+    return record(
+        verb,
+        workspace=workspace,
+        about=about,
+        actor=by,
+        rep=member if member is not None and member.is_rep else None,
+        data=data,
+    )

@@ -38,3 +38,9 @@ def describe(event: Event) -> str:
         return _("%(actor)s: %(verb)s") % {"actor": actor, "verb": event.verb}
     text = sentence(values) if callable(sentence) else str(sentence)
     return text.format_map(values).strip()
+
+
+def literal(text: str) -> str:
+    """A name or label put into a sentence before its placeholders are filled: its braces are
+    text, not placeholders."""
+    return text.replace("{", "{{").replace("}", "}}")

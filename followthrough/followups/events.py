@@ -57,10 +57,6 @@ def log_many(workspace: Workspace, by: User | None, count: int, about: models.Mo
     )
 
 
-def _escaped(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def _about(sentence: Promise) -> Callable[[dict[str, Any]], str]:
     """The kind's name (a check-in, a recap) and the new time in the reader's time zone."""
 
@@ -69,7 +65,7 @@ def _about(sentence: Promise) -> Callable[[dict[str, Any]], str]:
         name = str(kinds.label(kind)) if kind else ""
         send_at = parse_datetime(str(data.get("send_at") or ""))
         when = date_format(timezone.localtime(send_at), "D j M, H:i") if send_at else ""
-        text = str(sentence).replace("{kind_name}", _escaped(name.lower()))
+        text = str(sentence).replace("{kind_name}", verbs.literal(name.lower()))
         return text.replace("{when}", when)
 
     return say

@@ -7,37 +7,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.events import actions as events
 from followthrough.events import verbs
-from followthrough.events.models import Event
 from followthrough.metrics.models import Metric
 
-
-def log(
-    verb: str,
-    workspace: Workspace,
-    about: models.Model,
-    by: User | None,
-    *,
-    member: Membership | None = None,
-    **data: Any,
-) -> Event:
-    """Records the event in the caller's transaction, on `member`'s History if a rep's."""
-    return events.record(
-        verb,
-        workspace=workspace,
-        about=about,
-        actor=by,
-        rep=member if member is not None and member.role == Role.REP else None,
-        data=data,
-    )
+log = events.record_for_member
 
 
 def number(value: Decimal) -> str:
@@ -53,13 +32,9 @@ def figures(values: Mapping[Metric, Decimal | None]) -> str:
     )
 
 
-def _escaped(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def _logged(data: dict[str, Any]) -> str:
     day = parse_date(str(data.get("day") or ""))
-    shown = _escaped(date_format(day, "D j M")) if day else ""
+    shown = verbs.literal(date_format(day, "D j M")) if day else ""
     if data.get("numbers"):
         return str(_("{actor} logged {day_shown}: {numbers}")).replace("{day_shown}", shown)
     return str(_("{actor} cleared the log of {day_shown}")).replace("{day_shown}", shown)

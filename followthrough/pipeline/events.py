@@ -36,12 +36,8 @@ def log(verb: str, opportunity: Opportunity, by: User | None, **data: Any) -> Ev
     )
 
 
-def _escaped(text: str) -> str:
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def _stage_name(value: object) -> str:
-    return _escaped(str(Stage(value).label)) if value in Stage.values else ""
+    return verbs.literal(str(Stage(value).label)) if value in Stage.values else ""
 
 
 def _with_stages(sentence: Promise) -> Callable[[dict[str, Any]], str]:
