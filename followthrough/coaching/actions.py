@@ -341,15 +341,6 @@ def _schedule_checkin(commitment: Commitment, by: User | None) -> None:
     )
 
 
-def _checkin_went_out(commitment: Commitment) -> bool:
-    """This round's check-in has been sent: one went out and no later one is still waiting."""
-    checkins = FollowUp.objects.about(commitment).filter(kind=Kind.CHECK_IN)
-    return (
-        checkins.filter(state__in=(State.SENDING, State.SENT)).exists()
-        and not checkins.filter(state__in=CHANGEABLE).exists()
-    )
-
-
 def _stop_waiting(commitment: Commitment) -> None:
     """An answer (or a drop) ends the wait: pending check-in and reminder cancelled, the
     follow-up to-do ticked, no open loop."""
@@ -418,7 +409,7 @@ def record_response(
             commitment.outcome_at = now
             # Before the due date "partly" is a progress report and the check-in still goes
             # out; once this round's check-in has gone (on time or by "Send now"), it answers it.
-            if not before_due or _checkin_went_out(commitment):
+            if not before_due or commitment.checkin_went_out():
                 _stop_waiting(commitment)
         elif answer == Answer.NOT_YET:
             assert new_due_on is not None

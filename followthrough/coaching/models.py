@@ -424,6 +424,11 @@ class Commitment(models.Model):
             .first()
         )
 
+    def checkin_went_out(self) -> bool:
+        """This round's check-in has been sent (on time or by "Send now")."""
+        checkin = self.checkin_followup()
+        return checkin is not None and checkin.state in (State.SENDING, State.SENT)
+
     def current_response(self) -> Response | None:
         return self.responses.filter(round=self.round).first()
 
