@@ -7,7 +7,7 @@ A week is named by its Monday, in the rep's own time zone (ISO weeks start on Mo
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,9 +15,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from followthrough.accounts.models import Membership, Workspace
+from followthrough.accounts.models import WEEKDAYS, Membership, Workspace
 from followthrough.coaching.models import SharedWords
-from followthrough.lib import signing
+from followthrough.lib import dates, signing
 
 # The link in the ask works for the week asked about and a while after, to catch up.
 ASK_LINK_AGE = dt.timedelta(days=21)
@@ -31,6 +31,16 @@ DEFAULT_HOUR = 15
 def monday_of(day: dt.date) -> dt.date:
     """The Monday of the ISO week holding `day`."""
     return day - dt.timedelta(days=day.weekday())
+
+
+def week_of_rep(rep: Membership, now: dt.datetime) -> dt.date:
+    """The Monday of the rep's current week, on the rep's own calendar."""
+    return monday_of(now.astimezone(rep_zone(rep)).date())
+
+
+def rep_zone(rep: Membership) -> ZoneInfo:
+    profile = getattr(rep.user, "profile", None)
+    return profile.zone if profile is not None else ZoneInfo("UTC")
 
 
 class WeeklyUpdate(SharedWords):
@@ -82,7 +92,10 @@ class AskSetting(models.Model):
 
     rep = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="update_ask")
     weekday = models.PositiveSmallIntegerField(
-        default=DEFAULT_WEEKDAY, validators=[MaxValueValidator(6)], help_text="0 is Monday."
+        default=DEFAULT_WEEKDAY,
+        choices=WEEKDAYS,
+        validators=[MaxValueValidator(6)],
+        help_text="0 is Monday.",
     )
     hour = models.PositiveSmallIntegerField(
         default=DEFAULT_HOUR, validators=[MaxValueValidator(23)]
@@ -90,6 +103,20 @@ class AskSetting(models.Model):
 
     def __str__(self) -> str:
         return f"Ask {self.rep_id} on day {self.weekday} at {self.hour}:00"
+
+    @classmethod
+    def of(cls, rep: Membership) -> AskSetting:
+        """The rep's setting, or the default (unsaved) when they chose none."""
+        found = cls.objects.filter(rep=rep).first()
+        return found if found is not None else cls(rep=rep)
+
+    def moment(self, week: dt.date, zone: ZoneInfo) -> dt.datetime:
+        """When the ask of the week starting on Monday `week` goes out, in UTC: the rep's day
+        and hour on their clock, whatever the offset that day (a daylight-saving change that
+        week moves the UTC time, not the local one; an hour in a spring-forward gap moves to
+        just after it, as dates.local_datetime does)."""
+        day = week + dt.timedelta(days=self.weekday)
+        return dates.local_datetime(day, dt.time(self.hour), zone).astimezone(dt.UTC)
 
 
 class UpdateAsk(models.Model):
@@ -122,5 +149,5 @@ class UpdateAsk(models.Model):
     def url(self) -> str:
         return settings.BASE_URL + reverse("weekly_update_link", args=[self.token()])
 
-    def email_context(self) -> dict[str, Any]:
-        return {"url": self.url(), "week": self.week.isoformat()}
+    def answered(self) -> bool:
+        return WeeklyUpdate.objects.filter(rep_id=self.rep_id, week=self.week).exists()
