@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from followthrough import permissions
 from followthrough.accounts.models import WEEKDAYS
@@ -102,7 +102,7 @@ class AskTimeForm(forms.Form):
 
     weekday = forms.TypedChoiceField(label=gettext_lazy("Ask me on"), choices=WEEKDAYS, coerce=int)
     hour = forms.TypedChoiceField(
-        label=gettext_lazy("at"),
+        label=pgettext_lazy("ask me on <day> at <hour>", "at"),
         choices=[(h, f"{h:02d}:00") for h in range(24)],
         coerce=int,
     )
