@@ -23,8 +23,8 @@ from followthrough.followups.dispatcher import Dispatcher, Options
 from followthrough.followups.models import FollowUp, State
 from followthrough.updates import actions
 from followthrough.updates.models import AskSetting, UpdateAsk, WeeklyUpdate
-from tests.conftest import Inbox, World
 from tests.coaching_helpers import NEW_YORK, live_in
+from tests.conftest import Inbox, World
 
 UTC = dt.UTC
 # 2026-11-01: New York falls back from EDT (UTC-4) to EST (UTC-5).
