@@ -29,10 +29,10 @@ from followthrough.updates.models import (
     AskSetting,
     UpdateAsk,
     WeeklyUpdate,
-    monday_of,
     rep_zone,
     week_of_rep,
 )
+from followthrough.weeks.figures import week_of
 
 ASK = "weekly_update_ask"
 REMINDER = "weekly_update_reminder"
@@ -218,7 +218,7 @@ def write_update(
     texts = [wins.strip(), next_steps.strip(), help_needed.strip()]
     if any(len(text) > MAX_WORDS for text in texts):
         raise ActionRefused(_("Keep each answer under 4000 characters."))
-    week = monday_of(week)
+    week = week_of(week)
     now = timezone.now()
     with transaction.atomic():
         update = WeeklyUpdate.objects.select_for_update().filter(rep=rep, week=week).first()
