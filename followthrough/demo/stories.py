@@ -42,6 +42,7 @@ from followthrough.coaching.models import (
 from followthrough.demo import activity as metrics_demo
 from followthrough.demo import clock
 from followthrough.demo import pipeline as pipeline_demo
+from followthrough.demo import updates as updates_demo
 from followthrough.lib import dates
 
 DEMO_PASSWORD = "followthrough-demo"
@@ -198,6 +199,7 @@ def load() -> None:
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
         metrics_demo.seed(brightline)
+        updates_demo.seed(brightline)  # Bob's weekly updates, on the same weeks
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for
     # the dispatcher of `make run` (invited after the stories, whose dispatcher sends only what
