@@ -108,22 +108,19 @@ def _write_ask(rep: Membership, week: dt.date, ask_at: dt.datetime) -> UpdateAsk
             )
             if WeeklyUpdate.objects.filter(rep=rep, week=week).exists():
                 return ask  # written before the ask went out: nothing to ask
-            profile = rep.user.profile
-            common = {
-                "workspace": rep.workspace,
-                "recipient": rep.user,
-                "to_email": rep.user.email,
-                "about": ask,
-                "context": {"time_zone": profile.time_zone, "url": ask.url()},
-            }
-            ask.followup = followups.schedule(
-                kind=ASK, template="weekly_update_ask", send_at=ask_at, **common
-            )
-            ask.reminder = followups.schedule(
-                kind=REMINDER,
-                template="weekly_update_reminder",
-                send_at=reminder_time(rep, ask_at),
-                **common,
+            context: dict[str, object] = {"time_zone": rep.user.profile.time_zone, "url": ask.url()}
+            ask.followup, ask.reminder = (
+                followups.schedule(
+                    kind=kind,
+                    template=kind,  # each kind has its own templates, named alike
+                    send_at=send_at,
+                    workspace=rep.workspace,
+                    recipient=rep.user,
+                    to_email=rep.user.email,
+                    about=ask,
+                    context=context,
+                )
+                for kind, send_at in ((ASK, ask_at), (REMINDER, reminder_time(rep, ask_at)))
             )
             ask.save(update_fields=["followup", "reminder"])
             events.record(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -14,13 +14,15 @@ from followthrough.coaching.forms import CONFIDENCE_CHOICES
 from followthrough.updates.actions import MAX_WORDS
 from followthrough.updates.models import WeeklyUpdate
 
+if TYPE_CHECKING:  # django-stubs, a development dependency
+    from django_stubs_ext import StrOrPromise
 
-def _words(label: str, help_text: str = "") -> forms.CharField:
+
+def _words(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         required=False,
         max_length=MAX_WORDS,
         label=label,
-        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
