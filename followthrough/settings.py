@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "followthrough.metrics",
     "followthrough.pipeline",
     "followthrough.insights",
+    "followthrough.sync",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",
