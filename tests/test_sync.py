@@ -355,3 +355,24 @@ def test_leaving_the_thread_stops_the_emails_about_it(world: World, smtp_server:
         dispatch()
     [message] = smtp_server.wait_for(1)
     assert SECRET not in text_body(message)
+
+
+@pytest.mark.parametrize("visitor", ["rep", "other_rep", "outsider"])
+def test_refused_review_changes_change_nothing(world: World, visitor: str) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 2, 14, 0, tzinfo=UTC), tick=False):
+        review = book(world, dt.datetime(2026, 3, 9, 19, 0, tzinfo=UTC))
+        client = world.client(visitor)
+        client.post(reverse("review_move", args=["acme", review.pk]), {"starts_at": "2026-03-20T10:00"})
+        client.post(reverse("review_cancel", args=["acme", review.pk]))
+        client.post(reverse("review_note", args=["acme", review.pk]), {"text": "sneaky"})
+        client.post(
+            reverse("review_new", args=["acme", world.members["rep"].pk]),
+            {"starts_at": "2026-03-20T10:00"},
+        )
+    review.refresh_from_db()
+    assert (review.state, review.starts_at) == (
+        ReviewState.SCHEDULED,
+        dt.datetime(2026, 3, 9, 19, 0, tzinfo=UTC),
+    )
+    assert Review.objects.count() == 1
+    assert not Note.objects.exists()
