@@ -376,3 +376,35 @@ def test_refused_review_changes_change_nothing(world: World, visitor: str) -> No
     )
     assert Review.objects.count() == 1
     assert not Note.objects.exists()
+
+
+# The demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_tells_karens_review_brief(db: object) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())  # once only
+    bob = Review.objects.select_related("rep__user", "manager__user").get()
+    assert (bob.rep.user.name, bob.manager.user.name) == ("Bob Keller", "Karen Liu")
+    assert Note.objects.filter(rep=bob.rep).count() == 6
+    assert Note.objects.filter(author__user__email="tom@example.com").exists()
+    karen = Client()
+    karen.force_login(bob.manager.user)
+    page = karen.get(bob.get_absolute_url()).content.decode()
+    gained = page.index("What Bob gained since the plan started")
+    assert gained < page.index("Calls made") < page.index("The coach's notes for you")
+    assert "start with what he gained" in page
+    rep = Client()
+    rep.force_login(bob.rep.user)
+    assert rep.get(bob.get_absolute_url()).status_code == 403
+    thread = rep.get(reverse("thread", args=["brightline", bob.rep.pk])).content.decode()
+    assert "Bring your numbers" in thread and "rushes the demos" not in thread
+    # The coaches heard of the booking; the brief waits for (or went at) Karen's morning.
+    notice = FollowUp.objects.get(kind=Kind.REVIEW_NOTICE)
+    assert notice.to_email == "morgan@example.com"
+    assert FollowUp.objects.get(kind=Kind.REVIEW_BRIEF).state in (State.SCHEDULED, State.SENT)

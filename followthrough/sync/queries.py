@@ -217,7 +217,7 @@ def _add_standing(found: Brief, plan: Plan, today: dt.date) -> None:
     if pace.days_elapsed >= COMPARE_AFTER_DAYS and (pace.daily_rate or pace.recent_rate):
         change = Change(
             _("%(metric)s a day: since the start, and the last two weeks")
-            % {"metric": plan.target_metric},
+            % {"metric": plan_pace.metric.name if plan_pace.metric else plan.target_metric},
             _count(pace.daily_rate),
             _count(pace.recent_rate),
             _compare(pace.daily_rate, pace.recent_rate),
