@@ -408,3 +408,17 @@ def test_the_demo_tells_karens_review_brief(db: object) -> None:
     notice = FollowUp.objects.get(kind=Kind.REVIEW_NOTICE)
     assert notice.to_email == "morgan@example.com"
     assert FollowUp.objects.get(kind=Kind.REVIEW_BRIEF).state in (State.SCHEDULED, State.SENT)
+
+
+def test_the_brief_speaks_the_managers_language(world: World, smtp_server: Inbox) -> None:
+    from followthrough.accounts.models import Profile
+
+    Profile.objects.filter(user=world.user("stakeholder")).update(language="es")
+    bobs_five_weeks(world)
+    with time_machine.travel(BRIEF_DAY, tick=False):
+        dispatch()
+    [brief] = [m for m in smtp_server.wait_for(3) if "el resumen" in str(m["Subject"])]
+    assert brief["To"] == world.user("stakeholder").email
+    body = text_body(brief)
+    assert "Lo que Rep ganó desde que empezó el plan" in body
+    assert "Confianza (1 a 5): 2 → 4" in body
