@@ -40,9 +40,15 @@ def thread_notes(viewer: Membership, rep: Membership) -> QuerySet[Note]:
     return notes.none()
 
 
-def upcoming_reviews(rep: Membership) -> QuerySet[Review]:
-    return Review.objects.filter(rep=rep, state="scheduled", starts_at__gte=timezone.now()).order_by(
-        "starts_at"
+# The thread lists the rep's latest reviews, the coming ones first.
+REVIEWS_LISTED = 5
+
+
+def latest_reviews(rep: Membership) -> list[Review]:
+    return list(
+        Review.objects.filter(rep=rep).select_related("manager__user").order_by("-starts_at")[
+            :REVIEWS_LISTED
+        ]
     )
 
 

@@ -44,7 +44,7 @@ def thread(request: HttpRequest, member_id: int) -> HttpResponse:
         "notes": queries.thread_notes(member, rep),
         "form": form if in_thread else None,
         "in_thread": in_thread,
-        "reviews": queries.upcoming_reviews(rep) if in_thread else [],
+        "reviews": queries.latest_reviews(rep) if in_thread else [],
         "people": permissions.thread_members(rep) if in_thread else [],
     }
     return render(request, "sync/thread.html", context, status=400 if writes else 200)
