@@ -11,8 +11,8 @@ Rules, in short:
 - Coaches see the people of their workspace; a rep's private data only if they coach the rep.
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
 - Stakeholders read figures about the reps they follow, the rep's own words only when
-  shared (can_read_words), and write only in the coach–manager thread of the reps they follow.
-- The coach–manager thread of a rep (sync app): the rep's coaches, the admins and the
+  shared (can_read_words), and write only in the coach-manager thread of the reps they follow.
+- The coach-manager thread of a rep (sync app): the rep's coaches, the admins and the
   stakeholders who follow the rep; the rep reads only the notes shared with them.
 """
 
@@ -55,7 +55,7 @@ def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membershi
 
 def can_write(member: Membership) -> bool:
     """Stakeholders read; everyone else may write their own things. (The one place a
-    stakeholder writes, the coach–manager thread, has its own rule: can_write_thread.)"""
+    stakeholder writes, the coach-manager thread, has its own rule: can_write_thread.)"""
     return member.role != Role.STAKEHOLDER
 
 
@@ -400,11 +400,11 @@ def can_edit_opportunity(member: Membership, opportunity: Opportunity) -> bool:
     return member.pk == opportunity.owner_id or can_edit_opportunity_of(member, opportunity.owner)
 
 
-# The coach–manager thread and reviews (sync) ---------------------------------------------------
+# The coach-manager thread and reviews (sync) ---------------------------------------------------
 
 
 def is_in_thread(member: Membership, rep: Membership) -> bool:
-    """Takes part in the rep's private coach–manager thread: an admin, a coach of the rep, or
+    """Takes part in the rep's private coach-manager thread: an admin, a coach of the rep, or
     a stakeholder who follows the rep. Never the rep, never another rep."""
     if member.workspace_id != rep.workspace_id or not member.is_active or not rep.is_rep:
         return False
@@ -544,7 +544,7 @@ def access_rep(viewer: Membership, member_id: int) -> Membership:
 
 
 def access_thread(viewer: Membership, member_id: int, *, for_change: bool = False) -> Membership:
-    """The rep whose coach–manager thread the viewer may read (or write in, for_change)."""
+    """The rep whose coach-manager thread the viewer may read (or write in, for_change)."""
     rep = _one(viewer, Membership.objects.select_related("user__profile", "workspace"), member_id)
     if not rep.is_rep:
         raise NotFound("Only reps have a coach–manager thread.")
@@ -559,7 +559,8 @@ def access_review(viewer: Membership, review_id: int, *, for_change: bool = Fals
     notes for the manager, so not for the rep). Moving or cancelling it (for_change): its
     manager, the rep's coaches and admins."""
     review = _one(
-        viewer, Review.objects.select_related("rep__user__profile", "manager__user__profile"),
+        viewer,
+        Review.objects.select_related("rep__user__profile", "manager__user__profile"),
         review_id,
     )
     if not is_in_thread(viewer, review.rep):

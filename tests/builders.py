@@ -111,7 +111,7 @@ def other_reps_opportunity(w: World) -> Opportunity:
     return opportunity_of(w, "other_rep")
 
 
-# The coach–manager thread (sync) ---------------------------------------------------------------
+# The coach-manager thread (sync) ---------------------------------------------------------------
 
 
 def review_of(w: World, rep: str = "rep") -> Review:

@@ -648,13 +648,13 @@ INSIGHTS = [
     ),
 ]
 
-# The coach–manager thread on a rep and reviews (sync): the rep's coaches, the admins and the
+# The coach-manager thread on a rep and reviews (sync): the rep's coaches, the admins and the
 # stakeholders who follow the rep; the rep reads the thread (only what is shared with them) but
 # neither writes in it nor sees a review's brief -------------------------------------------
 
 IN_THREAD = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=200)
 THREAD_WRITES = by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=302)
-A_REVIEW = {"starts_at": "2099-01-05T10:00", "location": "Karen's office"}
+A_REVIEW: dict[str, object] = {"starts_at": "2099-01-05T10:00", "location": "Karen's office"}
 
 
 def review_url(view: str, rep: str = "rep") -> Callable[[World], str]:

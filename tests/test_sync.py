@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from email.message import EmailMessage
+from typing import Any
 
 import pytest
 import time_machine
@@ -31,8 +33,14 @@ SHARED = "You sound surer on the phone"
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def note(world: World, who: str, text: str, **kwargs: object) -> Note:
+def note(world: World, who: str, text: str, **kwargs: Any) -> Note:
     return actions.write_note(world.members["rep"], author=world.members[who], text=text, **kwargs)
+
+
+def html_body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("html",))
+    assert part is not None
+    return str(part.get_content())
 
 
 def thread_url(world: World, rep: str = "rep") -> str:
@@ -94,7 +102,9 @@ def test_a_note_is_an_event_private_unless_shared(world: World) -> None:
     assert Event.objects.about(private).get().private
     assert not Event.objects.about(shared).get().private
     assert SECRET not in str(Event.objects.about(private).get().data)
-    history = world.client("rep").get(reverse("rep_history", args=["acme", world.members["rep"].pk]))
+    history = world.client("rep").get(
+        reverse("rep_history", args=["acme", world.members["rep"].pk])
+    )
     text = history.content.decode()
     assert "shared a note" in text
     assert "wrote a note" not in text
@@ -108,7 +118,7 @@ def test_html_and_scripts_in_notes_are_harmless(world: World, smtp_server: Inbox
         assert "&lt;script&gt;" in page
     dispatch()
     [message] = smtp_server.wait_for(1)
-    html = message.get_body(preferencelist=("html",)).get_content()
+    html = html_body(message)
     assert EVIL not in html and "&lt;script&gt;" in html
     assert EVIL in text_body(message)  # plain text shows it as it was typed
 
@@ -315,7 +325,7 @@ def test_the_brief_puts_the_improvements_first(world: World, smtp_server: Inbox)
     assert "4,200 USD so far" in body
     assert "He asks for help now" in body
     assert SECRET not in body
-    html = brief.get_body(preferencelist=("html",)).get_content()
+    html = html_body(brief)
     assert html.index("Calls made") < html.index("Not moved yet") < html.index("Conversations")
 
 
@@ -362,7 +372,9 @@ def test_refused_review_changes_change_nothing(world: World, visitor: str) -> No
     with time_machine.travel(dt.datetime(2026, 3, 2, 14, 0, tzinfo=UTC), tick=False):
         review = book(world, dt.datetime(2026, 3, 9, 19, 0, tzinfo=UTC))
         client = world.client(visitor)
-        client.post(reverse("review_move", args=["acme", review.pk]), {"starts_at": "2026-03-20T10:00"})
+        client.post(
+            reverse("review_move", args=["acme", review.pk]), {"starts_at": "2026-03-20T10:00"}
+        )
         client.post(reverse("review_cancel", args=["acme", review.pk]))
         client.post(reverse("review_note", args=["acme", review.pk]), {"text": "sneaky"})
         client.post(

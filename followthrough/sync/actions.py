@@ -1,4 +1,4 @@
-"""The verbs of the coach–manager thread and of reviews. Each runs in one transaction, writes
+"""The verbs of the coach-manager thread and of reviews. Each runs in one transaction, writes
 its event, and schedules the emails it causes in that same transaction."""
 
 from __future__ import annotations
@@ -191,9 +191,7 @@ def _schedule_brief(review: Review) -> None:
 def _tell_coaches(review: Review, change: str, by: User | None) -> None:
     """The rep's coaches (but the manager, who knows) hear of a review booked, moved or
     cancelled."""
-    for coach in review.rep.coaches().exclude(pk=review.manager_id).filter(
-        Q(user__is_active=True)
-    ):
+    for coach in review.rep.coaches().exclude(pk=review.manager_id).filter(Q(user__is_active=True)):
         followups.schedule(
             kind=Kind.REVIEW_NOTICE,
             template="review_notice",

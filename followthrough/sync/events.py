@@ -32,9 +32,7 @@ def register_verbs() -> None:
         "review.booked",
         _with_time(gettext_lazy("{actor} booked a review with {rep_name} for {starts}")),
     )
-    verbs.register(
-        "review.moved", _with_time(gettext_lazy("{actor} moved the review to {starts}"))
-    )
+    verbs.register("review.moved", _with_time(gettext_lazy("{actor} moved the review to {starts}")))
     verbs.register(
         "review.cancelled", _with_time(gettext_lazy("{actor} cancelled the review of {starts}"))
     )

@@ -89,7 +89,9 @@ class Review(models.Model):
         indexes = [models.Index(fields=["rep", "state", "starts_at"], name="review_rep")]
 
     def __str__(self) -> str:
-        return f"Review of {self.rep.user} with {self.manager.user} at {self.starts_at:%Y-%m-%d %H:%M}"
+        return (
+            f"Review of {self.rep.user} with {self.manager.user} at {self.starts_at:%Y-%m-%d %H:%M}"
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("review_brief", args=[self.workspace.slug, self.pk])

@@ -46,9 +46,9 @@ REVIEWS_LISTED = 5
 
 def latest_reviews(rep: Membership) -> list[Review]:
     return list(
-        Review.objects.filter(rep=rep).select_related("manager__user").order_by("-starts_at")[
-            :REVIEWS_LISTED
-        ]
+        Review.objects.filter(rep=rep)
+        .select_related("manager__user")
+        .order_by("-starts_at")[:REVIEWS_LISTED]
     )
 
 
@@ -113,9 +113,7 @@ def brief(review: Review, today: dt.date | None = None) -> Brief:
     plan = plans[0] if plans else None
     found = Brief(review=review, rep=rep, plan=plan, today=today)
     since = plan.starts_on if plan else today - dt.timedelta(weeks=reports.WEEKS)
-    notes = Note.objects.filter(rep=rep, created_at__date__gte=since).select_related(
-        "author__user"
-    )
+    notes = Note.objects.filter(rep=rep, created_at__date__gte=since).select_related("author__user")
     found.notes_for_manager = list(notes.filter(for_manager=True)[:BRIEF_NOTES])
     found.observations = list(
         notes.filter(kind=NoteKind.SEEING, for_manager=False)[: BRIEF_NOTES // 2]
@@ -176,17 +174,13 @@ def _add_changes(found: Brief, plan: Plan, today: dt.date) -> None:
         found.confidence = (ratings[0], ratings[-1])
         if len(ratings) > 1:
             a, b = Decimal(ratings[0]), Decimal(ratings[-1])
-            changes.append(
-                Change(_("Confidence (1 to 5)"), _count(a), _count(b), _compare(a, b))
-            )
+            changes.append(Change(_("Confidence (1 to 5)"), _count(a), _count(b), _compare(a, b)))
     for change in changes:
         bucket = {True: found.improvements, None: found.unchanged, False: found.worse}
         bucket[change.better].append(change)
 
 
-def _kept_rates(
-    found: Brief, plan: Plan, today: dt.date
-) -> tuple[Decimal | None, Decimal | None]:
+def _kept_rates(found: Brief, plan: Plan, today: dt.date) -> tuple[Decimal | None, Decimal | None]:
     """Counts every commitment of the plan by state (found.kept), and the share kept (done)
     of those with an outcome due in the plan's first two weeks and in the last two."""
     rows = list(Commitment.objects.filter(plan=plan).values_list("state", "due_on"))
@@ -228,6 +222,6 @@ def _add_standing(found: Brief, plan: Plan, today: dt.date) -> None:
             _count(pace.recent_rate),
             _compare(pace.daily_rate, pace.recent_rate),
         )
-        {True: found.improvements, None: found.unchanged, False: found.worse}[
-            change.better
-        ].insert(0, change)
+        {True: found.improvements, None: found.unchanged, False: found.worse}[change.better].insert(
+            0, change
+        )

@@ -64,7 +64,10 @@ def review_new(request: HttpRequest, member_id: int) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, _("Review booked. The coaches are told; your brief comes the working day before."))
+            messages.success(
+                request,
+                _("Review booked. The coaches are told; your brief comes the working day before."),
+            )
             return redirect(review.get_absolute_url())
     return render(request, "sync/review_form.html", {"rep": rep, "form": form})
 
@@ -92,7 +95,7 @@ def review_note(request: HttpRequest, review_id: int) -> HttpResponse:
     review = permissions.access_review(member, review_id)
     form = AfterReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(review.get_absolute_url())
     attempt(
         request,
@@ -116,11 +119,13 @@ def review_move(request: HttpRequest, review_id: int) -> HttpResponse:
     review = permissions.access_review(member, review_id, for_change=True)
     form = MoveReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(review.get_absolute_url())
     attempt(
         request,
-        lambda: actions.move_review(review, starts_at=form.cleaned_data["starts_at"], by=member.user),
+        lambda: actions.move_review(
+            review, starts_at=form.cleaned_data["starts_at"], by=member.user
+        ),
         _("Review moved. The brief moves with it."),
     )
     return redirect(review.get_absolute_url())

@@ -51,7 +51,9 @@ def test_karen_reads_the_brief_and_morgan_reads_her_note(
     )
     karen.screenshot(path=screenshot_dir / "40-review-brief.png", full_page=True)
 
-    karen.get_by_label("How did the review go?").fill("We started with his numbers. <b>Keep going</b>.")
+    karen.get_by_label("How did the review go?").fill(
+        "We started with his numbers. <b>Keep going</b>."
+    )
     karen.get_by_role("button", name="Add to the thread").click()
     expect(karen.get_by_role("status")).to_contain_text("Your note is in the thread")
 
@@ -70,4 +72,3 @@ def test_karen_reads_the_brief_and_morgan_reads_her_note(
     expect(bobs.locator("main")).to_contain_text("Bring your numbers")
     expect(bobs.locator("main")).not_to_contain_text("We started with his numbers")
     expect(bobs.locator("main")).not_to_contain_text("start with what he gained")
-

@@ -40,6 +40,6 @@ def review_brief(review: Review) -> queries.Brief:
 
 @register.inclusion_tag("sync/_thread_link.html")
 def thread_link(viewer: Membership | None, rep: Membership) -> dict[str, Any]:
-    """The link to the rep's coach–manager thread, for those who may open it."""
+    """The link to the rep's coach-manager thread, for those who may open it."""
     shown = viewer is not None and rep.is_rep and permissions.can_view_thread(viewer, rep)
     return {"rep": rep, "shown": shown, "is_self": viewer is not None and viewer.pk == rep.pk}
