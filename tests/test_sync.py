@@ -434,3 +434,18 @@ def test_the_brief_speaks_the_managers_language(world: World, smtp_server: Inbox
     body = text_body(brief)
     assert "Lo que Rep ganó desde que empezó el plan" in body
     assert "Confianza (1 a 5): 2 → 4" in body
+
+
+def test_the_demo_leaves_nothing_of_this_story_waiting_from_the_past(db: object) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("demo", stdout=StringIO())
+    late = FollowUp.objects.filter(
+        state=State.SCHEDULED, send_at__lt=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert list(late.exclude(kind=Kind.INVITATION)) == []
+    assert FollowUp.objects.get(kind=Kind.INVITATION).state == State.SCHEDULED
+    assert FollowUp.objects.filter(kind=Kind.SYNC_NOTES, state=State.SENT).exists()

@@ -14,14 +14,17 @@ activity; added once (a Brightline whose thread on Bob has notes is left alone).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db import transaction
+import time_machine
+from django.db import models, transaction
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.coaching.models import Plan
 from followthrough.demo import clock
 from followthrough.demo.stories import BRIGHTLINE, DEMO_COACH_EMAIL
+from followthrough.followups.models import FollowUp
 from followthrough.lib import dates
 from followthrough.sync import actions
 from followthrough.sync.models import Note, NoteKind, Review
@@ -132,9 +135,32 @@ def seed() -> None:
                     starts_at=_at(review_day, 14, bob),
                     location="Karen's office",
                 )
-        # What fell due by now went out (the coaches' notices, the thread's emails, and the
-        # brief if Karen's morning has come); the rest waits for the dispatcher.
-        clock.deliver_until(now, workspace)
+        # What of this story fell due by now went out (the coaches' notices, the thread's
+        # emails, and the brief if Karen's morning has come); the rest waits for the dispatcher.
+        _deliver_until(now, workspace)
+
+
+SYNC_KINDS = ["sync_notes", "review_notice", "review_brief"]
+
+
+@dataclass
+class SyncOutboxDispatcher(clock.OutboxDispatcher):
+    """The demo's dispatcher for this story's follow-ups only: what else the workspace has
+    waiting (Nina's invitation of today) is left to the dispatcher of `make run`."""
+
+    def due(self, now: dt.datetime) -> models.QuerySet[FollowUp]:
+        return super().due(now).filter(kind__in=SYNC_KINDS)
+
+
+def _deliver_until(moment: dt.datetime, workspace: Workspace) -> None:
+    """As clock.deliver_until, for this story's follow-ups."""
+    dispatcher = SyncOutboxDispatcher(worker=clock.WORKER, workspace=workspace)
+    while True:
+        due = dispatcher.due(moment).values_list("send_at", flat=True).first()
+        if due is None:
+            return
+        with time_machine.travel(due, tick=False):
+            dispatcher.run(once=True)
 
 
 def _at(day: dt.date, hour: int, member: Membership) -> dt.datetime:
