@@ -11,7 +11,9 @@ Rules, in short:
 - Coaches see the people of their workspace; a rep's private data only if they coach the rep.
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
 - Stakeholders read figures about the reps they follow, the rep's own words only when
-  shared (can_read_words), and write nothing.
+  shared (can_read_words), and write only in the coach-manager thread of the reps they follow.
+- The coach-manager thread of a rep (sync app): the rep's coaches, the admins and the
+  stakeholders who follow the rep; the rep reads only the notes shared with them.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
+from followthrough.sync.models import Review
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -51,7 +54,8 @@ def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membershi
 
 
 def can_write(member: Membership) -> bool:
-    """Stakeholders read; everyone else may write their own things."""
+    """Stakeholders read; everyone else may write their own things. (The one place a
+    stakeholder writes, the coach-manager thread, has its own rule: can_write_thread.)"""
     return member.role != Role.STAKEHOLDER
 
 
@@ -425,6 +429,64 @@ def can_edit_opportunity(member: Membership, opportunity: Opportunity) -> bool:
     return member.pk == opportunity.owner_id or can_edit_opportunity_of(member, opportunity.owner)
 
 
+# The coach-manager thread and reviews (sync) ---------------------------------------------------
+
+
+def is_in_thread(member: Membership, rep: Membership) -> bool:
+    """Takes part in the rep's private coach-manager thread: an admin, a coach of the rep, or
+    a stakeholder who follows the rep. Never the rep, never another rep."""
+    if member.workspace_id != rep.workspace_id or not member.is_active or not rep.is_rep:
+        return False
+    if member.role == Role.ADMIN:
+        return True
+    if member.role == Role.COACH:
+        return coaches(member, rep)
+    if member.role == Role.STAKEHOLDER:
+        return follows(member, rep)
+    return False
+
+
+def can_view_thread(member: Membership, rep: Membership) -> bool:
+    """The thread's page: those in it see every note; the rep sees the notes shared with them
+    (thread_notes_for filters)."""
+    return is_in_thread(member, rep) or (member.pk == rep.pk and member.is_active)
+
+
+def can_write_thread(member: Membership, rep: Membership) -> bool:
+    """Write in the thread: everyone in it, stakeholders included (the one place they
+    write)."""
+    return is_in_thread(member, rep)
+
+
+def can_mark_for_manager(member: Membership) -> bool:
+    """A note "for the manager" is a coach's note that the review brief shows."""
+    return member.is_coach
+
+
+def can_book_review(member: Membership, rep: Membership) -> bool:
+    """A manager books a review with the rep: a co-coach (or an admin) or a stakeholder who
+    follows the rep."""
+    return is_in_thread(member, rep)
+
+
+def thread_members(rep: Membership) -> QuerySet[Membership]:
+    """The people of the rep's thread who hear of its notes: the rep's coaches and the
+    stakeholders who follow the rep. (Admins may read and write in any thread, but are not
+    emailed about every rep's.)"""
+    return (
+        Membership.objects.filter(workspace_id=rep.workspace_id, is_active=True)
+        .filter(
+            Q(pk__in=CoachingRelationship.objects.filter(rep=rep).values("coach"))
+            | Q(
+                role=Role.STAKEHOLDER,
+                pk__in=Following.objects.filter(rep=rep).values("stakeholder"),
+            )
+        )
+        .exclude(role=Role.REP)
+        .select_related("user__profile")
+    )
+
+
 # Fetch or refuse: one object for one member, with no request -----------------------------------
 
 
@@ -508,6 +570,33 @@ def access_rep(viewer: Membership, member_id: int) -> Membership:
     if not can_view_rep_private(viewer, rep):
         raise NotAllowed(_("You do not coach or follow this rep."))
     return rep
+
+
+def access_thread(viewer: Membership, member_id: int, *, for_change: bool = False) -> Membership:
+    """The rep whose coach-manager thread the viewer may read (or write in, for_change)."""
+    rep = _one(viewer, Membership.objects.select_related("user__profile", "workspace"), member_id)
+    if not rep.is_rep:
+        raise NotFound("Only reps have a coach–manager thread.")
+    allowed = can_write_thread if for_change else can_view_thread
+    if not allowed(viewer, rep):
+        raise NotAllowed(_("This thread is for the rep's coaches and managers."))
+    return rep
+
+
+def access_review(viewer: Membership, review_id: int, *, for_change: bool = False) -> Review:
+    """A review and its brief: for those in the rep's thread (the brief carries the coach's
+    notes for the manager, so not for the rep). Moving or cancelling it (for_change): its
+    manager, the rep's coaches and admins."""
+    review = _one(
+        viewer,
+        Review.objects.select_related("rep__user__profile", "manager__user__profile"),
+        review_id,
+    )
+    if not is_in_thread(viewer, review.rep):
+        raise NotAllowed(_("This review's brief is for the rep's coaches and managers."))
+    if for_change and not (viewer.pk == review.manager_id or viewer.is_coach):
+        raise NotAllowed(_("Only the manager who booked it and the rep's coaches change it."))
+    return review
 
 
 def access_invitation(member: Membership, invitation_id: int) -> Invitation:

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "followthrough.insights",
     "followthrough.weeks",
     "followthrough.updates",
+    "followthrough.sync",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",

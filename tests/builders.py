@@ -20,6 +20,8 @@ from followthrough.metrics import imports
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
+from followthrough.sync import actions as sync
+from followthrough.sync.models import Review
 from tests.conftest import World
 
 SOON = dt.datetime(2099, 1, 5, 15, 0, tzinfo=dt.UTC)
@@ -107,3 +109,16 @@ def opportunity_of(w: World, rep: str = "rep") -> Opportunity:
 
 def other_reps_opportunity(w: World) -> Opportunity:
     return opportunity_of(w, "other_rep")
+
+
+# The coach-manager thread (sync) ---------------------------------------------------------------
+
+
+def review_of(w: World, rep: str = "rep") -> Review:
+    """A review booked by the rep's manager: the stakeholder for "rep", the admin for
+    "other_rep", with a note for the manager in the thread."""
+    manager = w.members["stakeholder" if rep == "rep" else "admin"]
+    sync.write_note(
+        w.members[rep], author=w.members["admin"], text="Secret next step", for_manager=True
+    )
+    return sync.book_review(w.members[rep], manager=manager, starts_at=SOON)

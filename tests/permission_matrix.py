@@ -33,6 +33,7 @@ from tests.builders import (
     opportunity_of,
     other_reps_opportunity,
     plan_of,
+    review_of,
     rows_of_rep,
     run_of_rep,
     session_of,
@@ -701,6 +702,77 @@ UPDATES = [
     ),
 ]
 
+# The coach-manager thread on a rep and reviews (sync): the rep's coaches, the admins and the
+# stakeholders who follow the rep; the rep reads the thread (only what is shared with them) but
+# neither writes in it nor sees a review's brief -------------------------------------------
+
+IN_THREAD = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=200)
+THREAD_WRITES = by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=302)
+A_REVIEW: dict[str, object] = {"starts_at": "2099-01-05T10:00", "location": "Karen's office"}
+
+
+def review_url(view: str, rep: str = "rep") -> Callable[[World], str]:
+    return object_url(view, lambda w: review_of(w, rep))
+
+
+SYNC = [
+    Row("a coached rep's thread", "get", member_url("thread", "rep"), VIEW_REP),
+    Row(
+        "another rep's thread",
+        "get",
+        member_url("thread", "other_rep"),
+        by_role(admin=200, coach=403, rep=403, other_rep=200, stakeholder=403),
+    ),
+    Row("a coach has no thread", "get", member_url("thread", "coach"), NOBODY),
+    Row(
+        "write in a coached rep's thread",
+        "post",
+        member_url("thread", "rep"),
+        THREAD_WRITES,
+        data=lambda w: {"text": "Seeing more calls", "kind": "seeing"},
+    ),
+    Row(
+        "write in another rep's thread",
+        "post",
+        member_url("thread", "other_rep"),
+        by_role(admin=302, coach=403, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"text": "Seeing more calls", "kind": "note"},
+    ),
+    Row("book a review form", "get", member_url("review_new", "rep"), IN_THREAD),
+    Row(
+        "book a review",
+        "post",
+        member_url("review_new", "rep"),
+        THREAD_WRITES,
+        data=lambda w: A_REVIEW,
+    ),
+    Row("a coached rep's review brief", "get", review_url("review_brief"), IN_THREAD),
+    Row(
+        "another rep's review brief",
+        "get",
+        review_url("review_brief", "other_rep"),
+        by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a note after the review",
+        "post",
+        review_url("review_note"),
+        THREAD_WRITES,
+        data=lambda w: {"text": "It went well"},
+    ),
+    Row("note after a review by GET", "get", review_url("review_note"), POST_ONLY),
+    Row("move a review", "post", review_url("review_move"), THREAD_WRITES, data=lambda w: A_REVIEW),
+    Row("move a review by GET", "get", review_url("review_move"), POST_ONLY),
+    Row("cancel a review", "post", review_url("review_cancel"), THREAD_WRITES),
+    Row("cancel a review by GET", "get", review_url("review_cancel"), POST_ONLY),
+    Row(
+        "a review of another workspace",
+        "get",
+        lambda w: reverse("review_brief", args=["globex", review_of(w).pk]),
+        {**{v: 404 for v in VISITORS}, "outsider": 404, None: LOGIN},
+    ),
+]
+
 ROWS = [
     *ACCOUNT_AND_MEMBERS,
     *OUTBOX,
@@ -710,6 +782,7 @@ ROWS = [
     *PIPELINE,
     *INSIGHTS,
     *UPDATES,
+    *SYNC,
 ]
 
 

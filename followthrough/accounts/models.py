@@ -178,7 +178,8 @@ ROLE_HELP = {
     Role.COACH: gettext_lazy("runs sessions with the reps they coach"),
     Role.REP: gettext_lazy("is coached, answers check-ins"),
     Role.STAKEHOLDER: gettext_lazy(
-        "a manager or executive who reads what is shared, writes nothing"
+        "a manager or executive who reads what is shared and writes only in the coach–manager "
+        "thread of the reps they follow"
     ),
 }
 

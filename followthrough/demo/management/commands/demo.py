@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from followthrough.demo import stories as demo
+from followthrough.demo import sync as sync_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             self.stdout.write("Demo data already loaded.")
         else:
             demo.load()
+            sync_demo.seed()  # the coach and the manager in sync: thread and review brief
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("")
         self.stdout.write(f"Open {settings.BASE_URL} and log in as:")
