@@ -104,6 +104,8 @@ def reschedule(
             claimed_by="",
             lease_until=None,
             last_error="",
+            error_code="",
+            error_params={},
             first_attempt_at=None,
         ):
             events.log(verb, followup, by, send_at=send_at.isoformat())
@@ -125,6 +127,8 @@ def retry(followup: FollowUp, by: User | None = None) -> Outcome:
             send_at=timezone.now(),
             attempts=0,
             last_error="",
+            error_code="",
+            error_params={},
             first_attempt_at=None,
         ):
             events.log("followup.retried", followup, by)
@@ -145,6 +149,8 @@ def retry_all(
             send_at=timezone.now(),
             attempts=0,
             last_error="",
+            error_code="",
+            error_params={},
             first_attempt_at=None,
             version=F("version") + 1,
             updated_at=timezone.now(),
