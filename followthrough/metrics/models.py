@@ -164,7 +164,7 @@ class Metric(models.Model):
         people (calls, referrals, USD), with no singular of their own: a lower-case word ending
         in "s" drops it for exactly 1 (the default metrics' units all work so)."""
         unit = self.unit
-        if value == 1 and unit.islower() and unit.endswith(("ciones", "siones")):
+        if value == 1 and unit.islower() and unit.endswith("iones"):
             return unit[: -len("iones")] + "ión"  # Spanish: reuniones, reunión
         if value == 1 and unit.islower() and unit.endswith("s") and not unit.endswith("ss"):
             return unit[:-1]

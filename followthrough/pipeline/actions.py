@@ -95,7 +95,7 @@ def revenue_problem(opportunity: Opportunity, revenue: Metric | None) -> str:
         return gettext(
             "The value is not counted as revenue: this deal is in %(currency)s and "
             "the %(metric)s metric counts %(unit)s. The deal itself is counted."
-        ) % {"currency": opportunity.currency, "metric": revenue.name, "unit": unit}
+        ) % {"currency": opportunity.currency, "metric": revenue.label, "unit": unit}
     return ""
 
 
