@@ -9,7 +9,7 @@ import smtplib
 import pytest
 import time_machine
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from followthrough.followups import actions
 from followthrough.followups.dispatcher import (
@@ -19,7 +19,7 @@ from followthrough.followups.dispatcher import (
     TemporaryFailure,
     classify,
 )
-from followthrough.followups.models import FollowUp, Heartbeat, Kind, State
+from followthrough.followups.models import Failure, FollowUp, Heartbeat, Kind, State
 from tests.conftest import Inbox, World, dispatch
 
 NOW = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
@@ -147,7 +147,7 @@ def test_a_broken_template_fails_the_row_not_the_dispatcher(world: World) -> Non
     assert (counts.sent, counts.failed) == (1, 1)
     broken.refresh_from_db()
     assert broken.state == State.FAILED
-    assert "Could not build the message" in broken.last_error
+    assert broken.error_code == Failure.BUILD and "no-such-template" in broken.last_error
     good.refresh_from_db()
     assert good.state == State.SENT
 
@@ -176,6 +176,7 @@ def test_temporary_failure_backs_off_then_gives_up(world: World, settings: objec
             full = 60 * 2 ** (attempt - 1)
             assert full / 2 <= delay <= full
             assert "refused" in followup.last_error.lower()
+            assert followup.error_code == Failure.TEMPORARY
             clock.shift(dt.timedelta(seconds=delay + 1))
         # Past the window from the first try: the row fails.
         clock.move_to(NOW + dt.timedelta(minutes=5))
@@ -183,7 +184,13 @@ def test_temporary_failure_backs_off_then_gives_up(world: World, settings: objec
         assert Dispatcher(worker="t", options=options).run(once=True).failed == 1
     followup.refresh_from_db()
     assert followup.state == State.FAILED
-    assert followup.last_error.startswith("Gave up after 3 attempts in 0.0833333 hours")
+    # The raw error as it came; what people read is said from the code in their language.
+    assert "refused" in followup.last_error.lower()
+    assert followup.error_code == Failure.GAVE_UP
+    assert followup.error_params["attempts"] == 3
+    assert followup.failure_note == "Gave up after 3 tries in 0.08 hours."
+    with translation.override("es"):
+        assert followup.failure_note == "Se dejó de intentar tras 3 intentos en 0,08 horas."
 
 
 def test_an_outage_of_a_day_fails_nothing_and_the_window_ends_it(
@@ -208,7 +215,8 @@ def test_an_outage_of_a_day_fails_nothing_and_the_window_ends_it(
             followup.refresh_from_db()
         assert timezone.now() == NOW + dt.timedelta(hours=72)
     assert followup.state == State.FAILED
-    assert "in 72 hours" in followup.last_error
+    assert followup.error_params["hours"] == 72
+    assert followup.failure_note.endswith(" in 72 hours.")
 
 
 def test_the_window_is_a_setting(world: World, settings: object) -> None:

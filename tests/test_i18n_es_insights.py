@@ -82,15 +82,24 @@ def test_an_admin_reads_and_edits_the_metrics_in_spanish(world: World) -> None:
     )
     metric = Metric.objects.get(workspace__slug="acme", name="Calls made")
     text = page(admin, "metric_edit", metric.pk)
+    # A default metric of an English workspace carries its Spanish name for Spanish readers.
     assert_spanish(
-        text, ["Editar “Calls made”", "Guardar", "Cancelar"], ["metrics/metric_form.html"]
+        text,
+        ["Editar “Llamadas hechas”", "Nombre en español", "Guardar", "Cancelar"],
+        ["metrics/metric_form.html"],
     )
     response = admin.post(
         reverse("metric_edit", args=["acme", metric.pk]),
-        {"name": "Calls made", "unit": "calls", "kind": "activity", "position": 1},
+        {
+            "name": "Calls made",
+            "name_es": "Llamadas",
+            "unit": "calls",
+            "kind": "activity",
+            "position": 1,
+        },
         follow=True,
     )
-    assert "“Calls made” guardada." in response.text
+    assert "“Llamadas” guardada." in response.text
 
 
 def test_an_import_and_its_problems_in_spanish(world: World) -> None:

@@ -93,7 +93,9 @@ def test_split_keeps_every_row() -> None:
         ContentType.objects.clear_cache()
 
         metric = Metric.objects.get(pk=ids["metric"])
-        assert (metric.name, metric.aliases) == ("Calls made", ["dials"])
+        # Named as a default metric, it got its key and Spanish other names (metrics 0002).
+        assert (metric.name, metric.aliases) == ("Calls made", ["dials", "llamadas", "llamada"])
+        assert metric.key == "calls_made"
         assert Metric.objects.count() == 2
         entries = Entry.objects.filter(member_id=ids["member"])
         assert sorted(e.source for e in entries) == sorted(

@@ -38,8 +38,14 @@ def unique_slug(name: str) -> str:
 
 @transaction.atomic
 def create_workspace(owner: User, name: str, country: str = "") -> Workspace:
-    """A new workspace with its creator as the first admin; `country` for public holidays."""
-    workspace = Workspace.objects.create(name=name.strip(), slug=unique_slug(name), country=country)
+    """A new workspace with its creator as the first admin; `country` for public holidays; its
+    language (of its default metrics' names) is the creator's."""
+    workspace = Workspace.objects.create(
+        name=name.strip(),
+        slug=unique_slug(name),
+        country=country,
+        language=languages.of_user(owner),
+    )
     Membership.objects.create(workspace=workspace, user=owner, role=Role.ADMIN)
     events.log("workspace.created", workspace, workspace, owner, name=workspace.name)
     return workspace

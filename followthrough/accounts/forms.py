@@ -282,6 +282,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "checkin_working_days",
             "checkin_time",
             "reminder_working_days",
+            "language",
         ]
         labels = {
             "name": gettext_lazy("Name"),
@@ -289,8 +290,16 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "checkin_working_days": gettext_lazy("Check in after (working days)"),
             "checkin_time": gettext_lazy("Check-ins go out at"),
             "reminder_working_days": gettext_lazy("Remind after (working days)"),
+            "language": gettext_lazy("Language"),
         }
         widgets = {"checkin_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # left out: it stays as it was
+
+    def clean_language(self) -> str:
+        return str(self.cleaned_data.get("language") or self.instance.language)
 
     def clean_checkin_working_days(self) -> int:
         value: int = self.cleaned_data["checkin_working_days"]

@@ -151,6 +151,14 @@ class Workspace(models.Model):
         default=2,
         help_text=gettext_lazy("Working days of silence after a check-in before one reminder."),
     )
+    # The language of the workspace's own data, such as the names of its default metrics (each
+    # person still reads the pages in their own).
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=gettext_lazy("The language its default metrics are named in."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

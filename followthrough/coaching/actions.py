@@ -331,14 +331,10 @@ def _schedule_checkin(commitment: Commitment, by: User | None) -> None:
     commitment.updated_at = timezone.now()
     commitment.save(update_fields=["checkin_at", "open_loop_at", "updated_at"])
     coach_zone = coach.user.profile.zone
-    Todo.objects.create(
-        workspace=commitment.workspace,
-        owner=coach,
-        kind=TodoKind.FOLLOW_UP,
-        text=f"Follow up with {owner.name}: {commitment.text}",
-        due_on=times.checkin_at.astimezone(coach_zone).date(),
-        commitment=commitment,
-    )
+    todo = Todo.written(TodoKind.FOLLOW_UP, name=owner.name, text=commitment.text)
+    todo.workspace, todo.owner, todo.commitment = commitment.workspace, coach, commitment
+    todo.due_on = times.checkin_at.astimezone(coach_zone).date()
+    todo.save()
 
 
 def _stop_waiting(commitment: Commitment) -> None:
@@ -422,6 +418,9 @@ def record_response(
             _stop_waiting(commitment)
             commitment.state = CommitmentState.OPEN
             commitment.needs_talk = True
+            talk = Todo.written(
+                TodoKind.BOOK_TALK, name=commitment.owner.user.name, text=commitment.text
+            )
             Todo.objects.get_or_create(
                 workspace=commitment.workspace,
                 owner=commitment.plan.coach,
@@ -429,7 +428,8 @@ def record_response(
                 commitment=commitment,
                 done_at=None,
                 defaults={
-                    "text": f"Book a talk with {commitment.owner.user.name}: {commitment.text}",
+                    "text": talk.text,
+                    "params": talk.params,
                     "due_on": timezone.localdate(now, commitment.plan.coach.user.profile.zone),
                 },
             )

@@ -196,7 +196,7 @@ class PlanForm(forms.ModelForm):
             del self.fields["new_metric"]
         self.metrics = Metric.by_name(member.workspace)  # every name and other name
         # The names offered as one types (a datalist in the page); other names match too.
-        self.metric_names = sorted({m.name for m in self.metrics.values()}, key=str.casefold)
+        self.metric_names = sorted({m.label for m in self.metrics.values()}, key=str.casefold)
         target = self.fields["target_metric"]
         target.widget.attrs.update({"list": "plan-metrics", "autocomplete": "off"})
         target.help_text = _("One of the workspace's metrics, by its name or another name.")
@@ -248,7 +248,7 @@ class PlanForm(forms.ModelForm):
             nearest = self.closest_metric(name)
             message = _("“%(name)s” is not one of the workspace's metrics.") % {"name": name}
             if nearest is not None:
-                message += " " + _("Did you mean “%(metric)s”?") % {"metric": nearest.name}
+                message += " " + _("Did you mean “%(metric)s”?") % {"metric": nearest.label}
             message += " " + _("Or say below that it is a new metric, to add it.")
             self.add_error("target_metric", message)
         if len(name) > 60 and data.get("new_metric"):

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
@@ -530,7 +530,19 @@ class Reply(models.Model):
 class TodoKind(models.TextChoices):
     FOLLOW_UP = "follow_up", gettext_lazy("Follow up")
     BOOK_TALK = "book_talk", gettext_lazy("Book a talk")
+    TALK = "talk", gettext_lazy("Talk")  # a rep's confidence fell
     OWN = "own", gettext_lazy("To-do")
+
+
+# The sentence of each kind the app writes by itself, filled from the to-do's params when it is
+# read: a to-do reads in its reader's language, whoever's language was active when it was written.
+TODO_SENTENCES = {
+    TodoKind.FOLLOW_UP: gettext_lazy("Follow up with %(name)s: %(text)s"),
+    TodoKind.BOOK_TALK: gettext_lazy("Book a talk with %(name)s: %(text)s"),
+    TodoKind.TALK: gettext_lazy(
+        "Talk to %(name)s: confidence fell from %(before)s to %(after)s of 5"
+    ),
+}
 
 
 class Todo(models.Model):
@@ -539,7 +551,10 @@ class Todo(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="todos")
     owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="todos")
     kind = models.CharField(max_length=16, choices=TodoKind.choices, default=TodoKind.OWN)
+    # A person's own to-do is its text; one the app wrote keeps its sentence's parameters and
+    # its English text (read only where the parameters are missing: rows older than them).
     text = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     due_on = models.DateField(null=True, blank=True)
     commitment = models.ForeignKey(
         Commitment, null=True, blank=True, on_delete=models.CASCADE, related_name="todos"
@@ -557,6 +572,24 @@ class Todo(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    @classmethod
+    def written(cls, kind: TodoKind, **params: str | int) -> Todo:
+        """An unsaved to-do of a kind the app writes, its English text kept beside the params."""
+        with translation.override(settings.LANGUAGE_CODE):
+            text = str(TODO_SENTENCES[kind]) % params
+        return cls(kind=kind, params=params, text=text[:300])
+
+    @property
+    def words(self) -> str:
+        """What the to-do says, in the active language (the reader's)."""
+        sentence = TODO_SENTENCES.get(self.kind)  # type: ignore[call-overload]
+        if sentence is None or not self.params:
+            return self.text
+        try:
+            return str(sentence) % self.params
+        except (KeyError, TypeError, ValueError):
+            return self.text
 
 
 # The follow-through rate counts the commitments due in this many recent weeks, on Today and on

@@ -23,7 +23,7 @@ from followthrough.coaching.models import Plan
 from followthrough.demo import clock
 from followthrough.lib import dates
 from followthrough.metrics import actions
-from followthrough.metrics.models import Entry, EntrySource, Metric
+from followthrough.metrics.models import DEFAULTS_BY_KEY, Entry, EntrySource, Metric
 
 DAY = dt.timedelta(days=1)
 
@@ -33,7 +33,11 @@ def seed(workspace: Workspace) -> None:
     nothing if the workspace already has logged entries."""
     if Entry.objects.filter(workspace=workspace, source=EntrySource.LOG).exists():
         return
-    metrics = {m.name: m for m in Metric.of(workspace)}
+    # The stories name the default metrics in English, whatever the workspace's language.
+    metrics = {
+        DEFAULTS_BY_KEY[m.key].in_language("en")[0] if m.key in DEFAULTS_BY_KEY else m.name: m
+        for m in Metric.of(workspace)
+    }
     for plan in Plan.objects.filter(workspace=workspace).select_related("rep__user__profile"):
         email = plan.rep.user.email
         if email == "bob@example.com":

@@ -14,7 +14,6 @@ from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.followups import events, kinds
@@ -104,6 +103,8 @@ def reschedule(
             claimed_by="",
             lease_until=None,
             last_error="",
+            error_code="",
+            error_params={},
             first_attempt_at=None,
         ):
             events.log(verb, followup, by, send_at=send_at.isoformat())
@@ -125,6 +126,8 @@ def retry(followup: FollowUp, by: User | None = None) -> Outcome:
             send_at=timezone.now(),
             attempts=0,
             last_error="",
+            error_code="",
+            error_params={},
             first_attempt_at=None,
         ):
             events.log("followup.retried", followup, by)
@@ -145,6 +148,8 @@ def retry_all(
             send_at=timezone.now(),
             attempts=0,
             last_error="",
+            error_code="",
+            error_params={},
             first_attempt_at=None,
             version=F("version") + 1,
             updated_at=timezone.now(),
@@ -171,8 +176,6 @@ def tell_admins_mail_flows_again(workspace_id: int, waiting_since: dt.datetime) 
         ).select_related("user", "user__profile")
         for admin in admins:
             zone = admin.user.profile.time_zone
-            with timezone.override(zone):
-                since = date_format(timezone.localtime(waiting_since), "D j M, H:i")
             schedule(
                 kind=Kind.NOTICE,
                 template=MAIL_FLOWS_AGAIN,
@@ -182,7 +185,8 @@ def tell_admins_mail_flows_again(workspace_id: int, waiting_since: dt.datetime) 
                 about=workspace,
                 context={
                     "time_zone": zone,
-                    "waiting_since": since,
+                    # Written out when the message is, in the admin's language then.
+                    "waiting_since_at": waiting_since.isoformat(),
                     "outbox_path": reverse("outbox", args=[workspace.slug]),
                 },
             )

@@ -40,7 +40,7 @@ from django.db import (
 from django.utils import timezone
 
 from followthrough.followups import actions, planners
-from followthrough.followups.models import LONG_WAIT, FollowUp, Heartbeat, State
+from followthrough.followups.models import LONG_WAIT, Failure, FollowUp, Heartbeat, State
 from followthrough.lib import emails
 
 log = logging.getLogger("followthrough.dispatcher")
@@ -81,6 +81,10 @@ class PermanentFailure(Exception):
     """The server refused for good (a 5xx answer), or the message could not be built."""
 
 
+class UnexpectedFailure(PermanentFailure):
+    """Not an answer from the mail server: an error of ours or of the transport."""
+
+
 class TemporaryFailure(Exception):
     """Worth trying again later: refused connection, timeout, a 4xx answer."""
 
@@ -103,7 +107,7 @@ def classify(error: BaseException) -> Exception:
         return PermanentFailure(text) if error.smtp_code >= 500 else TemporaryFailure(text)
     if isinstance(error, (smtplib.SMTPException, OSError, socket.timeout)):
         return TemporaryFailure(f"{type(error).__name__}: {error}".strip())
-    return PermanentFailure(f"{type(error).__name__}: {error}")
+    return UnexpectedFailure(f"{type(error).__name__}: {error}")
 
 
 def db_datetime(value: dt.datetime) -> Any:
@@ -134,7 +138,7 @@ class SQL:
             f"UPDATE {table} SET {q('state')} = %s, {q('sent_at')} = %s, "
             f"{q('message_id')} = %s, {q('subject')} = %s, {q('body_text')} = %s, "
             f"{q('body_html')} = %s, {q('claimed_by')} = %s, {q('lease_until')} = NULL, "
-            f"{q('last_error')} = '', {q('updated_at')} = %s "
+            f"{q('last_error')} = '', {q('error_code')} = '', {q('updated_at')} = %s "
             f"WHERE {q('id')} = %s AND {q('version')} = %s AND {q('state')} <> %s"
         )
 
@@ -275,7 +279,7 @@ class Dispatcher:
             message = followup.build_message()
         except Exception as error:  # a template or context problem will not fix itself
             log.exception("could not build follow-up %s", followup.pk)
-            self.mark_failed(followup, f"Could not build the message: {error}")
+            self.mark_failed(followup, f"{type(error).__name__}: {error}", Failure.BUILD)
             return "failed"
         try:
             self.send(followup, message)
@@ -283,7 +287,10 @@ class Dispatcher:
             failure = classify(error)
             self.close_mailer()
             if isinstance(failure, PermanentFailure):
-                self.mark_failed(followup, str(failure))
+                unexpected = isinstance(failure, UnexpectedFailure)
+                self.mark_failed(
+                    followup, str(failure), Failure.ERROR if unexpected else Failure.REFUSED
+                )
                 return "failed"
             return self.retry_later(followup, str(failure))
         self.mark_sent(followup, message)
@@ -344,10 +351,20 @@ class Dispatcher:
                 ],
             )
 
-    def mark_failed(self, followup: FollowUp, error: str) -> None:
+    def mark_failed(
+        self,
+        followup: FollowUp,
+        error: str,
+        code: Failure,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        """Failed for good: the raw error as it came, and the code and parameters of what the
+        pages say about it in their reader's language."""
         FollowUp.objects.filter(pk=followup.pk, version=followup.version).update(
             state=State.FAILED,
             last_error=error[:2000],
+            error_code=code,
+            error_params=params or {},
             claimed_by="",
             lease_until=None,
             updated_at=timezone.now(),
@@ -362,8 +379,7 @@ class Dispatcher:
         if now >= deadline:
             hours = self.options.retry_window.total_seconds() / 3600
             self.mark_failed(
-                followup,
-                f"Gave up after {attempts} attempts in {hours:g} hours. Last error: {error}",
+                followup, error, Failure.GAVE_UP, {"attempts": attempts, "hours": hours}
             )
             return "failed"
         FollowUp.objects.filter(
@@ -372,6 +388,8 @@ class Dispatcher:
             state=State.SCHEDULED,
             send_at=min(now + self.backoff(attempts), deadline),
             last_error=error[:2000],
+            error_code=Failure.TEMPORARY,
+            error_params={},
             claimed_by="",
             lease_until=None,
             updated_at=now,

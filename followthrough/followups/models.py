@@ -13,9 +13,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from followthrough.accounts.models import Workspace
 from followthrough.followups import kinds
@@ -30,6 +30,17 @@ class State(models.TextChoices):
     SENT = "sent", pgettext_lazy("follow-up state", "Sent")
     CANCELLED = "cancelled", pgettext_lazy("follow-up state", "Cancelled")
     FAILED = "failed", pgettext_lazy("follow-up state", "Failed")
+
+
+class Failure(models.TextChoices):
+    """Why a follow-up is not out yet or never will be, said to people in their language; the
+    raw error (the server's own words) stays in FollowUp.last_error as it came."""
+
+    BUILD = "build", gettext_lazy("The message could not be built.")
+    REFUSED = "refused", gettext_lazy("The mail server refused it.")
+    ERROR = "error", gettext_lazy("Sending failed with an unexpected error.")
+    TEMPORARY = "temporary", gettext_lazy("The last try failed; it will be tried again later.")
+    GAVE_UP = "gave_up", gettext_lazy("Gave up after trying for a long time.")
 
 
 # A person may still change these; a row in any other state is on its way out or done.
@@ -113,7 +124,9 @@ class FollowUp(models.Model):
     )
     claimed_by = models.CharField(max_length=120, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True)  # the raw error, for whoever can read it
+    error_code = models.CharField(max_length=16, choices=Failure.choices, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
 
     message_id = models.CharField(max_length=255, blank=True)
     subject = models.CharField(max_length=255, blank=True)
@@ -180,6 +193,22 @@ class FollowUp(models.Model):
         if self.first_attempt_at is None:
             return None
         return self.first_attempt_at + settings.FOLLOWUP_RETRY_WINDOW
+
+    @property
+    def failure_note(self) -> str:
+        """What went wrong, in the active language (the reader's); "" when nothing did."""
+        if self.error_code == Failure.GAVE_UP and "attempts" in self.error_params:
+            attempts = int(self.error_params["attempts"])
+            hours = round(float(self.error_params.get("hours", 0)), 2)
+            shown = formats.number_format(int(hours) if hours == int(hours) else hours)
+            return ngettext(
+                "Gave up after %(attempts)s try in %(hours)s hours.",
+                "Gave up after %(attempts)s tries in %(hours)s hours.",
+                attempts,
+            ) % {"attempts": attempts, "hours": shown}
+        if self.error_code in Failure.values:
+            return str(Failure(self.error_code).label)
+        return ""
 
     def about_words(self) -> str:
         """What the message is about, in a few words, for the outbox before a subject exists:

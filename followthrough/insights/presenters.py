@@ -55,13 +55,13 @@ def bars(weekly: reports.Weekly, metric: Metric) -> SafeString:
     total = sum((value for _, value in series), reports.ZERO)
     chart = charts.weekly_bars(
         series,
-        label=_("%(name)s by week") % {"name": metric.name},
+        label=_("%(name)s by week") % {"name": metric.label},
         description=ngettext(
             "%(name)s in each of the last %(weeks)d week: %(total)s in all.",
             "%(name)s in each of the last %(weeks)d weeks: %(total)s in all.",
             len(series),
         )
-        % {"name": metric.name, "weeks": len(series), "total": charts.amount(total)},
+        % {"name": metric.label, "weeks": len(series), "total": charts.amount(total)},
     )
     return mark_safe(chart)
 

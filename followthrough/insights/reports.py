@@ -224,29 +224,30 @@ def _count(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:.2f}"
 
 
-# (label, the step's base word, metric it starts from, metric it converts to): default names.
+# (label, the step's base word, metric it starts from, metric it converts to): default keys.
 FUNNEL = [
     (
         gettext_lazy("Referrals asked → received"),
         gettext_lazy("asked"),
-        "Referrals asked",
-        "Referrals received",
+        "referrals_asked",
+        "referrals_received",
     ),
-    (gettext_lazy("Calls → meetings"), gettext_lazy("calls"), "Calls made", "Meetings booked"),
+    (gettext_lazy("Calls → meetings"), gettext_lazy("calls"), "calls_made", "meetings_booked"),
     (
         gettext_lazy("Meetings → deals won"),
         gettext_lazy("meetings"),
-        "Meetings booked",
-        "Deals won",
+        "meetings_booked",
+        "deals_won",
     ),
 ]
 
 
 def funnel_metrics(metrics: Mapping[str, Metric]) -> list[tuple[str, str, Metric, Metric]]:
-    """The conversion steps whose two metrics the workspace has (by name or alias)."""
+    """The conversion steps whose two default metrics the workspace has (by key, whatever
+    their names and language)."""
     found = []
     for label, word, base, done in FUNNEL:
-        base_metric, done_metric = metrics.get(normalize(base)), metrics.get(normalize(done))
+        base_metric, done_metric = Metric.keyed(metrics, base), Metric.keyed(metrics, done)
         if base_metric is not None and done_metric is not None:
             found.append((str(label), str(word), base_metric, done_metric))
     return found

@@ -9,14 +9,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from followthrough.accounts.models import Membership, User
 from followthrough.coaching.models import Response, Todo, TodoKind
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Kind
-from followthrough.lib import languages
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics import events
 from followthrough.metrics.models import (
@@ -197,18 +196,12 @@ def _tell_coaches_of_drop(rating: ConfidenceRating, before: ConfidenceRating) ->
     rep = rating.member
     for relationship in rep.coached_by.select_related("coach__user__profile"):
         coach = relationship.coach
-        # The to-do is kept as words: in the coach's language.
-        with translation.override(languages.of_user(coach.user)):
-            text = gettext(
-                "Talk to %(name)s: confidence fell from %(before)s to %(after)s of 5"
-            ) % {"name": rep.user.name, "before": before.rating, "after": rating.rating}
-        Todo.objects.create(
-            workspace=rep.workspace,
-            owner=coach,
-            kind=TodoKind.OWN,
-            text=text[:300],
-            due_on=timezone.localdate(timezone.now(), coach.user.profile.zone),
+        todo = Todo.written(
+            TodoKind.TALK, name=rep.user.name, before=before.rating, after=rating.rating
         )
+        todo.workspace, todo.owner = rep.workspace, coach
+        todo.due_on = timezone.localdate(timezone.now(), coach.user.profile.zone)
+        todo.save()
         followups.schedule(
             kind=Kind.NOTICE,
             template="confidence_drop",

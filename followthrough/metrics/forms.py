@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Workspace
@@ -29,7 +30,7 @@ class DayLogForm(forms.Form):
         self.metrics = metrics
         for index, metric in enumerate(metrics):
             self.fields[f"metric_{metric.pk}"] = forms.DecimalField(
-                label=metric.name,
+                label=metric.label,
                 required=False,
                 min_value=0,
                 max_value=MAX_VALUE,
@@ -57,6 +58,13 @@ class DayLogForm(forms.Form):
 
     def metric_fields(self) -> list[forms.BoundField]:
         return [self[f"metric_{m.pk}"] for m in self.metrics]
+
+
+# A language's name inside a sentence ("Name in Spanish", "Nombre en español").
+IN_A_SENTENCE = {
+    "en": pgettext_lazy("language, inside a sentence", "English"),
+    "es": pgettext_lazy("language, inside a sentence", "Spanish"),
+}
 
 
 class MetricForm(forms.ModelForm):
@@ -90,7 +98,18 @@ class MetricForm(forms.ModelForm):
         """`metrics`: the workspace's metrics, which the page lists anyway."""
         super().__init__(*args, **kwargs)
         self.instance.workspace = workspace
-        self.order_fields(["name", "unit", "kind", "aliases_text", "position"])
+        # Its name in each language other than the workspace's (whose name is `name`).
+        self.languages = [code for code, _name in settings.LANGUAGES if code != workspace.language]
+        for code in self.languages:
+            self.fields[f"name_{code}"] = forms.CharField(
+                label=gettext("Name in %(language)s") % {"language": IN_A_SENTENCE[code]},
+                required=False,
+                max_length=60,
+                help_text=gettext("For people who read in that language; blank: the name."),
+                initial=self.instance.translated_names.get(code, ""),
+            )
+        names = [f"name_{code}" for code in self.languages]
+        self.order_fields(["name", *names, "unit", "kind", "aliases_text", "position"])
         if self.instance.pk:
             self.initial["aliases_text"] = ", ".join(self.instance.aliases)
         self.others = [m for m in metrics if m.pk != self.instance.pk]
@@ -105,7 +124,7 @@ class MetricForm(forms.ModelForm):
             raise forms.ValidationError(gettext("Give the metric a name."))
         if other := self.taken(name):
             raise forms.ValidationError(
-                gettext("“%(name)s” already answers to this name.") % {"name": other.name}
+                gettext("“%(name)s” already answers to this name.") % {"name": other.label}
             )
         return name
 
@@ -123,15 +142,32 @@ class MetricForm(forms.ModelForm):
             if other := self.taken(alias):
                 raise forms.ValidationError(
                     gettext("“%(alias)s” is already a name of “%(name)s”.")
-                    % {"alias": alias, "name": other.name}
+                    % {"alias": alias, "name": other.label}
                 )
             aliases.append(alias)
         if len(aliases) > 20:
             raise forms.ValidationError(gettext("At most 20 other names."))
         return aliases
 
+    def clean_translated(self, code: str) -> str:
+        name = re.sub(r"\s+", " ", self.cleaned_data.get(f"name_{code}") or "").strip()
+        if name and (other := self.taken(name)):
+            self.add_error(
+                f"name_{code}",
+                gettext("“%(name)s” already answers to this name.") % {"name": other.label},
+            )
+        return name
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        translated = {code: self.clean_translated(code) for code in self.languages}
+        # Languages this form does not show (the workspace's own) keep what they had.
+        kept = {
+            code: words
+            for code, words in self.instance.translated_names.items()
+            if code not in translated
+        }
+        self.instance.translated_names = kept | {c: n for c, n in translated.items() if n}
         name = cleaned.get("name")
         if name and "aliases_text" in cleaned:  # its own name is not an alias
             cleaned["aliases_text"] = [

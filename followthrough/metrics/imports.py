@@ -279,7 +279,7 @@ class Checker:
         unknown = gettext("Unknown metric %(name)s.") % {"name": quoted(name)}
         if close:
             unknown += " " + gettext("Did you mean “%(name)s”?") % {
-                "name": self.metrics[close[0]].name
+                "name": self.metrics[close[0]].label
             }
         return None, unknown
 

@@ -8,14 +8,15 @@ import. Each source keeps its own rows, so a corrected check-in answer corrects 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Membership, Workspace
@@ -28,17 +29,92 @@ class MetricKind(models.TextChoices):
     RESULT = "result", _("Result")
 
 
-# name, unit, kind, other names a commitment's measure may use for it
-DEFAULT_METRICS: list[tuple[str, str, MetricKind, list[str]]] = [
-    ("Calls made", "calls", MetricKind.ACTIVITY, ["calls", "call", "dials"]),
-    ("Conversations", "conversations", MetricKind.ACTIVITY, ["conversation", "talks"]),
-    ("Referrals asked", "referrals", MetricKind.ACTIVITY, ["referrals requested", "asks"]),
-    ("Referrals received", "referrals", MetricKind.RESULT, ["referrals", "referrals got"]),
-    ("Meetings booked", "meetings", MetricKind.ACTIVITY, ["meetings", "meeting", "appointments"]),
-    ("Proposals sent", "proposals", MetricKind.ACTIVITY, ["proposals", "proposal", "quotes"]),
-    ("Deals won", "deals", MetricKind.RESULT, ["deals", "deals closed", "wins", "sales"]),
-    ("Revenue", "USD", MetricKind.RESULT, ["sales revenue", "revenue won"]),
+@dataclass(frozen=True)
+class DefaultMetric:
+    """A metric every workspace starts with. Its key is how the app finds it (a won deal counts
+    in "deals_won", the funnel reads "calls_made"...), whatever people call it; its names, unit
+    and other names are given per language, and it is created in the workspace's language."""
+
+    key: str
+    kind: MetricKind
+    # language: (name, unit, other names a commitment's measure may use for it)
+    words: dict[str, tuple[str, str, list[str]]]
+
+    def in_language(self, language: str) -> tuple[str, str, list[str]]:
+        return self.words.get(language) or self.words[settings.LANGUAGE_CODE]
+
+
+DEFAULT_METRICS: list[DefaultMetric] = [
+    DefaultMetric(
+        "calls_made",
+        MetricKind.ACTIVITY,
+        {
+            "en": ("Calls made", "calls", ["calls", "call", "dials"]),
+            "es": ("Llamadas hechas", "llamadas", ["llamadas", "llamada"]),
+        },
+    ),
+    DefaultMetric(
+        "conversations",
+        MetricKind.ACTIVITY,
+        {
+            "en": ("Conversations", "conversations", ["conversation", "talks"]),
+            "es": ("Conversaciones", "conversaciones", ["conversación", "charlas"]),
+        },
+    ),
+    DefaultMetric(
+        "referrals_asked",
+        MetricKind.ACTIVITY,
+        {
+            "en": ("Referrals asked", "referrals", ["referrals requested", "asks"]),
+            "es": ("Referidos pedidos", "referidos", ["referidos solicitados"]),
+        },
+    ),
+    DefaultMetric(
+        "referrals_received",
+        MetricKind.RESULT,
+        {
+            "en": ("Referrals received", "referrals", ["referrals", "referrals got"]),
+            "es": ("Referidos recibidos", "referidos", ["referidos", "referidos obtenidos"]),
+        },
+    ),
+    DefaultMetric(
+        "meetings_booked",
+        MetricKind.ACTIVITY,
+        {
+            "en": ("Meetings booked", "meetings", ["meetings", "meeting", "appointments"]),
+            "es": ("Reuniones agendadas", "reuniones", ["reuniones", "reunión", "citas"]),
+        },
+    ),
+    DefaultMetric(
+        "proposals_sent",
+        MetricKind.ACTIVITY,
+        {
+            "en": ("Proposals sent", "proposals", ["proposals", "proposal", "quotes"]),
+            "es": (
+                "Propuestas enviadas",
+                "propuestas",
+                ["propuestas", "propuesta", "cotizaciones"],
+            ),
+        },
+    ),
+    DefaultMetric(
+        "deals_won",
+        MetricKind.RESULT,
+        {
+            "en": ("Deals won", "deals", ["deals", "deals closed", "wins", "sales"]),
+            "es": ("Ventas cerradas", "ventas", ["ventas", "cierres", "negocios cerrados"]),
+        },
+    ),
+    DefaultMetric(
+        "revenue",
+        MetricKind.RESULT,
+        {
+            "en": ("Revenue", "USD", ["sales revenue", "revenue won"]),
+            "es": ("Ingresos", "USD", ["ingresos por ventas", "facturación"]),
+        },
+    ),
 ]
+DEFAULTS_BY_KEY = {default.key: default for default in DEFAULT_METRICS}
 
 
 def normalize(name: str) -> str:
@@ -50,7 +126,11 @@ class Metric(models.Model):
     """Something counted per person per day, with a unit; activity (done) or result (got)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="metrics")
-    name = models.CharField(max_length=60)
+    name = models.CharField(max_length=60)  # in the workspace's language
+    # The name in other languages, {language: name}: a reader sees theirs, else `name`.
+    translated_names = models.JSONField(default=dict, blank=True)
+    # One of DEFAULT_METRICS' keys for a default metric (how the app finds it), else "".
+    key = models.CharField(max_length=32, blank=True)
     unit = models.CharField(max_length=16, blank=True)
     kind = models.CharField(max_length=16, choices=MetricKind.choices, default=MetricKind.ACTIVITY)
     aliases = models.JSONField(
@@ -62,23 +142,41 @@ class Metric(models.Model):
     class Meta:
         ordering = ["position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "name"], name="one_metric_per_name")
+            models.UniqueConstraint(fields=["workspace", "name"], name="one_metric_per_name"),
+            models.UniqueConstraint(
+                fields=["workspace", "key"], condition=~Q(key=""), name="one_metric_per_key"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (the reader's), else the workspace's own name."""
+        return self.name_in(translation.get_language())
+
+    def name_in(self, language: str | None) -> str:
+        return (self.translated_names.get(language or "") or "").strip() or self.name
 
     def unit_for(self, value: Decimal | int) -> str:
         """The unit as said of this amount: "1 deal", "2 deals". Units are words typed by
         people (calls, referrals, USD), with no singular of their own: a lower-case word ending
         in "s" drops it for exactly 1 (the default metrics' units all work so)."""
         unit = self.unit
+        if value == 1 and unit.islower() and unit.endswith("iones"):
+            return unit[: -len("iones")] + "ión"  # Spanish: reuniones, reunión
         if value == 1 and unit.islower() and unit.endswith("s") and not unit.endswith("ss"):
             return unit[:-1]
         return unit
 
+    def own_names(self) -> set[str]:
+        """Its name in every language, normalised."""
+        return {normalize(n) for n in (self.name, *self.translated_names.values()) if n.strip()}
+
     def names(self) -> set[str]:
-        return {normalize(self.name), *(normalize(alias) for alias in self.aliases)}
+        """Every name it answers to: its names in every language and its other names."""
+        return {*self.own_names(), *(normalize(alias) for alias in self.aliases)}
 
     @classmethod
     def of(cls, workspace: Workspace) -> models.QuerySet[Metric]:
@@ -86,20 +184,47 @@ class Metric(models.Model):
         metrics = cls.objects.filter(workspace=workspace)
         if not metrics.exists():
             Metric.objects.bulk_create(
-                [
-                    Metric(
-                        workspace=workspace,
-                        name=name,
-                        unit=unit,
-                        kind=kind,
-                        aliases=aliases,
-                        position=position,
-                    )
-                    for position, (name, unit, kind, aliases) in enumerate(DEFAULT_METRICS)
-                ],
+                [cls.default(workspace, d, position) for position, d in enumerate(DEFAULT_METRICS)],
                 ignore_conflicts=True,
             )
         return metrics.all()
+
+    @classmethod
+    def default(cls, workspace: Workspace, default: DefaultMetric, position: int) -> Metric:
+        """A default metric, unsaved, named in the workspace's language and, for readers of
+        the others, in theirs; it answers to the other names of every language, the
+        workspace's first (all shown on its page, where an admin may remove any)."""
+        language = workspace.language
+        name, unit, aliases = default.in_language(language)
+        for other, (_name, _unit, more) in default.words.items():
+            if other != language:
+                aliases = [*aliases, *more]
+        return Metric(
+            workspace=workspace,
+            key=default.key,
+            name=name,
+            translated_names={
+                other: words[0] for other, words in default.words.items() if other != language
+            },
+            unit=unit,
+            kind=default.kind,
+            aliases=aliases,
+            position=position,
+        )
+
+    @staticmethod
+    def keyed(metrics: Sequence[Metric] | Mapping[str, Metric], key: str) -> Metric | None:
+        """The default metric of this key among `metrics` (a list or a by_name mapping); where
+        none has it (a metric made by hand), the one named, or else also called, as the English
+        default was."""
+        found = list(metrics.values()) if isinstance(metrics, Mapping) else list(metrics)
+        for metric in found:
+            if metric.key == key:
+                return metric
+        english = normalize(DEFAULTS_BY_KEY[key].in_language("en")[0])
+        return next((m for m in found if english in m.own_names()), None) or next(
+            (m for m in found if english in m.names()), None
+        )
 
     @classmethod
     def by_name(cls, workspace: Workspace) -> dict[str, Metric]:
@@ -114,6 +239,10 @@ class Metric(models.Model):
         for metric in metrics:
             for alias in metric.aliases:
                 found.setdefault(normalize(alias), metric)
+        for metric in metrics:
+            for name in metric.translated_names.values():
+                if name.strip():
+                    found[normalize(name)] = metric
         for metric in metrics:
             found[normalize(metric.name)] = metric
         return found

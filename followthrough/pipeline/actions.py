@@ -26,12 +26,13 @@ from django.utils.translation import gettext
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.lib.errors import ActionRefused
-from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric, normalize
+from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric
 from followthrough.pipeline import events
 from followthrough.pipeline.models import Opportunity, Stage, StageChange
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
-DEALS_METRIC = "deals won"
+# The keys of the default metrics a won deal counts in, whatever the workspace calls them.
+DEALS_METRIC = "deals_won"
 REVENUE_METRIC = "revenue"
 # What `update_opportunity` may change; the stage changes only by a move (it has a history).
 EDITABLE = (
@@ -79,8 +80,8 @@ class DealMetrics:
 
     @classmethod
     def of(cls, workspace: Workspace) -> DealMetrics:
-        found = Metric.by_name(workspace)
-        return cls(found.get(normalize(DEALS_METRIC)), found.get(normalize(REVENUE_METRIC)))
+        found = list(Metric.of(workspace))
+        return cls(Metric.keyed(found, DEALS_METRIC), Metric.keyed(found, REVENUE_METRIC))
 
 
 def revenue_problem(opportunity: Opportunity, revenue: Metric | None) -> str:
@@ -94,7 +95,7 @@ def revenue_problem(opportunity: Opportunity, revenue: Metric | None) -> str:
         return gettext(
             "The value is not counted as revenue: this deal is in %(currency)s and "
             "the %(metric)s metric counts %(unit)s. The deal itself is counted."
-        ) % {"currency": opportunity.currency, "metric": revenue.name, "unit": unit}
+        ) % {"currency": opportunity.currency, "metric": revenue.label, "unit": unit}
     return ""
 
 

@@ -9,6 +9,7 @@ import markdown as markdown_lib
 import nh3
 from django import template
 from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
@@ -46,6 +47,18 @@ def day_month(value: dt.date | None) -> str:
 def day_month_year(value: dt.date | None) -> str:
     """Day, month and year."""
     return formats.date_format(value, pgettext("date format", "j F Y")) if value else ""
+
+
+@register.filter
+def moment(value: str | dt.datetime | None) -> str:
+    """A moment stored as ISO text (in a follow-up's context), as "Mon 2 Mar, 14:00" in the
+    active language and time zone: formatted when the message is rendered, not scheduled."""
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment is None:
+        return ""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "D j M, H:i")
 
 
 ALLOWED_TAGS = {

@@ -26,7 +26,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             metric = actions.save_metric(form.save(commit=False), by=signed_in(request))
-            messages.success(request, gettext("“%(name)s” added.") % {"name": metric.name})
+            messages.success(request, gettext("“%(name)s” added.") % {"name": metric.label})
             return redirect("metrics", workspace.slug)
         status = 400
     else:
@@ -38,7 +38,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
     workspace = current(request).workspace
     metric = get_object_or_404(Metric, pk=metric_id, workspace=workspace)
-    title = metric.name  # the form may change the instance's name before it is saved
+    title = metric.label  # the form may change the instance's name before it is saved
     form = MetricForm(
         request.POST or None,
         instance=metric,
@@ -48,7 +48,7 @@ def metric_edit(request: HttpRequest, metric_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             actions.save_metric(form.save(commit=False), by=signed_in(request))
-            messages.success(request, gettext("“%(name)s” saved.") % {"name": metric.name})
+            messages.success(request, gettext("“%(name)s” saved.") % {"name": metric.label})
             return redirect("metrics", workspace.slug)
         status = 400
     else:
