@@ -30,12 +30,17 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "followthrough"
 # Words that are the same in every language the project speaks: names and symbols.
-ALLOWED = {"Followthrough", "Español", "English", "CSV", "OK", "USD", "htmx", "×", "PDF"}
+ALLOWED = {
+    "Followthrough", "Español", "English", "CSV", "OK", "USD", "htmx", "×", "PDF", "HTML",
+    "Message-ID",
+}  # fmt: skip
 PRAGMA = "# i18n: not for people"
 HAS_LETTERS = re.compile(r"[^\W\d_]")
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt", "aria-description"}
-SKIPPED_ELEMENTS = {"script", "style"}
-TEXT_OF_NOTHING = "\x00"  # where a {{ variable }} or a tag stood
+# Scripts and styles are not read; code is literal (CSV column names stay as they are).
+SKIPPED_ELEMENTS = {"script", "style", "code", "kbd", "samp"}
+TEXT_OF_NOTHING = " "  # where a {{ variable }} or a tag stood
+URL_PART = re.compile(r"^[?/&#]|://|=")
 
 GETTEXT = {
     "_",
@@ -50,7 +55,8 @@ GETTEXT = {
     "format_lazy",
 }
 # Calls whose first argument (or `message=`) people read.
-REFUSALS = {"ActionRefused", "ValidationError", "NotAllowed", "NotFound", "NothingAgreed"}
+# (NotFound's words go to the log only: a 404 page never shows them.)
+REFUSALS = {"ActionRefused", "ValidationError", "NotAllowed", "NothingAgreed", "PermissionDenied"}
 # messages.success(request, "...") and form.add_error(field, "..."): the second argument.
 SECOND_ARGUMENT = {"success", "error", "info", "warning", "debug", "add_error"}
 READ_KEYWORDS = {
@@ -73,7 +79,8 @@ class Problem:
     text: str
 
     def __str__(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}: not marked for translation: {self.text!r}"
+        where = f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{where}: not marked for translation: {self.text!r}"
 
 
 # Templates ------------------------------------------------------------------------------------
@@ -114,7 +121,7 @@ def worth_reporting(text: str) -> str | None:
     if not HAS_LETTERS.search(text):
         return None
     words = [w.strip(".,:;!?()[]“”\"'·—–-/|") for w in text.split()]
-    if all(not HAS_LETTERS.search(w) or w in ALLOWED for w in words):
+    if all(not HAS_LETTERS.search(w) or w in ALLOWED or URL_PART.search(w) for w in words):
         return None
     return text
 
@@ -201,23 +208,25 @@ def name_of(func: ast.AST) -> str:
 
 class PythonText(ast.NodeVisitor):
     def __init__(self) -> None:
-        self.found: list[tuple[int, str]] = []
+        self.found: list[tuple[int, int, str]] = []  # first line, last line, text
 
     def note(self, node: ast.AST | None) -> None:
         if node is not None and (text := literal(node)) is not None:
-            self.found.append((getattr(node, "lineno", 0), text))
+            first = getattr(node, "lineno", 0)
+            self.found.append((first, getattr(node, "end_lineno", None) or first, text))
 
     def visit_Call(self, node: ast.Call) -> None:
         name = name_of(node.func)
         if name in REFUSALS and node.args:
             self.note(node.args[0])
-        if name in SECOND_ARGUMENT and len(node.args) >= 2:
-            if name == "add_error" or name_of(getattr(node.func, "value", None) or node) in (
-                "messages",
-            ):
-                self.note(node.args[1])
+        receiver = name_of(node.func.value) if isinstance(node.func, ast.Attribute) else ""
+        second = name == "add_error" or (name in SECOND_ARGUMENT and receiver == "messages")
+        if second and len(node.args) >= 2:
+            self.note(node.args[1])
+        if name == "attempt" and len(node.args) >= 3:  # web.requests.attempt's success message
+            self.note(node.args[2])
         for keyword in node.keywords:
-            if keyword.arg in READ_KEYWORDS:
+            if keyword.arg in READ_KEYWORDS or (name == "attempt" and keyword.arg == "success"):
                 self.note(keyword.value)
             elif keyword.arg == "error_messages" and isinstance(keyword.value, ast.Dict):
                 for value in keyword.value.values:
@@ -252,10 +261,11 @@ def python_problems(path: Path) -> list[Problem]:
     lines = source.splitlines()
     visitor = PythonText()
     visitor.visit(ast.parse(source, str(path)))
+    # The pragma may end the literal's line, or the next one (a formatter moves it there).
     return [
-        Problem(path, line, text)
-        for line, text in visitor.found
-        if not (0 < line <= len(lines) and lines[line - 1].rstrip().endswith(PRAGMA))
+        Problem(path, first, text)
+        for first, last, text in visitor.found
+        if not any(line.rstrip().endswith(PRAGMA) for line in lines[first - 1 : last + 1])
     ]
 
 
@@ -267,9 +277,8 @@ def files(root: Path = PACKAGE) -> Iterator[Path]:
         parts = set(path.relative_to(root).parts)
         if parts & {"migrations", "locale", "static", "__pycache__"}:
             continue
-        if path.suffix in (".html", ".txt") and "templates" in parts:
-            yield path
-        elif path.suffix == ".py":
+        template = path.suffix in (".html", ".txt") and "templates" in parts
+        if template or path.suffix == ".py":
             yield path
 
 

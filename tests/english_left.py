@@ -120,7 +120,8 @@ class VisibleText(HTMLParser):
             for name in VISIBLE_ATTRIBUTES:
                 if values.get(name):
                     self.pieces.append(str(values[name]))
-            if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            button = tag == "input" and values.get("type") in ("submit", "button")
+            if button and values.get("value"):
                 self.pieces.append(str(values["value"]))
         if tag not in VOID_ELEMENTS:
             self.stack.append((tag, skipped))
@@ -155,9 +156,12 @@ def pieces_of_text(text: str) -> list[str]:
 # Words English uses all the time and Spanish never: two of them in a short text, or more in a
 # longer one, make an English sentence that no msgid knows (a string nobody marked).
 ENGLISH_ONLY = frozenset(
-    "the your you and with this that these has have was were is are will would from of to it "
-    "its by for on at what when which who how".split()
-)
+    {
+        "the", "your", "you", "and", "with", "this", "that", "these", "has", "have", "was",
+        "were", "is", "are", "will", "would", "from", "of", "to", "it", "its", "by", "for",
+        "on", "at", "what", "when", "which", "who", "how",
+    }
+)  # fmt: skip
 
 
 def english_sentence(piece: str) -> bool:

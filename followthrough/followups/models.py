@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from followthrough.accounts.models import Workspace
 from followthrough.followups import kinds
@@ -83,10 +83,14 @@ class FollowUp(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="followups_received",
-        help_text="The person it goes to, when they have an account.",
+        help_text=gettext_lazy("The person it goes to, when they have an account."),
     )
-    to_email = models.EmailField(help_text="Where it goes: the recipient's or an outside address.")
-    reply_to = models.EmailField(blank=True, help_text="Answers by email go here (the coach).")
+    to_email = models.EmailField(
+        help_text=gettext_lazy("Where it goes: the recipient's or an outside address.")
+    )
+    reply_to = models.EmailField(
+        blank=True, help_text=gettext_lazy("Answers by email go here (the coach).")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -98,7 +102,9 @@ class FollowUp(models.Model):
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
 
-    template = models.CharField(max_length=64, help_text="emails/<template>.* builds the message")
+    template = models.CharField(
+        max_length=64, help_text=gettext_lazy("emails/<template>.* builds the message")
+    )
     context = models.JSONField(default=dict, blank=True)
 
     send_at = models.DateTimeField()
@@ -108,8 +114,10 @@ class FollowUp(models.Model):
     first_attempt_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="The first try of this schedule; temporary failures are retried for "
-        "FOLLOWUP_RETRY_WINDOW from here. A reschedule or a retry starts afresh.",
+        help_text=gettext_lazy(
+            "The first try of this schedule; temporary failures are retried for "
+            "FOLLOWUP_RETRY_WINDOW from here. A reschedule or a retry starts afresh."
+        ),
     )
     claimed_by = models.CharField(max_length=120, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
