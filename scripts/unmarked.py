@@ -147,11 +147,12 @@ class TemplateText(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self.skip_depth:
-            self.note(data)
+            # The text's own line: the data starts where its tag ended, often a line before.
+            self.note(data, data[: len(data) - len(data.lstrip())].count("\n"))
 
-    def note(self, text: str | None) -> None:
+    def note(self, text: str | None, lines_down: int = 0) -> None:
         if text and (found := worth_reporting(text)):
-            self.found.append((self.getpos()[0], found))
+            self.found.append((self.getpos()[0] + lines_down, found))
 
 
 def template_problems(path: Path) -> list[Problem]:
