@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from followthrough.accounts.models import Membership, User
 from followthrough.lib.richtext import html_to_text
 from followthrough.permissions import WordsAccess
+from followthrough.web.bidi import bdi
 
 register = template.Library()
 
@@ -128,10 +129,13 @@ def readable(thing: object, access: WordsAccess | None) -> bool:
     return access is not None and access.may_read(thing)
 
 
-@register.filter
-def names(members: Iterable[Membership]) -> str:
-    """ "Morgan", "Morgan and Karen", "Morgan, Karen and Ann"."""
-    people = [member.user.name for member in members]
+@register.filter(needs_autoescape=True)
+def names(members: Iterable[Membership], autoescape: bool = True) -> str:
+    """ "Morgan", "Morgan and Karen", "Morgan, Karen and Ann"; each name escaped and, when it is
+    written right to left, isolated (web.bidi)."""
+    people = [bdi(member.user.name, autoescape) for member in members]
     if len(people) < 2:
-        return "".join(people)
-    return _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
+        joined = "".join(people)
+    else:
+        joined = _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
+    return mark_safe(joined) if autoescape else joined  # noqa: S308 (each name is escaped)
