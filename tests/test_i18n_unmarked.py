@@ -68,7 +68,7 @@ def test_every_line_of_a_text_email_is_read(tmp_path: Path) -> None:
     [
         ('messages.success(request, "Saved.")', ["Saved."]),
         ('messages.success(request, gettext("Saved."))', []),
-        ('messages.error(request, str(refusal))', []),
+        ("messages.error(request, str(refusal))", []),
         ('raise ActionRefused(f"{stage} is not a stage.")', [" is not a stage."]),
         ('raise ActionRefused(_("%(s)s is not a stage.") % {"s": stage})', []),
         ('raise ValidationError("Too big: %s" % size)', ["Too big: %s"]),
@@ -77,7 +77,7 @@ def test_every_line_of_a_text_email_is_read(tmp_path: Path) -> None:
         ('attempt(request, lambda: go(), "Done.")', ["Done."]),
         ('x = forms.CharField(label="Name", help_text=gettext_lazy("Yours."))', ["Name"]),
         ('x = models.TextField(help_text="Private.")', ["Private."]),
-        ('x = models.JSONField(help_text=\'{"calls": 5}\')  # i18n: not for people', []),
+        ("x = models.JSONField(help_text='{\"calls\": 5}')  # i18n: not for people", []),
         ('x = forms.CharField(widget=forms.TextInput(attrs={"placeholder": "Bob"}))', ["Bob"]),
         ('x = forms.ChoiceField(choices=[("a", "Alpha"), ("b", _("Beta"))])', ["Alpha"]),
         (

@@ -138,4 +138,4 @@ def names(members: Iterable[Membership], autoescape: bool = True) -> str:
         joined = "".join(people)
     else:
         joined = _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
-    return mark_safe(joined) if autoescape else joined  # noqa: S308 (each name is escaped)
+    return mark_safe(joined) if autoescape else joined  # each name is escaped
