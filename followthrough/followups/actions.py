@@ -14,11 +14,11 @@ from django.db import models, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from followthrough.accounts.models import Membership, Role, User, Workspace
 from followthrough.followups import events, kinds
 from followthrough.followups.models import CHANGEABLE, FollowUp, Kind, State
+from followthrough.lib import shortdates
 
 MAIL_FLOWS_AGAIN = "mail_flows_again"
 
@@ -172,7 +172,7 @@ def tell_admins_mail_flows_again(workspace_id: int, waiting_since: dt.datetime) 
         for admin in admins:
             zone = admin.user.profile.time_zone
             with timezone.override(zone):
-                since = date_format(timezone.localtime(waiting_since), "D j M, H:i")
+                since = shortdates.short(timezone.localtime(waiting_since), "D j M, H:i")
             schedule(
                 kind=Kind.NOTICE,
                 template=MAIL_FLOWS_AGAIN,

@@ -14,13 +14,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from followthrough.accounts.models import Workspace
 from followthrough.followups import kinds
 from followthrough.followups.kinds import Kind as Kind  # callers import it from here
-from followthrough.lib import emails, languages
+from followthrough.lib import emails, languages, shortdates
 
 
 class State(models.TextChoices):
@@ -200,7 +199,7 @@ class FollowUp(models.Model):
             return str(words)
         starts_at = getattr(about, "starts_at", None)
         if isinstance(starts_at, dt.datetime):
-            when = date_format(timezone.localtime(starts_at), "D j M, H:i")
+            when = shortdates.short(timezone.localtime(starts_at), "D j M, H:i")
             return gettext("Session of %(when)s") % {"when": when}
         return str(about)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from followthrough.accounts.models import Membership, User
+from followthrough.lib import shortdates
 from followthrough.lib.richtext import html_to_text
 from followthrough.permissions import WordsAccess
 from followthrough.web.bidi import bdi
@@ -110,14 +111,18 @@ def both_times(moment: dt.datetime | None, person: User | None, fmt: str = "D j 
     mine = timezone.localtime(moment)
     profile = getattr(person, "profile", None) if person is not None else None
     if profile is None:
-        return formats.date_format(mine, fmt)
+        return shortdates.short(mine, fmt)
     theirs = moment.astimezone(profile.zone)
     if theirs.utcoffset() == mine.utcoffset():
-        return formats.date_format(mine, fmt)
+        return shortdates.short(mine, fmt)
     return format_html(
         gettext("{mine} your time, {theirs} for {name}"),
-        mine=formats.date_format(mine, fmt),
-        theirs=formats.date_format(theirs, "H:i" if theirs.date() == mine.date() else fmt),
+        mine=shortdates.short(mine, fmt),
+        theirs=(
+            formats.date_format(theirs, "H:i")
+            if theirs.date() == mine.date()
+            else shortdates.short(theirs, fmt)
+        ),
         name=person.get_short_name() if person is not None else "",
     )
 
