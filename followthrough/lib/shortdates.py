@@ -29,6 +29,7 @@ FORMATS: dict[str, Promise] = {
     "j M Y H:i": pgettext_lazy("date format", "j M Y H:i"),
     "l j F": pgettext_lazy("date format", "l j F"),
     "l j F Y": pgettext_lazy("date format", "l j F Y"),
+    "l j F Y, H:i": pgettext_lazy("date format", "l j F Y, H:i"),
 }
 
 
