@@ -13,9 +13,9 @@ from django.urls import reverse
 
 from followthrough.accounts.models import Membership, User
 from followthrough.coaching.models import Commitment
-from followthrough.followups.models import FollowUp
 from followthrough.demo import stories as demo
 from followthrough.demo.management.commands.demo import terminal_language
+from followthrough.followups.models import FollowUp
 
 
 def test_the_demo_prints_in_english_by_default_and_in_spanish_when_asked(
