@@ -6,8 +6,9 @@ visitor, in a world where everybody reads Spanish and that has something on ever
 with answered, missed and open commitments, replies, to-dos, figures, a confidence drop, won
 and lost deals, a failed follow-up, an invitation). A page that answers 200, a refusal (403,
 404) and the page a successful form lands on (with its message) are each read as a person
-would read them, and none may carry an English msgid of the Spanish catalogue
-(tests/english_left.py says which count). Text people wrote is theirs and is left out.
+would read them, and none may carry an English msgid of the Spanish catalogue, nor a plainly
+English sentence that no msgid knows (a string nobody marked); tests/english_left.py says what
+counts. Text people wrote is theirs and is left out.
 """
 
 from __future__ import annotations
