@@ -73,6 +73,9 @@ TEMPLATES = [
                 "followthrough.followups.context_processors.dispatcher_health",
                 "followthrough.coaching.context_processors.new_answers",
             ],
+            # In every template: {{ name|bdi }} (a right-to-left name does not scramble the
+            # sentence around it) and {{ day|short:"D j M" }} (short dates per language).
+            "builtins": ["followthrough.web.bidi", "followthrough.web.shortdates"],
         },
     },
 ]

@@ -426,7 +426,7 @@ COACHING = [
         "post",
         lambda w: reverse("commitment_reply", args=["acme", answer_of(w).commitment_id]),
         RUN,
-        data=lambda w: {"response": Response.objects.get().pk, "text": "Well done"},
+        data=lambda w: {"response": Response.objects.latest("pk").pk, "text": "Well done"},
     ),
     Row(
         "share the plan's why",

@@ -147,7 +147,7 @@ def test_demo_plays_the_coaching_loop_in_every_state(db: object) -> None:
     answer = first.latest_response()
     assert answer is not None and answer.numbers == {"calls": 5, "referrals asked": 4}
     assert [m["target"] for m in first.measures] == [10, 30]
-    assert again.state == CommitmentState.OPEN and "other 5" in again.text
+    assert again.state == CommitmentState.OPEN and "otros 5" in again.text  # told in Spanish
     assert not again.is_open_loop()
     # Story 002: Derek and his manager, one open step.
     [derek] = Commitment.objects.filter(owner__user__email="derek@example.com")

@@ -136,7 +136,7 @@ def test_plan_page_in_spanish(world: World) -> None:
     assert page.status_code == 200
     for spanish in [
         "<h2>El plan</h2>",
-        "Coach: Coach · del 1 Oct 2026 al 30 Nov 2026",
+        "Coach: Coach · del 1 oct 2026 al 30 nov 2026",
         "(quedan 10 días)",
         "<h3>Agendar una sesión</h3>",
         "Avance de Rep: actividad, conversión, confianza",

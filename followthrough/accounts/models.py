@@ -93,7 +93,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=150)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    is_staff = models.BooleanField(
+        default=False, help_text=gettext_lazy("May use the Django admin.")
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

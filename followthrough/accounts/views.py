@@ -33,7 +33,7 @@ from followthrough.accounts.models import (
     Role,
     User,
 )
-from followthrough.lib import dates, signing
+from followthrough.lib import dates, languages, signing
 from followthrough.lib.errors import ActionRefused
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import attempt, current, signed_in
@@ -345,7 +345,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Profile saved."))
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "time_zones": time_zone_names()})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "time_zones": time_zone_names(),
+            "unsupported_language": languages.unsupported_name(instance.language),
+        },
+    )
 
 
 @workspace_view(permissions.can_manage_members)

@@ -9,7 +9,6 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from followthrough.coaching.models import Answer, CommitmentState, Plan
 from followthrough.events import actions as events
 from followthrough.events import verbs
 from followthrough.events.models import Event
+from followthrough.lib import shortdates
 
 
 def log(
@@ -53,7 +53,7 @@ def _with_time(sentence: Promise) -> Callable[[dict[str, Any]], str]:
 
     def say(data: dict[str, Any]) -> str:
         starts = parse_datetime(str(data.get("starts") or ""))
-        when = date_format(timezone.localtime(starts), "D j M, H:i") if starts else ""
+        when = shortdates.short(timezone.localtime(starts), "D j M, H:i") if starts else ""
         return str(sentence).replace("{starts}", when)
 
     return say

@@ -27,6 +27,7 @@ from followthrough.coaching.models import (
     Session,
     format_number,
 )
+from followthrough.lib import shortdates
 from followthrough.metrics import actions as progress_actions
 from followthrough.metrics.models import Metric, MetricKind, normalize
 
@@ -412,7 +413,7 @@ class FinishForm(forms.Form):
         if session.has_started():
             del self.fields["held_now"]  # only a session still to come needs the question
         else:
-            when = formats.date_format(timezone.localtime(session.starts_at), "D j M, H:i")
+            when = shortdates.short(timezone.localtime(session.starts_at), "D j M, H:i")
             text = (
                 gettext(
                     "It is set for %(when)s and has not happened yet. Ticked, its start moves "

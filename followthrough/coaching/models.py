@@ -41,7 +41,8 @@ class SharedWords(models.Model):
     with the rep's agreement). Who may read is permissions.can_read_words."""
 
     words_shared = models.BooleanField(
-        default=False, help_text="The rep's words here are shared with the stakeholders."
+        default=False,
+        help_text=gettext_lazy("The rep's words here are shared with the stakeholders."),
     )
     words_shared_at = models.DateTimeField(null=True, blank=True)
     words_shared_by = models.ForeignKey(
@@ -66,15 +67,22 @@ class Plan(SharedWords):
     coach = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="plans_coached")
     rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="plans")
     purpose = models.CharField(
-        max_length=200, help_text='What it is for, e.g. "Keep the job: 60-day ultimatum".'
+        max_length=200,
+        help_text=gettext_lazy('What it is for, e.g. "Keep the job: 60-day ultimatum".'),
     )
     starts_on = models.DateField()
     deadline = models.DateField()
-    target_metric = models.CharField(max_length=80, blank=True, help_text="e.g. revenue")
+    target_metric = models.CharField(
+        max_length=80, blank=True, help_text=gettext_lazy("e.g. revenue")
+    )
     target_low = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     target_high = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    target_unit = models.CharField(max_length=16, blank=True, help_text="e.g. USD, calls")
-    why = models.TextField(blank=True, help_text="The rep's personal reason: what it is for them.")
+    target_unit = models.CharField(
+        max_length=16, blank=True, help_text=gettext_lazy("e.g. USD, calls")
+    )
+    why = models.TextField(
+        blank=True, help_text=gettext_lazy("The rep's personal reason: what it is for them.")
+    )
     long_term_goal = models.TextField(blank=True)
     sessions_per_week = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(14)]
@@ -146,14 +154,21 @@ class Session(SharedWords):
     duration_minutes = models.PositiveSmallIntegerField(
         default=45, validators=[MinValueValidator(5), MaxValueValidator(480)]
     )
-    location = models.CharField(max_length=200, blank=True, help_text="A room, a phone, a link.")
+    location = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("A room, a phone, a link.")
+    )
     state = models.CharField(
         max_length=16, choices=SessionState.choices, default=SessionState.SCHEDULED
     )
-    private_notes = models.TextField(blank=True, help_text="Only the coach sees these.")
-    summary = models.TextField(blank=True, help_text="Shared with the rep in the recap.")
+    private_notes = models.TextField(
+        blank=True, help_text=gettext_lazy("Only the coach sees these.")
+    )
+    summary = models.TextField(
+        blank=True, help_text=gettext_lazy("Shared with the rep in the recap.")
+    )
     invited = models.BooleanField(
-        default=False, help_text="A calendar invitation went to the rep and the coach."
+        default=False,
+        help_text=gettext_lazy("A calendar invitation went to the rep and the coach."),
     )
     # iCalendar SEQUENCE: every move or cancel after an invitation counts up.
     sequence = models.PositiveIntegerField(default=0)
@@ -292,15 +307,21 @@ class Commitment(models.Model):
     text = models.CharField(max_length=300)
     due_on = models.DateField()
     measures = models.JSONField(
-        default=list, blank=True, help_text='[{"name": "calls", "target": 10}, ...]'
+        default=list,
+        blank=True,
+        help_text='[{"name": "calls", "target": 10}, ...]',  # i18n: not for people
     )
     followup_at = models.DateTimeField(
-        null=True, blank=True, help_text="A check-in time other than the workspace default."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("A check-in time other than the workspace default."),
     )
     state = models.CharField(
         max_length=16, choices=CommitmentState.choices, default=CommitmentState.OPEN
     )
-    outcome = models.TextField(blank=True, help_text="The coach's words on how it went.")
+    outcome = models.TextField(
+        blank=True, help_text=gettext_lazy("The coach's words on how it went.")
+    )
     outcome_at = models.DateTimeField(null=True, blank=True)
     needs_talk = models.BooleanField(default=False)
     round = models.PositiveSmallIntegerField(default=1)
@@ -463,7 +484,9 @@ class Response(SharedWords):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="responses")
     round = models.PositiveSmallIntegerField()
     answer = models.CharField(max_length=16, choices=Answer.choices)
-    numbers = models.JSONField(default=dict, blank=True, help_text='{"calls": 5}')
+    numbers = models.JSONField(
+        default=dict, blank=True, help_text='{"calls": 5}'
+    )  # i18n: not for people
     comment = models.TextField(blank=True)
     new_due_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.LINK)
@@ -509,7 +532,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name_plural = "replies"
+        verbose_name_plural = gettext_lazy("replies")
 
     def __str__(self) -> str:
         return f"{self.author.user.name} on {self.commitment}"

@@ -26,6 +26,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from followthrough.accounts.actions import invite, set_relationships
 from followthrough.accounts.models import Invitation, Membership, Profile, Role, User, Workspace
@@ -209,13 +210,13 @@ def load() -> None:
 
 
 def logins() -> list[tuple[str, str, str]]:
-    """(who, email, password) for the lines `make run` prints."""
+    """(who, email, password) for the lines `make run` prints, in the active language."""
     return [
-        ("Coach (admin of both workspaces, site admin)", DEMO_COACH_EMAIL, DEMO_PASSWORD),
-        ("Rep on a 60-day ultimatum", "bob@example.com", DEMO_PASSWORD),
-        ("Rep calling his ten past clients", "alejandro@example.com", DEMO_PASSWORD),
-        ("Bob's manager, a coach", "karen@example.com", DEMO_PASSWORD),
-        ("VP of Sales, a stakeholder", "tom@example.com", DEMO_PASSWORD),
+        (gettext("Coach (admin of both workspaces, site admin)"), DEMO_COACH_EMAIL, DEMO_PASSWORD),
+        (gettext("Rep on a 60-day ultimatum"), "bob@example.com", DEMO_PASSWORD),
+        (gettext("Rep calling his ten past clients"), "alejandro@example.com", DEMO_PASSWORD),
+        (gettext("Bob's manager, a coach"), "karen@example.com", DEMO_PASSWORD),
+        (gettext("VP of Sales, a stakeholder"), "tom@example.com", DEMO_PASSWORD),
     ]
 
 
@@ -472,31 +473,33 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
             coach=morgan,
             rep=alejandro,
             stakeholders=[people["gustavo@example.com"]],
-            purpose="Referrals from my ten clients",
+            # Story 001 is told in Spanish: what Alejandro and Morgan write together is Spanish.
+            purpose="Referidos de mis diez clientes",
             starts_on=first,
             deadline=first + dt.timedelta(days=60),
             target_metric="referrals asked",
             target_low=Decimal(30),
             target_unit="",
-            why="Keep my career alive: clients of my own, whatever happens in court.",
-            long_term_goal="A book of clients who send me their friends and family.",
+            why="Que mi carrera siga viva: clientes propios, pase lo que pase en el juicio.",
+            long_term_goal="Una cartera de clientes que me recomienden a sus amigos y familia.",
             sessions_per_week=1,
         )
         session = actions.schedule_session(
-            plan, _at(first, 11, alejandro), by=morgan.user, location="Phone", invite=True
+            plan, _at(first, 11, alejandro), by=morgan.user, location="Teléfono", invite=True
         )
 
     clients = ", ".join(ALEJANDRO_CLIENTS)
     (ten_calls,), session = _hold_session(
         session,
         summary=(
-            "Where do clients come from? From the ones you have. Call the ten and ask each "
-            f"for **three** referrals, with the intention to get them.\n\nThe ten: {clients}."
+            "¿De dónde salen los clientes? De los que ya tienes. Llama a los diez y pídele a "
+            "cada uno **tres** referidos, con la intención de conseguirlos.\n\n"
+            f"Los diez: {clients}."
         ),
         notes="Afraid of what they will think. The court case weighs on everything.",
         steps=[
             Step(
-                "Call your 10 past clients and ask each one for 3 referrals",
+                "Llamar a tus 10 clientes anteriores y pedirle 3 referidos a cada uno",
                 _due(first, 2),
                 [{"name": "calls", "target": 10}, {"name": "referrals asked", "target": 30}],
             )
@@ -515,13 +518,13 @@ def alejandro_calls_his_clients(workspace: Workspace, people: dict[str, Membersh
     _steps, session = _hold_session(
         session,
         summary=(
-            "Five calls, four referrals: it works. The other five were not called because he "
-            "*thought* they would mind. They do not get a vote until he asks.\n\n"
-            "Call the other five, this week."
+            "Cinco llamadas, cuatro referidos: funciona. A los otros cinco no los llamaste porque "
+            "*pensaste* que les iba a molestar. No tienen voto hasta que les preguntes.\n\n"
+            "Llama a los otros cinco esta semana."
         ),
         steps=[
             Step(
-                "Call the other 5 past clients and ask each one for 3 referrals",
+                "Llamar a los otros 5 clientes anteriores y pedirle 3 referidos a cada uno",
                 _due(today, 2),
                 [{"name": "calls", "target": 5}, {"name": "referrals asked", "target": 15}],
             )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
 
@@ -40,7 +41,7 @@ class Event(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who did it; empty when the system did (a dispatcher, a schedule).",
+        help_text=gettext_lazy("Who did it; empty when the system did (a dispatcher, a schedule)."),
     )
     verb = models.CharField(max_length=64)
     about_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")

@@ -9,7 +9,6 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,6 +19,7 @@ from followthrough.events import verbs
 from followthrough.events.models import Event
 from followthrough.followups import kinds
 from followthrough.followups.models import FollowUp
+from followthrough.lib import shortdates
 
 
 def log(verb: str, followup: FollowUp, by: User | None, **data: Any) -> Event | None:
@@ -64,7 +64,7 @@ def _about(sentence: Promise) -> Callable[[dict[str, Any]], str]:
         kind = data.get("kind")
         name = str(kinds.label(kind)) if kind else ""
         send_at = parse_datetime(str(data.get("send_at") or ""))
-        when = date_format(timezone.localtime(send_at), "D j M, H:i") if send_at else ""
+        when = shortdates.short(timezone.localtime(send_at), "D j M, H:i") if send_at else ""
         text = str(sentence).replace("{kind_name}", verbs.literal(name.lower()))
         return text.replace("{when}", when)
 

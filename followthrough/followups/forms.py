@@ -4,13 +4,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from followthrough.accounts.models import Membership
 from followthrough.followups import kinds
 from followthrough.followups.models import FollowUp, State
-from followthrough.lib import dates
+from followthrough.lib import dates, shortdates
 
 
 class OutboxFilter(forms.Form):
@@ -91,7 +91,7 @@ class RescheduleForm(forms.Form):
                     "Tick the box to send it then anyway, or pick another time."
                 )
                 % {
-                    "when": formats.date_format(send_at.astimezone(profile.zone), "D j M, H:i"),
+                    "when": shortdates.short(send_at.astimezone(profile.zone), "D j M, H:i"),
                     "name": recipient.get_short_name(),
                 },
             )

@@ -14,13 +14,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from followthrough.accounts.models import Workspace
 from followthrough.followups import kinds
 from followthrough.followups.kinds import Kind as Kind  # callers import it from here
-from followthrough.lib import emails, languages
+from followthrough.lib import emails, languages, shortdates
 
 
 class State(models.TextChoices):
@@ -94,10 +93,14 @@ class FollowUp(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="followups_received",
-        help_text="The person it goes to, when they have an account.",
+        help_text=gettext_lazy("The person it goes to, when they have an account."),
     )
-    to_email = models.EmailField(help_text="Where it goes: the recipient's or an outside address.")
-    reply_to = models.EmailField(blank=True, help_text="Answers by email go here (the coach).")
+    to_email = models.EmailField(
+        help_text=gettext_lazy("Where it goes: the recipient's or an outside address.")
+    )
+    reply_to = models.EmailField(
+        blank=True, help_text=gettext_lazy("Answers by email go here (the coach).")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -109,7 +112,9 @@ class FollowUp(models.Model):
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
 
-    template = models.CharField(max_length=64, help_text="emails/<template>.* builds the message")
+    template = models.CharField(
+        max_length=64, help_text=gettext_lazy("emails/<template>.* builds the message")
+    )
     context = models.JSONField(default=dict, blank=True)
 
     send_at = models.DateTimeField()
@@ -119,8 +124,10 @@ class FollowUp(models.Model):
     first_attempt_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="The first try of this schedule; temporary failures are retried for "
-        "FOLLOWUP_RETRY_WINDOW from here. A reschedule or a retry starts afresh.",
+        help_text=gettext_lazy(
+            "The first try of this schedule; temporary failures are retried for "
+            "FOLLOWUP_RETRY_WINDOW from here. A reschedule or a retry starts afresh."
+        ),
     )
     claimed_by = models.CharField(max_length=120, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -221,7 +228,7 @@ class FollowUp(models.Model):
             return str(words)
         starts_at = getattr(about, "starts_at", None)
         if isinstance(starts_at, dt.datetime):
-            when = date_format(timezone.localtime(starts_at), "D j M, H:i")
+            when = shortdates.short(timezone.localtime(starts_at), "D j M, H:i")
             return gettext("Session of %(when)s") % {"when": when}
         return str(about)
 

@@ -28,3 +28,14 @@ def of_user(user: User | None) -> str:
         return settings.LANGUAGE_CODE
     profile = getattr(user, "profile", None)
     return supported(profile.language if profile is not None else None)
+
+
+def unsupported_name(code: str | None) -> str:
+    """The name of a profile language that has no catalogue here (an old row saying "fr"),
+    in the reader's language ("French", "francés"); empty when the project speaks it."""
+    if not code or code in dict(settings.LANGUAGES) or supported(code) != settings.LANGUAGE_CODE:
+        return ""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code

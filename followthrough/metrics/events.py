@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from followthrough.events import actions as events
 from followthrough.events import verbs
+from followthrough.lib import shortdates
 from followthrough.metrics.models import Metric
 
 log = events.record_for_member
@@ -34,7 +34,7 @@ def figures(values: Mapping[Metric, Decimal | None]) -> str:
 
 def _logged(data: dict[str, Any]) -> str:
     day = parse_date(str(data.get("day") or ""))
-    shown = verbs.literal(date_format(day, "D j M")) if day else ""
+    shown = verbs.literal(shortdates.short(day, "D j M")) if day else ""
     if data.get("numbers"):
         return str(_("{actor} logged {day_shown}: {numbers}")).replace("{day_shown}", shown)
     return str(_("{actor} cleared the log of {day_shown}")).replace("{day_shown}", shown)

@@ -270,7 +270,7 @@ class Entry(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="entries",
-        help_text="The check-in answer these numbers came from.",
+        help_text=_("The check-in answer these numbers came from."),
     )
     opportunity = models.ForeignKey(
         "pipeline.Opportunity",
@@ -278,7 +278,7 @@ class Entry(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="entries",
-        help_text="The won opportunity these numbers came from (its deal and its revenue).",
+        help_text=_("The won opportunity these numbers came from (its deal and its revenue)."),
     )
     import_run = models.ForeignKey(
         "ImportRun",
@@ -286,7 +286,7 @@ class Entry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="entries",
-        help_text="The CSV import that wrote this entry.",
+        help_text=_("The CSV import that wrote this entry."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -296,7 +296,7 @@ class Entry(models.Model):
 
     class Meta:
         ordering = ["-day", "metric__position"]
-        verbose_name_plural = "entries"
+        verbose_name_plural = _("entries")
         constraints = [
             # One logged number per person, metric and day: logging again corrects it.
             models.UniqueConstraint(
@@ -388,7 +388,7 @@ class ImportRun(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
     member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="imports")
     filename = models.CharField(max_length=200)
-    content = models.TextField(help_text="The uploaded file, decoded.")
+    content = models.TextField(help_text=_("The uploaded file, decoded."))
     state = models.CharField(
         max_length=16, choices=ImportState.choices, default=ImportState.CHECKING
     )
@@ -396,7 +396,9 @@ class ImportRun(models.Model):
     checked_rows = models.PositiveIntegerField(default=0)
     good_rows = models.PositiveIntegerField(default=0)
     problems = models.JSONField(
-        default=list, blank=True, help_text='[{"line": 3, "message": "..."}, ...]'
+        default=list,
+        blank=True,
+        help_text='[{"line": 3, "message": "..."}, ...]',  # i18n: not for people
     )
     imported_rows = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

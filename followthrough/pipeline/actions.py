@@ -249,7 +249,7 @@ def move_opportunity(
     was counts no more. Returns False, changing nothing, when it is already there (a second
     click, or a page left open while someone else moved it)."""
     if stage not in Stage.values:
-        raise ActionRefused(f"“{stage}” is not a stage.")
+        raise ActionRefused(gettext("“%(stage)s” is not a stage.") % {"stage": stage})
     moment = at or timezone.now()
     # Locked, so that two moves at once write two lines of history that follow each other.
     current = Opportunity.objects.select_for_update().get(pk=opportunity.pk)

@@ -51,7 +51,7 @@ class Opportunity(models.Model):
 
     class Meta:
         ordering = ["expected_close_on", "id"]
-        verbose_name_plural = "opportunities"
+        verbose_name_plural = _("opportunities")
         indexes = [models.Index(fields=["workspace", "owner", "stage"], name="opportunity_owner")]
 
     def __str__(self) -> str:

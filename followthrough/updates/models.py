@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from followthrough.accounts.models import WEEKDAYS, Membership, Workspace
 from followthrough.coaching.models import SharedWords
@@ -46,7 +47,9 @@ class WeeklyUpdate(SharedWords):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     rep = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="weekly_updates")
-    week = models.DateField(help_text="The Monday of the ISO week, in the rep's time zone.")
+    week = models.DateField(
+        help_text=gettext_lazy("The Monday of the ISO week, in the rep's time zone.")
+    )
     wins = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
     help_needed = models.TextField(blank=True)
@@ -91,7 +94,7 @@ class AskSetting(models.Model):
         default=DEFAULT_WEEKDAY,
         choices=WEEKDAYS,
         validators=[MaxValueValidator(6)],
-        help_text="0 is Monday.",
+        help_text=gettext_lazy("0 is Monday."),
     )
     hour = models.PositiveSmallIntegerField(
         default=DEFAULT_HOUR, validators=[MaxValueValidator(23)]
@@ -122,7 +125,9 @@ class UpdateAsk(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     rep = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="update_asks")
-    week = models.DateField(help_text="The Monday of the ISO week, in the rep's time zone.")
+    week = models.DateField(
+        help_text=gettext_lazy("The Monday of the ISO week, in the rep's time zone.")
+    )
     ask_at = models.DateTimeField()
     followup = models.ForeignKey(
         "followups.FollowUp", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

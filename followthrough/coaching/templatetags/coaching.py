@@ -16,8 +16,10 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from followthrough.accounts.models import Membership, User
+from followthrough.lib import shortdates
 from followthrough.lib.richtext import html_to_text
 from followthrough.permissions import WordsAccess
+from followthrough.web.bidi import bdi
 
 register = template.Library()
 
@@ -58,7 +60,7 @@ def moment(value: str | dt.datetime | None) -> str:
         return ""
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
-    return formats.date_format(moment, "D j M, H:i")
+    return shortdates.short(moment, "D j M, H:i")
 
 
 ALLOWED_TAGS = {
@@ -122,14 +124,18 @@ def both_times(moment: dt.datetime | None, person: User | None, fmt: str = "D j 
     mine = timezone.localtime(moment)
     profile = getattr(person, "profile", None) if person is not None else None
     if profile is None:
-        return formats.date_format(mine, fmt)
+        return shortdates.short(mine, fmt)
     theirs = moment.astimezone(profile.zone)
     if theirs.utcoffset() == mine.utcoffset():
-        return formats.date_format(mine, fmt)
+        return shortdates.short(mine, fmt)
     return format_html(
         gettext("{mine} your time, {theirs} for {name}"),
-        mine=formats.date_format(mine, fmt),
-        theirs=formats.date_format(theirs, "H:i" if theirs.date() == mine.date() else fmt),
+        mine=shortdates.short(mine, fmt),
+        theirs=(
+            formats.date_format(theirs, "H:i")
+            if theirs.date() == mine.date()
+            else shortdates.short(theirs, fmt)
+        ),
         name=person.get_short_name() if person is not None else "",
     )
 
@@ -141,10 +147,13 @@ def readable(thing: object, access: WordsAccess | None) -> bool:
     return access is not None and access.may_read(thing)
 
 
-@register.filter
-def names(members: Iterable[Membership]) -> str:
-    """ "Morgan", "Morgan and Karen", "Morgan, Karen and Ann"."""
-    people = [member.user.name for member in members]
+@register.filter(needs_autoescape=True)
+def names(members: Iterable[Membership], autoescape: bool = True) -> str:
+    """ "Morgan", "Morgan and Karen", "Morgan, Karen and Ann"; each name escaped and, when it is
+    written right to left, isolated (web.bidi)."""
+    people = [bdi(member.user.name, autoescape) for member in members]
     if len(people) < 2:
-        return "".join(people)
-    return _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
+        joined = "".join(people)
+    else:
+        joined = _("%(names)s and %(last)s") % {"names": ", ".join(people[:-1]), "last": people[-1]}
+    return mark_safe(joined) if autoescape else joined  # each name is escaped

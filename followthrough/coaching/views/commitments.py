@@ -138,7 +138,7 @@ def commitment_report(request: HttpRequest, commitment_id: int) -> HttpResponse:
             by=signed_in(request),
             share=form.share(),
         ),
-        "Thanks, your coach has it.",
+        gettext("Thanks, your coach has it."),
     )
     if request.POST.get("next") == "home":
         return redirect("workspace_home", member.workspace.slug)

@@ -24,6 +24,7 @@ from followthrough.coaching.forms import (
 )
 from followthrough.coaching.models import CommitmentState, Session
 from followthrough.coaching.views.sharing import words_context
+from followthrough.lib import shortdates
 from followthrough.lib.errors import ActionRefused
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import attempt, current, is_htmx, signed_in
@@ -197,7 +198,7 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
             count,
         ) % {
             "count": count,
-            "day": formats.date_format(starts, "D d M"),
+            "day": shortdates.short(starts, "D j M"),
             "time": formats.date_format(starts, "H:i"),
         }
     messages.success(request, text)
