@@ -82,8 +82,15 @@ def test_a_worker_process_runs_the_csv_check_and_stops_cleanly(workers: Workers)
     worker = workers.start()
     wait_until(lambda: state(run).state == ImportState.CHECKED, what="the check to end")
     assert (run.checked_rows, run.good_rows, len(run.problems)) == (400, 2, 398)
-    check = tasks.check_of(run)
-    assert check is not None and check.status == TaskResultStatus.SUCCESSFUL
+    # The run is marked checked inside the task, a moment before the worker records the
+    # task's own end: wait for that too rather than race it.
+    wait_until(
+        lambda: (
+            (check := tasks.check_of(run)) is not None
+            and check.status == TaskResultStatus.SUCCESSFUL
+        ),
+        what="the task to be recorded as successful",
+    )
     worker.send_signal(signal.SIGTERM)
     out, err = worker.communicate(timeout=30)
     assert worker.returncode == 0, err
