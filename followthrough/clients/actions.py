@@ -373,14 +373,25 @@ def deal_left_won(opportunity: Opportunity) -> int:
 # -- the client's answer
 
 
-def consent_wording(checkin: ClientCheckIn, comment: str, credit: str) -> str:
-    """The exact words the client agrees to, as the page shows them, in the page's language:
-    their comment in quotes, and how they will be named."""
+def consent_wording(checkin: ClientCheckIn, credit: str) -> str:
+    """The exact words a client agrees to, as the page shows them, in the page's language: the
+    comment in quotes, and how they would be named."""
     preview = ClientCheckIn(contact=checkin.contact, opportunity=checkin.opportunity, credit=credit)
-    named = preview.credit_line()
-    return gettext(
-        "I agree that %(company)s may quote my words “%(comment)s”, credited as: %(credit)s."
-    ) % {"company": checkin.workspace.name, "comment": comment.strip(), "credit": named}
+    return gettext("%(company)s may quote my words “%(comment)s”, naming me as: %(credit)s.") % {
+        "company": checkin.workspace.name,
+        "comment": checkin.comment.strip(),
+        "credit": preview.credit_line(),
+    }
+
+
+def consent_wordings(checkin: ClientCheckIn) -> list[tuple[str, str]]:
+    """Each credit with the exact words it would give consent to."""
+    return [(credit, consent_wording(checkin, credit)) for credit in Credit.values]
+
+
+def may_ask_consent(checkin: ClientCheckIn) -> bool:
+    """ "May we quote you?" is asked only where a quote could come of it: a 9-10 with words."""
+    return checkin.is_promoter and bool(checkin.comment.strip())
 
 
 @transaction.atomic
@@ -389,53 +400,35 @@ def record_answer(
     *,
     score: int,
     comment: str = "",
-    credit: str = "",
-    wording: str = "",
     language: str = "",
     at: dt.datetime | None = None,
 ) -> ClientCheckIn:
     """The client's answer, from the page (never from a link alone). Answering again updates
-    the same answer. The reminder is cancelled. A 0-6 goes at once to the rep and the manager
-    with a callback to-do (once); a 9-10 with consent becomes a binder candidate. `credit`
-    empty means no consent; with one, `wording` is the text the page showed."""
+    the same answer; new words are not covered by a consent given to the old ones (it is
+    withdrawn, and the page asks again). The reminder is cancelled. A 0-6 goes at once to the
+    rep and the manager with a callback to-do (once); the first answer is thanked."""
     if score not in SCORES:
         raise ActionRefused(gettext("Choose a score from 0 to 10."))
-    if credit and credit not in Credit.values:
-        raise ActionRefused(gettext("Choose how you would like to be named."))
     now = at or timezone.now()
     checkin = ClientCheckIn.objects.select_for_update().get(pk=checkin.pk)
     if checkin.state == CheckInState.CANCELLED and not checkin.is_answered:
         raise ActionRefused(gettext("This survey was withdrawn; there is nothing to answer."))
     first = not checkin.is_answered
-    old_comment, old_credit = checkin.comment, checkin.credit
+    words_changed = checkin.comment != comment.strip()
     checkin.score = score
     checkin.comment = comment.strip()
     checkin.answered_at = checkin.answered_at or now
     checkin.answer_language = language
     checkin.state = CheckInState.ANSWERED
-    newly_consented = False
-    if credit and checkin.comment:
-        if not checkin.has_consent or checkin.credit != credit or old_comment != checkin.comment:
-            newly_consented = not checkin.has_consent
-            checkin.credit, checkin.consent_at, checkin.withdrawn_at = credit, now, None
-            checkin.consent_wording = wording
-    elif checkin.has_consent:
-        # Answered again without the box ticked: the consent is taken back.
+    if words_changed and checkin.has_consent:
         checkin.withdrawn_at = now
-    words_changed = old_comment != checkin.comment or old_credit != checkin.credit
-    if checkin.is_quotable and (words_changed or checkin.quote_state == QuoteState.NONE):
-        # New or changed words are looked at again (an approval or a decline was of other
-        # words, and an edit of old words would not be the client's).
-        checkin.quote_state, checkin.quote_text = QuoteState.CANDIDATE, ""
-        checkin.approved_by, checkin.approved_at = None, None
-    elif checkin.quote_state == QuoteState.CANDIDATE:
-        checkin.quote_state = QuoteState.NONE
+    _requote(checkin, words_changed)
     checkin.updated_at = now
     checkin.save()
     followups.cancel_about(checkin, [kinds.CLIENT_REMINDER])
     if checkin.is_complaint and checkin.callback_id is None:
         route_complaint(checkin, now)
-    if first or newly_consented:
+    if first:
         _thank(checkin, now)
     _log_checkin(
         "client_checkin.answered",
@@ -448,12 +441,62 @@ def record_answer(
     return checkin
 
 
-def _thank(checkin: ClientCheckIn, now: dt.datetime) -> None:
+def _requote(checkin: ClientCheckIn, words_changed: bool) -> None:
+    """Where the answer stands as a quote: a quotable answer is a candidate (again, when its
+    words changed: an approval or a decline was of other words); one no longer quotable is
+    no candidate."""
+    if not checkin.is_quotable:
+        if checkin.quote_state == QuoteState.CANDIDATE:
+            checkin.quote_state = QuoteState.NONE
+    elif words_changed or checkin.quote_state == QuoteState.NONE:
+        checkin.quote_state, checkin.quote_text = QuoteState.CANDIDATE, ""
+        checkin.approved_by, checkin.approved_at = None, None
+
+
+@transaction.atomic
+def record_consent(
+    checkin: ClientCheckIn, *, credit: str, at: dt.datetime | None = None
+) -> ClientCheckIn:
+    """The client's "May we quote you?": a credit (kept with its time and the exact words shown,
+    in the page's language), or "" for no. A 9-10 with consent becomes a binder candidate; the
+    thank-you email for it carries the link to withdraw."""
+    if credit and credit not in Credit.values:
+        raise ActionRefused(gettext("Choose how you would like to be named."))
+    now = at or timezone.now()
+    checkin = ClientCheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if not may_ask_consent(checkin):
+        raise ActionRefused(gettext("There is nothing of yours to quote."))
+    before = (checkin.credit, checkin.has_consent)
+    if credit:
+        checkin.credit, checkin.consent_at, checkin.withdrawn_at = credit, now, None
+        checkin.consent_wording = consent_wording(checkin, credit)
+    elif checkin.has_consent:
+        checkin.withdrawn_at = now
+    _requote(checkin, words_changed=before != (checkin.credit, checkin.has_consent))
+    checkin.updated_at = now
+    checkin.save()
+    if checkin.has_consent and before != (checkin.credit, True):
+        # The thank-you still waiting carries the consent and its withdraw link (it renders
+        # when it is sent); when it is gone already, another says so.
+        waiting = FollowUp.objects.about(checkin).filter(
+            kind=kinds.CLIENT_THANKS, state=State.SCHEDULED
+        )
+        if not waiting.exists():
+            _thank(checkin, now, delay=dt.timedelta(0))
+    return checkin
+
+
+# The thank-you waits a little after the first answer, so that the consent the page asks for
+# next goes in the same email.
+THANKS_DELAY = dt.timedelta(minutes=10)
+
+
+def _thank(checkin: ClientCheckIn, now: dt.datetime, delay: dt.timedelta = THANKS_DELAY) -> None:
     followups.schedule(
         kind=kinds.CLIENT_THANKS,
         template="client_thanks",
         to_email=checkin.contact.email,
-        send_at=now,
+        send_at=now + delay,
         workspace=checkin.workspace,
         about=checkin,
         context={"language": languages.supported(checkin.contact.language)},

@@ -177,6 +177,7 @@ class Contact(models.Model):
 
     # Unsubscribe links do not expire: a client who asks to stop must be able to, years later.
     UNSUBSCRIBE_SCOPE = "client-unsubscribe"
+    UNSUBSCRIBE_AGE = dt.timedelta(days=36500)
 
     def unsubscribe_token(self) -> str:
         return signing.make_token(self.UNSUBSCRIBE_SCOPE, self.pk)
