@@ -134,7 +134,7 @@ def test_the_workspace_chooses_the_delay_the_sender_and_the_clients_zone(world: 
         sender=SenderChoice.REP,
         time_zone="America/New_York",
     )
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     # 2 + 14 = Friday 16 October, 10:00 EDT (UTC-4).
     assert checkin.send_at == dt.datetime(2026, 10, 16, 14, 0, tzinfo=UTC)
@@ -165,7 +165,7 @@ def test_a_weekend_and_a_public_holiday_move_the_day_on(world: World) -> None:
 def test_from_won_to_the_clients_answer_and_consent_through_smtp(
     world: World, smtp_server: Inbox
 ) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     with time_machine.travel(SEND_AT - dt.timedelta(minutes=1), tick=False):
         assert dispatch().sent == 0
@@ -264,7 +264,7 @@ def test_the_reminder_goes_after_five_working_days_of_silence(
 def test_answering_again_updates_the_same_answer_and_new_words_need_consent_again(
     world: World,
 ) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     url = reverse("client_answer", args=[checkin.survey_token()])
     client = Client()
@@ -373,7 +373,7 @@ def test_service_after_the_sale(world: World) -> None:
 
 
 def test_no_client_is_asked_twice_in_ninety_days_across_reps_and_deals(world: World) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     later = WON_AT + dt.timedelta(days=40)
     with time_machine.travel(later, tick=False):
         second = a_deal(world, rep="other_rep", account="Lakeshore, second site")
@@ -425,7 +425,7 @@ def test_removing_the_contact_cancels_their_checkin(world: World) -> None:
 
 
 def test_one_click_unsubscribe_is_honoured_for_every_later_survey(world: World) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     url = reverse("client_unsubscribe", args=[helen.unsubscribe_token()])
     provider = Client(enforce_csrf_checks=True)
@@ -461,7 +461,7 @@ def test_one_click_unsubscribe_is_honoured_for_every_later_survey(world: World) 
 
 
 def test_a_score_outside_zero_to_ten_is_refused(world: World) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     url = reverse("client_answer", args=[checkin.survey_token()])
     client = Client()
@@ -479,7 +479,7 @@ def test_a_score_outside_zero_to_ten_is_refused(world: World) -> None:
 
 @pytest.mark.parametrize("view", ["client_answer", "client_withdraw", "client_unsubscribe"])
 def test_tampered_links_get_a_clear_page(world: World, view: str) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     token = {
         "client_answer": checkin.survey_token(),
@@ -497,7 +497,7 @@ def test_tampered_links_get_a_clear_page(world: World, view: str) -> None:
 
 
 def test_expired_links_say_so(world: World) -> None:
-    deal, helen = won_deal_with_client(world)
+    _deal, helen = won_deal_with_client(world)
     checkin = ClientCheckIn.objects.get(contact=helen)
     with time_machine.travel(WON_AT, tick=False):
         answer = reverse("client_answer", args=[checkin.survey_token()])
@@ -516,7 +516,7 @@ def test_expired_links_say_so(world: World) -> None:
 
 
 def test_the_client_reads_it_all_in_spanish(world: World, smtp_server: Inbox) -> None:
-    deal, helen = won_deal_with_client(world, name="Helen Moy", language="es")
+    _deal, helen = won_deal_with_client(world, name="Helen Moy", language="es")
     checkin = ClientCheckIn.objects.get(contact=helen)
     with time_machine.travel(SEND_AT, tick=False):
         dispatch()
