@@ -479,7 +479,12 @@ COACHING = [
 
 VIEW_CLIENT = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403)
 EDIT_CLIENT = by_role(admin=302, coach=302, rep=302, other_rep=403, stakeholder=403)
-CONTACT = {"name": "Dana Client", "email": "", "company": "Dana Co", "language": "en"}
+CONTACT: dict[str, object] = {
+    "name": "Dana Client",
+    "email": "",
+    "company": "Dana Co",
+    "language": "en",
+}
 
 CLIENTS = [
     Row("clients", "get", lambda w: reverse("contact_list", args=["acme"]), WRITERS),

@@ -26,7 +26,6 @@ from followthrough.clients.models import (
     SenderChoice,
     SkipReason,
 )
-from followthrough.coaching.models import Todo
 from followthrough.followups.models import FollowUp, State
 from followthrough.lib.errors import ActionRefused
 from followthrough.pipeline import actions as pipeline
@@ -314,7 +313,8 @@ def test_a_low_score_goes_at_once_to_the_rep_and_the_manager_with_a_callback(
     assert "&lt;b&gt;signed&lt;/b&gt;" in str(html.get_content())
     checkin.refresh_from_db()
     assert checkin.is_complaint and not checkin.is_quotable
-    todo = Todo.objects.get(pk=checkin.callback_id)
+    todo = checkin.callback
+    assert todo is not None
     assert todo.owner == world.members["coach"]
     assert "Helen Moy" in todo.text and "within one working day" in todo.text
     assert todo.due_on == dt.date(2026, 11, 4)
