@@ -217,7 +217,7 @@ def test_from_won_to_the_clients_answer_and_consent_through_smtp(
     assert checkin.consent_at == SEND_AT + dt.timedelta(hours=2)
     assert checkin.consent_wording == (
         "Acme Insurance may quote my words “Derek was there every step.”, naming me as: "
-        "Helen, Lakeshore Medical Group."
+        "Helen, Lakeshore Medical Group"
     )
     assert list(ClientCheckIn.objects.candidates()) == [checkin]
 

@@ -378,7 +378,7 @@ def consent_wording(checkin: ClientCheckIn, credit: str) -> str:
     """The exact words a client agrees to, as the page shows them, in the page's language: the
     comment in quotes, and how they would be named."""
     preview = ClientCheckIn(contact=checkin.contact, opportunity=checkin.opportunity, credit=credit)
-    return gettext("%(company)s may quote my words “%(comment)s”, naming me as: %(credit)s.") % {
+    return gettext("%(company)s may quote my words “%(comment)s”, naming me as: %(credit)s") % {
         "company": checkin.workspace.name,
         "comment": checkin.comment.strip(),
         "credit": preview.credit_line(),
