@@ -540,6 +540,12 @@ def can_view_contacts(member: Membership) -> bool:
     return member.role in (Role.ADMIN, Role.COACH, Role.REP)
 
 
+def can_change_client_settings(member: Membership) -> bool:
+    """When and in whose name clients are asked after a sale: admins, like the workspace's
+    other settings."""
+    return member.role == Role.ADMIN
+
+
 def visible_contacts(member: Membership) -> QuerySet[ClientContact]:
     """The contacts a member may see and change: every one for an admin; for a coach or a rep,
     the clients on deals of the reps whose pipeline they keep (can_edit_opportunity_of), and the

@@ -179,3 +179,44 @@ def test_a_deals_typed_contact_becomes_a_client_in_one_click(world: World) -> No
         reverse("deal_contact_add", args=["acme", deal.pk]), {"from_deal": "1"}
     )
     assert Contact.objects.filter(email="helen@lakeshore.example").count() == 1
+
+
+def test_an_admin_sets_when_and_in_whose_name_clients_are_asked(world: World) -> None:
+    from followthrough.clients.models import ClientSettings, SenderChoice
+
+    url = reverse("client_settings", args=["acme"])
+    admin = world.client("admin")
+    assert "Ask after (days since the sale)" in admin.get(url).content.decode()
+    bad = admin.post(
+        url,
+        {
+            "days_after_won": "0",
+            "send_time": "10:00",
+            "sender": "rep",
+            "reminder_working_days": "5",
+            "throttle_days": "90",
+            "time_zone": "Nowhere/City",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Between 1 and 365." in bad.content.decode()
+    assert not ClientSettings.objects.exists()
+    saved = admin.post(
+        url,
+        {
+            "days_after_won": "14",
+            "send_time": "09:30",
+            "sender": "rep",
+            "reminder_working_days": "3",
+            "throttle_days": "180",
+            "time_zone": "Europe/Madrid",
+        },
+    )
+    assert saved.status_code == 302
+    options = ClientSettings.of(world.workspace)
+    assert (options.days_after_won, options.sender, options.throttle_days) == (
+        14,
+        SenderChoice.REP,
+        180,
+    )
+    assert options.time_zone == "Europe/Madrid"

@@ -623,3 +623,18 @@ def unsubscribe(contact: Contact, *, at: dt.datetime | None = None) -> bool:
 
 def pending_followups(checkin: ClientCheckIn) -> list[FollowUp]:
     return list(FollowUp.objects.about(checkin).exclude(state=State.CANCELLED))
+
+
+@transaction.atomic
+def save_settings(options: ClientSettings, *, by: User | None) -> ClientSettings:
+    """An admin's choice of when and in whose name clients are asked; it applies to the
+    check-ins scheduled from now on."""
+    options.save()
+    events.record(
+        "client_settings.changed",
+        workspace=options.workspace,
+        about=options,
+        actor=by,
+        data={"days": options.days_after_won, "throttle": options.throttle_days},
+    )
+    return options
