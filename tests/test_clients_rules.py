@@ -5,6 +5,7 @@ filters say the same as the methods, for every score and consent."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -221,3 +222,17 @@ def test_an_admin_sets_when_and_in_whose_name_clients_are_asked(world: World) ->
         180,
     )
     assert options.time_zone == "Europe/Madrid"
+
+
+def test_a_message_in_a_persons_name_keeps_our_address(settings: Any) -> None:
+    from email import message_from_bytes, policy
+
+    from followthrough.lib import emails
+
+    message = emails.build("notice", ["a@b.example"], {"text": "hi"}, from_name="Lucía Núñez")
+    raw = emails.as_smtp_bytes(message)
+    assert raw is not None
+    sender = message_from_bytes(raw, policy=policy.default)["From"].addresses[0]
+    assert sender.display_name == "Lucía Núñez"
+    assert sender.addr_spec == emails.envelope_sender()
+    assert emails.from_address("") == emails.from_address() == settings.DEFAULT_FROM_EMAIL
