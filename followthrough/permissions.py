@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,8 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.clients.models import ClientCheckIn
+from followthrough.clients.models import Contact as ClientContact
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
@@ -167,14 +170,26 @@ def can_view_followup(member: Membership, followup: FollowUp) -> bool:
 
 def visible_followups(member: Membership) -> FollowUpQuerySet:
     """The workspace's follow-ups this member may list: all for an admin; for a coach, those
-    to the reps they coach, to themselves, or created by them."""
+    to the reps they coach, to themselves, created by them, or to the clients of the reps they
+    coach."""
     rows = FollowUp.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return rows
     if member.role != Role.COACH:
         return rows.none()
-    reps = Membership.objects.filter(coached_by__coach=member).values("user_id")
-    return rows.filter(Q(recipient__in=reps) | Q(recipient=member.user) | Q(created_by=member.user))
+    coached = Membership.objects.filter(coached_by__coach=member)
+    reps = coached.values("user_id")
+    # The check-ins to the clients of the reps they coach, too (sent in the manager's name).
+    client_checkins = Q(
+        about_type=ContentType.objects.get_for_model(ClientCheckIn),
+        about_id__in=ClientCheckIn.objects.filter(rep__in=coached).values("pk"),
+    )
+    return rows.filter(
+        Q(recipient__in=reps)
+        | Q(recipient=member.user)
+        | Q(created_by=member.user)
+        | client_checkins
+    )
 
 
 def can_retry_failed_followups(member: Membership) -> bool:
@@ -645,3 +660,72 @@ def access_import_run(member: Membership, run_id: int) -> ImportRun:
     if run.member_id != member.pk and member.role != Role.ADMIN:
         raise NotFound(f"No ImportRun {run_id} here")
     return run
+
+
+# -- clients after the sale (story 002)
+
+
+def can_view_contacts(member: Membership) -> bool:
+    """The client contacts pages: admins, coaches and reps. Stakeholders read figures, not
+    clients' addresses and words."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
+def can_change_client_settings(member: Membership) -> bool:
+    """When and in whose name clients are asked after a sale: admins, like the workspace's
+    other settings."""
+    return member.role == Role.ADMIN
+
+
+def visible_contacts(member: Membership) -> QuerySet[ClientContact]:
+    """The contacts a member may see and change: every one for an admin; for a coach or a rep,
+    the clients on deals of the reps whose pipeline they keep (can_edit_opportunity_of), and the
+    ones they typed themselves and named on no deal yet."""
+    contacts = ClientContact.objects.filter(workspace=member.workspace)
+    if not can_view_contacts(member):
+        return contacts.none()
+    if member.role == Role.ADMIN:
+        return contacts
+    owners = visible_reps(member).values("pk")
+    on_deals = ClientContact.objects.filter(deals__owner__in=owners).values("pk")
+    return contacts.filter(Q(pk__in=on_deals) | Q(created_by=member.user))
+
+
+def access_contact(
+    member: Membership, contact_id: int, *, for_change: bool = False
+) -> ClientContact:
+    """A client contact the member may see (and change: the same people, who must write)."""
+    contact = _one(member, ClientContact.objects.select_related("workspace"), contact_id)
+    if not visible_contacts(member).filter(pk=contact.pk).exists():
+        raise NotAllowed(_("This client belongs to a rep whose pipeline you do not see."))
+    if for_change and not can_write(member):
+        raise NotAllowed(_("You may read this, not change it."))
+    return contact
+
+
+def can_view_client_answers(member: Membership, opportunity: Opportunity) -> bool:
+    """A deal's clients and their check-ins (scores, comments, complaints): whoever keeps the
+    rep's pipeline (the rep, their coaches, admins), not stakeholders: a complaint goes
+    privately to the rep and the manager."""
+    return can_edit_opportunity(member, opportunity)
+
+
+def access_client_checkin(member: Membership, checkin_id: int) -> ClientCheckIn:
+    """A client check-in the member may act on (mark the client called back)."""
+    checkin = _one(
+        member,
+        ClientCheckIn.objects.select_related("opportunity__owner", "contact", "callback"),
+        checkin_id,
+    )
+    if not can_view_client_answers(member, checkin.opportunity):
+        raise NotAllowed(_("This client belongs to a rep whose pipeline you do not see."))
+    return checkin
+
+
+def visible_opportunities_of_contact(
+    member: Membership, contact: ClientContact
+) -> QuerySet[Opportunity]:
+    """The deals of a contact that the member sees the clients of."""
+    return Opportunity.objects.filter(
+        client_contacts=contact, owner__in=visible_reps(member)
+    ).select_related("owner__user")

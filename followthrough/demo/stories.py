@@ -41,6 +41,7 @@ from followthrough.coaching.models import (
     Source,
 )
 from followthrough.demo import activity as metrics_demo
+from followthrough.demo import clients as clients_demo
 from followthrough.demo import clock
 from followthrough.demo import pipeline as pipeline_demo
 from followthrough.demo import updates as updates_demo
@@ -199,6 +200,7 @@ def load() -> None:
         seed_coaching_loop(brightline)
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
+        clients_demo.seed(brightline)
         metrics_demo.seed(brightline)
         updates_demo.seed(brightline)  # Bob's weekly updates, on the same weeks
 
