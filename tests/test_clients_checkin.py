@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from followthrough.clients import actions, queries
 from followthrough.clients.models import (
@@ -333,7 +334,10 @@ def test_a_low_score_goes_at_once_to_the_rep_and_the_manager_with_a_callback(
     todo = checkin.callback
     assert todo is not None
     assert todo.owner == world.members["coach"]
-    assert "Helen Moy" in todo.text and "within one working day" in todo.text
+    assert "Helen Moy" in todo.words and "within one working day" in todo.words
+    # Worded when read: a Spanish-speaking manager reads it in Spanish.
+    with translation.override("es"):
+        assert todo.words.startswith("Devolver la llamada a Helen Moy")
     assert todo.due_on == dt.date(2026, 11, 4)
     # The client cannot be quoted, whatever is posted.
     with pytest.raises(ActionRefused):

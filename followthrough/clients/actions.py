@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from followthrough.accounts.models import Membership, User, normalize_email
@@ -539,25 +539,21 @@ def route_complaint(checkin: ClientCheckIn, now: dt.datetime) -> Todo:
     readers = complaint_readers(checkin)
     owner = readers[1] if len(readers) > 1 else readers[0]
     due_on, due_at = callback_deadline(owner, now)
-    with translation.override(languages.of_user(owner.user)):
-        text = gettext(
-            "Call %(client)s (%(account)s) back within one working day: %(score)s/10 from "
-            "%(rep)s's client"
-        ) % {
-            "client": checkin.contact.name,
-            "account": checkin.opportunity.account,
-            "score": checkin.score,
-            "rep": checkin.rep.user.name,
-        }
-    # A plain text in the owner's language: to-dos written by the app have no params yet.
-    todo = Todo.objects.create(
-        workspace=checkin.workspace,
-        owner=owner,
-        kind=TodoKind.FOLLOW_UP,
-        text=text[:300],
-        due_on=due_on,
-        created_at=now,
+    # Worded when read, in the reader's language (Todo.words).
+    todo = Todo.written(
+        TodoKind.CALLBACK,
+        client=checkin.contact.name,
+        account=checkin.opportunity.account,
+        score=checkin.score or 0,
+        rep=checkin.rep.user.name,
     )
+    todo.workspace, todo.owner, todo.due_on, todo.created_at = (
+        checkin.workspace,
+        owner,
+        due_on,
+        now,
+    )
+    todo.save()
     checkin.callback, checkin.callback_due_at = todo, due_at
     checkin.save(update_fields=["callback", "callback_due_at"])
     for reader in readers:

@@ -554,6 +554,7 @@ class TodoKind(models.TextChoices):
     FOLLOW_UP = "follow_up", gettext_lazy("Follow up")
     BOOK_TALK = "book_talk", gettext_lazy("Book a talk")
     TALK = "talk", gettext_lazy("Talk")  # a rep's confidence fell
+    CALLBACK = "callback", gettext_lazy("Call back")  # a client's low score
     OWN = "own", gettext_lazy("To-do")
 
 
@@ -564,6 +565,10 @@ TODO_SENTENCES = {
     TodoKind.BOOK_TALK: gettext_lazy("Book a talk with %(name)s: %(text)s"),
     TodoKind.TALK: gettext_lazy(
         "Talk to %(name)s: confidence fell from %(before)s to %(after)s of 5"
+    ),
+    TodoKind.CALLBACK: gettext_lazy(
+        "Call %(client)s (%(account)s) back within one working day: %(score)s/10 from "
+        "%(rep)s's client"
     ),
 }
 
