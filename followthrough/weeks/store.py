@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Role, Workspace
@@ -168,14 +168,25 @@ def _weeks_of(facts: Iterable[Key]) -> Q:
 
 
 def missing(reps: Sequence[Membership], first: dt.date, last: dt.date) -> list[Key]:
-    """The (rep, week) pairs of the range that have no stored summary."""
+    """The (rep, week) pairs of the range that have no stored summary: a count per rep, then
+    (only when some are missing) which weeks those reps have."""
+    weeks = [first + WEEK * i for i in range((last - first).days // 7 + 1)]
+    ids = [rep.pk for rep in reps]
+    counts = dict(
+        WeekSummary.objects.filter(rep_id__in=ids, week__gte=first, week__lte=last)
+        .values_list("rep_id")
+        .annotate(Count("id"))
+        .order_by()
+    )
+    lacking = [rep_id for rep_id in ids if counts.get(rep_id, 0) < len(weeks)]
+    if not lacking:
+        return []
     stored = set(
         WeekSummary.objects.filter(
-            rep_id__in=[rep.pk for rep in reps], week__gte=first, week__lte=last
+            rep_id__in=[r for r in lacking if r in counts], week__gte=first, week__lte=last
         ).values_list("rep_id", "week")
     )
-    weeks = [first + WEEK * i for i in range((last - first).days // 7 + 1)]
-    return [(rep.pk, week) for rep in reps for week in weeks if (rep.pk, week) not in stored]
+    return [(rep_id, week) for rep_id in lacking for week in weeks if (rep_id, week) not in stored]
 
 
 def ensure(reps: Sequence[Membership], first: dt.date, last: dt.date) -> None:
