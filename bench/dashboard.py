@@ -291,12 +291,13 @@ def build(db: str, scale: float) -> dict[str, Any]:
         "invited",
         "sequence",
         "created_at",
+        "words_shared",
     ]
     writer.insert(
         Session,
         session_columns,
         (
-            (workspace.pk, plan.pk, at, 45, "", state(at), "", "", False, 0, at)
+            (workspace.pk, plan.pk, at, 45, "", state(at), "", "", False, 0, at, False)
             for at, _rep, plan, _five in agreed
         ),
     )
@@ -375,13 +376,14 @@ def build(db: str, scale: float) -> dict[str, Any]:
         "source",
         "created_at",
         "updated_at",
+        "words_shared",
     ]
     answers.sort(key=lambda answer: answer[2])
     n_responses = writer.insert(
         Response,
         response_columns,
         (
-            (commitment_ids[index], 1, answer, '{"calls": 7}', "", "link", at, at)
+            (commitment_ids[index], 1, answer, '{"calls": 7}', "", "link", at, at, False)
             for index, answer, at in answers
         ),
     )
