@@ -23,6 +23,10 @@ plans (this week's entries sit together in a few pages).
 PostgreSQL and executemany on SQLite (bulk_create spends most of its time making model
 instances), then VACUUM ANALYZE / ANALYZE, as a database that has lived would have statistics.
 
+Then the stored weekly summaries (followthrough.weeks) are computed from those rows, as
+`followthrough rebuild_weeks` does (a live database keeps them up to date as rows are written;
+the time it takes is printed as the "weekly summaries" stage), and analysed.
+
 Then, with Django's test Client logged in as the coach (in the same process: no HTTP server,
 so the times are Django's and the database's, without network or a WSGI server), each page is
 requested --warmup times, then --requests times; printed: p50 and p95 in milliseconds and the

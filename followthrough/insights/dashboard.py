@@ -419,14 +419,17 @@ def stored_daily_totals(
     ).values_list("rep_id", "metric_id", "week", *WeekMetric.DAYS)
     plan_of = {(plan.rep_id, metric.pk): plan for plan, metric in plans}
     daily: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    one_day = dt.timedelta(days=1)
     for rep_id, metric_id, monday, *days in found:
         plan = plan_of.get((rep_id, metric_id))
         if plan is None:
             continue
+        first_day, last_day = plan.starts_on, min(plan.deadline, last)
         for weekday, total in enumerate(days):
-            day = monday + dt.timedelta(days=weekday)
-            if total and plan.starts_on <= day <= plan.deadline and day <= last:
-                daily[plan.pk][day] = total
+            if total:  # most days of a result count nothing: skip them first
+                day = monday + one_day * weekday
+                if first_day <= day <= last_day:
+                    daily[plan.pk][day] = total
     return daily
 
 
@@ -447,9 +450,14 @@ def _add_commitments(
     for rep_id, due, answered, done, missed in whole:
         row = rows[rep_id]
         row.due, row.answered, row.done, row.missed = due, answered, done, missed
+    # Those of due_for_follow_through in its two cut weeks only, each spelled out as a range
+    # (the index on owner and due date then reads those days, not the twelve weeks).
     edges = (
         Commitment.objects.filter(due_for_follow_through(today), owner_id__in=ids)
-        .filter(Q(due_on__lt=first_whole) | Q(due_on__gte=this_monday))
+        .filter(
+            Q(due_on__gte=first_day, due_on__lt=first_whole)
+            | Q(due_on__gte=this_monday, due_on__lt=today)
+        )
         .values("owner_id")
         .annotate(
             due=Count("id"),
@@ -517,7 +525,7 @@ def _add_activity(
     days = sum((F(name) for name in WeekMetric.DAYS[1 : today.weekday() + 1]), F("d0"))
     sums = (
         WeekMetric.objects.filter(
-            rep_id__in=ids, metric_id__in=activity, week__in=[last_monday, this_monday]
+            week__gte=last_monday, week__lte=this_monday, rep_id__in=ids, metric_id__in=activity
         )
         .values("rep_id")
         .annotate(

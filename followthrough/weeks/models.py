@@ -77,6 +77,8 @@ class WeekMetric(models.Model):
                 fields=["rep", "week", "metric"], name="one_week_metric_per_rep"
             )
         ]
+        # The dashboard's activity and the CSV read a few recent weeks of every rep.
+        indexes = [models.Index(fields=["week", "rep"], name="week_metric_week")]
 
     def __str__(self) -> str:
         return f"{self.metric_id} in the week of {self.week} for {self.rep_id}"
