@@ -198,6 +198,10 @@ def test_the_query_count_does_not_grow_with_the_reps(
         found = figures.for_reps(reps, MONDAY)
     with django_assert_num_queries(FIGURES_QUERIES):
         assert figures.for_reps(reps, MONDAY) == found
+    # Reps fetched without their profiles: their zones in one more query, not one per rep.
+    plain = list(Membership.objects.filter(pk__in=[rep.pk for rep in reps]))
+    with django_assert_num_queries(FIGURES_QUERIES + 1):
+        assert figures.for_reps(plain, MONDAY) == found
     assert sorted(found) == sorted(rep.pk for rep in reps)
     assert {week.commitments_done for week in found.values()} == {1}
     assert sorted(week.activity for week in found.values()) == list(range(1, count + 1))

@@ -230,7 +230,7 @@ def test_stored_weeks_always_equal_the_rows(seed: int, settings: Any) -> None:
         story = Story(seed)
         story.clock = clock
         checked = 0
-        for _ in range(70):
+        for _ in range(50):
             story.step()
             count, wrong = stored_against_rows(story.reps)
             assert not wrong, (wrong, story.done)

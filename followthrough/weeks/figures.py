@@ -135,9 +135,21 @@ class Facts:
         return {name: total for name, total in found.items() if total}
 
 
-def _zone(rep: Membership) -> zoneinfo.ZoneInfo:
-    profile = getattr(rep.user, "profile", None)
-    return profile.zone if profile is not None else zoneinfo.ZoneInfo("UTC")
+def zones_of(reps: Sequence[Membership]) -> dict[int, zoneinfo.ZoneInfo]:
+    """Each rep's time zone: from the profiles fetched with the reps
+    (`select_related("user__profile")`), else in one query for all of them."""
+
+    def cached(rep: Membership) -> bool:
+        return "user" in rep._state.fields_cache and "profile" in rep.user._state.fields_cache
+
+    if all(cached(rep) for rep in reps):
+        return {rep.pk: rep.user.profile.zone for rep in reps}
+    names = dict(
+        Membership.objects.filter(pk__in=[rep.pk for rep in reps]).values_list(
+            "pk", "user__profile__time_zone"
+        )
+    )
+    return {rep.pk: zoneinfo.ZoneInfo(names.get(rep.pk) or "UTC") for rep in reps}
 
 
 def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -157,7 +169,7 @@ def compute(
     if not reps:
         return facts
     ids = [rep.pk for rep in reps]
-    zones = {rep.pk: _zone(rep) for rep in reps}
+    zones = zones_of(reps)
     first_day, last_day = first_week, last_week + dt.timedelta(days=DAYS - 1)
     since = dt.datetime.combine(first_day, dt.time.min, tzinfo=dt.UTC) - MARGIN
     until = dt.datetime.combine(last_day, dt.time.max, tzinfo=dt.UTC) + MARGIN
@@ -264,7 +276,7 @@ def count_loops(
     """Per (rep, week): the commitments whose silence turned them into an open loop that week
     (by now) and that are still unanswered. Read when asked, never stored: a loop opens when
     its time passes, with no write to tell anyone."""
-    zones = {rep.pk: _zone(rep) for rep in reps}
+    zones = zones_of(reps)
     since = dt.datetime.combine(first_week, dt.time.min, tzinfo=dt.UTC) - MARGIN
     until = dt.datetime.combine(last_week + dt.timedelta(days=DAYS), dt.time.min, tzinfo=dt.UTC)
     loops: dict[tuple[int, dt.date], int] = defaultdict(int)
