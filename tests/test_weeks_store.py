@@ -27,6 +27,7 @@ from followthrough.metrics.models import Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
 from followthrough.weeks import figures, store
+from followthrough.weeks.figures import Facts
 from followthrough.weeks.models import WeekMetric, WeekSummary
 from tests.conftest import make_member
 
@@ -262,9 +263,11 @@ def test_stored_weeks_always_equal_the_rows(seed: int, settings: Any) -> None:
             dt.date(2000, 1, 3),
             dt.date(2100, 1, 4),
         )
-        # The rebuild covers at least what the receivers stored, and agrees with it.
-        assert set(before) <= set(rebuilt)
-        assert all(rebuilt[key] == facts for key, facts in before.items())
+        # The rebuild agrees with what the receivers stored; it starts at the first week with
+        # a row, so weeks read before that (stored empty) are left to be computed when read.
+        assert all(rebuilt[key] == facts for key, facts in before.items() if key in rebuilt)
+        assert all(facts == Facts() for key, facts in before.items() if key not in rebuilt)
+        assert len(rebuilt) >= len([key for key in before if key in rebuilt]) > 10
 
 
 def test_rebuild_of_an_unknown_workspace_says_so(db: Any) -> None:
