@@ -23,6 +23,10 @@ plans (this week's entries sit together in a few pages).
 PostgreSQL and executemany on SQLite (bulk_create spends most of its time making model
 instances), then VACUUM ANALYZE / ANALYZE, as a database that has lived would have statistics.
 
+Then the stored weekly summaries (followthrough.weeks) are computed from those rows, as
+`followthrough rebuild_weeks` does (a live database keeps them up to date as rows are written;
+the time it takes is printed as the "weekly summaries" stage), and analysed.
+
 Then, with Django's test Client logged in as the coach (in the same process: no HTTP server,
 so the times are Django's and the database's, without network or a WSGI server), each page is
 requested --warmup times, then --requests times; printed: p50 and p95 in milliseconds and the
@@ -291,12 +295,13 @@ def build(db: str, scale: float) -> dict[str, Any]:
         "invited",
         "sequence",
         "created_at",
+        "words_shared",
     ]
     writer.insert(
         Session,
         session_columns,
         (
-            (workspace.pk, plan.pk, at, 45, "", state(at), "", "", False, 0, at)
+            (workspace.pk, plan.pk, at, 45, "", state(at), "", "", False, 0, at, False)
             for at, _rep, plan, _five in agreed
         ),
     )
@@ -375,13 +380,14 @@ def build(db: str, scale: float) -> dict[str, Any]:
         "source",
         "created_at",
         "updated_at",
+        "words_shared",
     ]
     answers.sort(key=lambda answer: answer[2])
     n_responses = writer.insert(
         Response,
         response_columns,
         (
-            (commitment_ids[index], 1, answer, '{"calls": 7}', "", "link", at, at)
+            (commitment_ids[index], 1, answer, '{"calls": 7}', "", "link", at, at, False)
             for index, answer, at in answers
         ),
     )
@@ -492,6 +498,23 @@ def measure(client: Any, url: str, warmup: int, requests: int) -> dict[str, Any]
     }
 
 
+def rebuild_weeks(db: str, slug: str) -> None:
+    """The stored weekly summaries of every rep, as the receivers would have kept them while
+    the rows were written one by one (`followthrough rebuild_weeks`), then their statistics."""
+    from django.db import connection
+
+    from followthrough.accounts.models import Workspace
+    from followthrough.weeks import store
+
+    count = store.rebuild(Workspace.objects.get(slug=slug))
+    with connection.cursor() as cursor:
+        if db == "postgres":
+            cursor.execute("VACUUM ANALYZE weeks_weeksummary, weeks_weekmetric")
+        else:
+            cursor.execute("ANALYZE")
+    print(f"  {count:,} weekly summaries stored", flush=True)
+
+
 def run(
     db: str, scale: float, warmup: int, requests: int, after_migrate: Sequence[str]
 ) -> dict[str, Any]:
@@ -502,6 +525,8 @@ def run(
             bench.create_database(after_migrate)
         with timer("write"):
             world = build(db, scale)
+        with timer("weekly summaries"):
+            rebuild_weeks(db, world["slug"])
         from django.test import Client
         from django.urls import reverse
 
