@@ -19,6 +19,8 @@ from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+from django.conf import settings
+
 CATALOGUE = (
     Path(__file__).resolve().parent.parent
     / "followthrough"
@@ -95,7 +97,9 @@ def needles() -> tuple[frozenset[str], re.Pattern[str]]:
                     words.add(part)
     longest_first = sorted(phrases, key=len, reverse=True)
     pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
-    return frozenset(words - said_in_spanish), pattern
+    # A language picker names each language in itself ("English", "Español"), in every language.
+    endonyms = {name for _code, name in settings.LANGUAGES}
+    return frozenset(words - said_in_spanish - endonyms), pattern
 
 
 class VisibleText(HTMLParser):

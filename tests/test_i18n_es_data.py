@@ -16,7 +16,6 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 
 from followthrough.accounts import actions as accounts
 from followthrough.accounts.models import Membership, Profile, Role, User, Workspace
@@ -25,6 +24,7 @@ from followthrough.coaching.models import Answer, Todo, TodoKind
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Failure, FollowUp, Kind, State
 from followthrough.insights import reports
+from followthrough.lib import shortdates
 from followthrough.metrics import actions as metrics
 from followthrough.metrics.models import DEFAULT_METRICS, Entry, EntrySource, Metric, normalize
 from followthrough.pipeline import actions as pipeline
@@ -175,8 +175,8 @@ def test_mail_flowing_again_dates_the_wait_in_the_admins_language(world: World) 
     notice = FollowUp.objects.get(template="mail_flows_again")
     body = str(notice.build_message().body)
     with translation.override("es"):
-        spanish = date_format(since, "D j M, H:i")
-    assert spanish != "Mon 2 Mar, 14:00"
+        spanish = shortdates.short(since, "D j M, H:i")
+    assert spanish == "lun 2 mar, 14:00"
     assert spanish in body
     assert "Mon 2 Mar" not in body
 
