@@ -22,9 +22,12 @@ import time_machine
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from followthrough.accounts import actions as accounts
 from followthrough.accounts.models import Profile, User
+from followthrough.clients import actions as clients
+from followthrough.clients.models import ClientCheckIn, ClientSettings, Contact, Credit
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Plan, Reply, Response, Todo
 from followthrough.followups import actions as followups
@@ -33,6 +36,10 @@ from followthrough.metrics import actions as metrics
 from followthrough.metrics.models import Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
+from followthrough.sync import actions as sync
+from followthrough.sync.models import Note, Review
+from followthrough.updates import actions as updates
+from followthrough.updates.models import WeeklyUpdate
 from tests.coaching_helpers import NEW_YORK, live_in
 from tests.conftest import World, dispatch
 from tests.english_left import english_left, pieces_of_html, pieces_of_text
@@ -104,15 +111,65 @@ def furnish(world: World) -> None:
     calls = Metric.of(world.workspace).get(name="Calls made")
     metrics.log_day(rep, NOW.date(), {calls: Decimal(7)}, by=rep.user)
     won = pipeline.create_opportunity(rep, by=rep.user, account="Seguros Paz", value=Decimal(5000))
+    unhappy, happy = (
+        client_on(world, won, name, email) for name, email in CLIENTS
+    )
     pipeline.move_opportunity(won, Stage.WON, by=rep.user)
+    # The clients answer from their page before their check-in goes: a complaint (a callback
+    # to-do, the complaint emails) and a 10 with words they let be quoted (a thank-you).
+    clients.record_answer(checkin_of(unhappy), score=3, comment="Nadie me llamó", language="es")
+    praised = clients.record_answer(
+        checkin_of(happy), score=10, comment="Muy atento", language="es"
+    )
+    with translation.override("es"):  # the words agreed to are kept as their page showed them
+        clients.record_consent(praised, credit=Credit.FIRST)
     lost = pipeline.create_opportunity(rep, by=rep.user, account="Casa Norte", value=Decimal(900))
     pipeline.move_opportunity(lost, Stage.LOST, by=rep.user)
     accounts.invite(world.workspace, world.user("admin"), "nina@example.org", "rep")
+    # Last week's update, shared; this week's is still to ask for (the walk of emails asks).
+    updates.write_update(
+        rep,
+        NOW.date() - dt.timedelta(days=7),
+        wins="Dos pólizas",
+        next_steps="Más referidos",
+        help_needed="Un guion",
+        confidence=3,
+        share=True,
+        by=rep.user,
+    )
+    # The thread on the rep (the others are told by email) and a review the manager books
+    # (the coaches are told; the brief goes the working day before).
+    sync.write_note(rep, author=coach, text="Va mejor con los referidos", for_manager=True)
+    sync.book_review(
+        rep, manager=world.members["stakeholder"], starts_at=NOW + dt.timedelta(days=8)
+    )
     failed = FollowUp.objects.filter(state=State.SCHEDULED, kind=Kind.REMINDER).last()
     assert failed is not None
     FollowUp.objects.filter(pk=failed.pk).update(
         state=State.FAILED, last_error="550 mailbox unavailable"
     )
+
+
+CLIENTS = [("Lucía Gómez", "lucia@cliente.example"), ("Pedro Luna", "pedro@cliente.example")]
+
+
+def client_on(world: World, deal: Opportunity, name: str, email: str) -> Contact:
+    """A client who reads Spanish, named on `deal` by the rep."""
+    contact = clients.create_contact(
+        world.workspace.pk,
+        by=world.user("rep"),
+        name=name,
+        email=email,
+        company="Seguros Paz",
+        time_zone="America/Mexico_City",
+        language="es",
+    )
+    clients.add_contact_to_deal(deal, contact, by=world.user("rep"))
+    return contact
+
+
+def checkin_of(contact: Contact) -> ClientCheckIn:
+    return ClientCheckIn.objects.get(contact=contact)
 
 
 def written_by_people() -> tuple[str, ...]:
@@ -130,6 +187,17 @@ def written_by_people() -> tuple[str, ...]:
         *Opportunity.objects.exclude(next_step="").values_list("next_step", flat=True),
         *Response.objects.exclude(comment="").values_list("comment", flat=True),
         *Reply.objects.values_list("text", flat=True),
+        *Contact.objects.values_list("name", flat=True),
+        *Contact.objects.values_list("company", flat=True),
+        *ClientCheckIn.objects.exclude(comment="").values_list("comment", flat=True),
+        *Note.objects.values_list("text", flat=True),
+        *Review.objects.exclude(location="").values_list("location", flat=True),
+        *(
+            text
+            for texts in WeeklyUpdate.objects.values_list("wins", "next_steps", "help_needed")
+            for text in texts
+            if text
+        ),
     )
 
 
@@ -213,9 +281,17 @@ def every_email_in_spanish(world: World) -> list[FollowUp]:
         Client(headers={"accept-language": "es"}).post(
             reverse("password_reset"), {"email": world.user("rep").email}
         )
+        # A client who does not answer: the check-in goes the day after the sale, then its
+        # reminder.
+        ClientSettings.objects.create(workspace=world.workspace, days_after_won=1)
+        rep = world.members["rep"]
+        deal = pipeline.create_opportunity(rep, by=rep.user, account="Vida Sur", value=Decimal(800))
+        client_on(world, deal, "Marta Solís", "marta@cliente.example")
+        pipeline.move_opportunity(deal, Stage.WON, by=rep.user)
         FollowUp.objects.filter(state=State.FAILED).update(state=State.SCHEDULED)
         for days in range(12):
             clock.move_to(NOW + dt.timedelta(days=days))
+            updates.plan_asks()  # the weekly update's ask and its reminder
             dispatch()
     return list(FollowUp.objects.filter(state=State.SENT))
 
