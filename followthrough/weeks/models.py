@@ -25,17 +25,37 @@ class WeekSummary(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     rep = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="week_summaries")
     week = models.DateField()
-    done = models.PositiveIntegerField(default=0, help_text="Closed done or partly that week.")
-    missed = models.PositiveIntegerField(default=0, help_text="Closed missed that week.")
-    open = models.PositiveIntegerField(default=0, help_text="Open at the week's end (or now).")
-    sessions = models.PositiveIntegerField(default=0, help_text="Sessions finished that week.")
-    moves = models.PositiveIntegerField(default=0, help_text="Stage changes that week.")
+    done = models.PositiveIntegerField(
+        default=0,
+        help_text="Closed done or partly that week.",  # i18n: not for people
+    )
+    missed = models.PositiveIntegerField(
+        default=0,
+        help_text="Closed missed that week.",  # i18n: not for people
+    )
+    open = models.PositiveIntegerField(
+        default=0,
+        help_text="Open at the week's end (or now).",  # i18n: not for people
+    )
+    sessions = models.PositiveIntegerField(
+        default=0,
+        help_text="Sessions finished that week.",  # i18n: not for people
+    )
+    moves = models.PositiveIntegerField(
+        default=0,
+        help_text="Stage changes that week.",  # i18n: not for people
+    )
     pipeline_changes = models.JSONField(
-        default=dict, blank=True, help_text='Open pipeline change per currency: {"USD": "-4000"}'
+        default=dict,
+        blank=True,
+        help_text='Open pipeline change per currency: {"USD": "-4000"}',  # i18n: not for people
     )
     confidence = models.PositiveSmallIntegerField(null=True, blank=True)
     confidence_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    rated = models.BooleanField(default=False, help_text="A new rating that week.")
+    rated = models.BooleanField(
+        default=False,
+        help_text="A new rating that week.",  # i18n: not for people
+    )
     # The dashboard's follow-through counts of the commitments due that week (not dropped).
     due = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
