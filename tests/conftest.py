@@ -54,6 +54,11 @@ def make_member(workspace: Workspace, key: str, role: Role) -> Membership:
 
 @pytest.fixture
 def world(db: Any) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The world of the `world` fixture, for a fixture of a wider scope to build once."""
     acme = Workspace.objects.create(name="Acme Insurance", slug="acme")
     globex = Workspace.objects.create(name="Globex", slug="globex")
     world = World(workspace=acme, other_workspace=globex)

@@ -24,7 +24,7 @@ def pace_context(plan_pace: reports.PlanPace) -> dict[str, Any]:
     pace, plan = plan_pace.pace, plan_pace.plan
     if pace is None:
         return {"plan": plan, "pace": None, "missing": plan_pace.missing_reason}
-    unit = plan.target_unit or (plan_pace.metric.unit if plan_pace.metric else "")
+    unit = plan.target_unit or (plan_pace.metric.unit_label if plan_pace.metric else "")
     chart = charts.pace_chart(
         pace, plan_pace.daily, label=_("Pace: %(purpose)s") % {"purpose": plan.purpose}, unit=unit
     )

@@ -36,7 +36,7 @@ class DayLogForm(forms.Form):
                 max_value=MAX_VALUE,
                 max_digits=14,
                 decimal_places=2,
-                help_text=metric.unit,
+                help_text=metric.unit_label,
                 widget=forms.NumberInput(
                     attrs={"inputmode": "decimal", "min": 0, "step": "any", "autofocus": index == 0}
                 ),

@@ -159,11 +159,21 @@ class Metric(models.Model):
     def name_in(self, language: str | None) -> str:
         return (self.translated_names.get(language or "") or "").strip() or self.name
 
+    @property
+    def unit_label(self) -> str:
+        """The unit in the active language (the reader's): a default metric whose unit is still
+        a default one ("calls" or "llamadas") reads it in the reader's words; a unit people
+        typed stays theirs."""
+        default = DEFAULTS_BY_KEY.get(self.key)
+        if default is None or self.unit not in {unit for _n, unit, _a in default.words.values()}:
+            return self.unit
+        return default.in_language(translation.get_language() or "")[1]
+
     def unit_for(self, value: Decimal | int) -> str:
         """The unit as said of this amount: "1 deal", "2 deals". Units are words typed by
         people (calls, referrals, USD), with no singular of their own: a lower-case word ending
         in "s" drops it for exactly 1 (the default metrics' units all work so)."""
-        unit = self.unit
+        unit = self.unit_label
         if value == 1 and unit.islower() and unit.endswith("iones"):
             return unit[: -len("iones")] + "ión"  # Spanish: reuniones, reunión
         if value == 1 and unit.islower() and unit.endswith("s") and not unit.endswith("ss"):

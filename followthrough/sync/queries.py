@@ -211,7 +211,7 @@ def _add_standing(found: Brief, plan: Plan, today: dt.date) -> None:
     if pace is None:
         found.pace_sentence = plan_pace.missing_reason
         return
-    unit = plan.target_unit or (plan_pace.metric.unit if plan_pace.metric else "")
+    unit = plan.target_unit or (plan_pace.metric.unit_label if plan_pace.metric else "")
     found.pace_label = pace.status_label()
     found.pace_sentence = charts.pace_sentence(pace, unit)
     if pace.days_elapsed >= COMPARE_AFTER_DAYS and (pace.daily_rate or pace.recent_rate):
