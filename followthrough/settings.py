@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "followthrough.progress",  # migration history only: see progress/apps.py
     "followthrough.metrics",
     "followthrough.pipeline",
+    "followthrough.clients",
     "followthrough.insights",
     "followthrough.demo",
     "django.contrib.admin",
