@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("followthrough.pipeline.urls")),
     path("", include("followthrough.insights.urls")),
     path("", include("followthrough.events.urls")),
+    path("", include("followthrough.clients.binder_urls")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"
