@@ -17,7 +17,7 @@ Rules, in short:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
@@ -32,15 +32,14 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.clients.binder_models import BinderShare
+from followthrough.clients.models import ClientCheckIn
+from followthrough.clients.models import Contact as ClientContact
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
-
-if TYPE_CHECKING:
-    from followthrough.clients.binder_models import BinderShare
-    from followthrough.clients.models import ClientCheckIn
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -533,6 +532,69 @@ def access_import_run(member: Membership, run_id: int) -> ImportRun:
     return run
 
 
+# -- clients after the sale (story 002)
+
+
+def can_view_contacts(member: Membership) -> bool:
+    """The client contacts pages: admins, coaches and reps. Stakeholders read figures, not
+    clients' addresses and words."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
+def visible_contacts(member: Membership) -> QuerySet[ClientContact]:
+    """The contacts a member may see and change: every one for an admin; for a coach or a rep,
+    the clients on deals of the reps whose pipeline they keep (can_edit_opportunity_of), and the
+    ones they typed themselves and named on no deal yet."""
+    contacts = ClientContact.objects.filter(workspace=member.workspace)
+    if not can_view_contacts(member):
+        return contacts.none()
+    if member.role == Role.ADMIN:
+        return contacts
+    owners = visible_reps(member).values("pk")
+    on_deals = ClientContact.objects.filter(deals__owner__in=owners).values("pk")
+    return contacts.filter(Q(pk__in=on_deals) | Q(created_by=member.user))
+
+
+def access_contact(
+    member: Membership, contact_id: int, *, for_change: bool = False
+) -> ClientContact:
+    """A client contact the member may see (and change: the same people, who must write)."""
+    contact = _one(member, ClientContact.objects.select_related("workspace"), contact_id)
+    if not visible_contacts(member).filter(pk=contact.pk).exists():
+        raise NotAllowed(_("This client belongs to a rep whose pipeline you do not see."))
+    if for_change and not can_write(member):
+        raise NotAllowed(_("You may read this, not change it."))
+    return contact
+
+
+def can_view_client_answers(member: Membership, opportunity: Opportunity) -> bool:
+    """A deal's clients and their check-ins (scores, comments, complaints): whoever keeps the
+    rep's pipeline (the rep, their coaches, admins), not stakeholders: a complaint goes
+    privately to the rep and the manager."""
+    return can_edit_opportunity(member, opportunity)
+
+
+def access_client_checkin(member: Membership, checkin_id: int) -> ClientCheckIn:
+    """A client check-in the member may act on (mark the client called back)."""
+    checkin = _one(
+        member,
+        ClientCheckIn.objects.select_related("opportunity__owner", "contact", "callback"),
+        checkin_id,
+    )
+    if not can_view_client_answers(member, checkin.opportunity):
+        raise NotAllowed(_("This client belongs to a rep whose pipeline you do not see."))
+    return checkin
+
+
+def visible_opportunities_of_contact(
+    member: Membership, contact: ClientContact
+) -> QuerySet[Opportunity]:
+    """The deals of a contact that the member sees the clients of."""
+    return Opportunity.objects.filter(
+        client_contacts=contact, owner__in=visible_reps(member)
+    ).select_related("owner__user")
+
+
 # The praise binder (clients) --------------------------------------------------------------------
 
 
@@ -557,8 +619,6 @@ def can_view_binders(member: Membership) -> bool:
 def access_quote(member: Membership, checkin_id: int) -> ClientCheckIn:
     """A client's answer, to decide on its quote: by the rep it is about, their coaches or an
     admin (can_edit_rep_private)."""
-    from followthrough.clients.models import ClientCheckIn
-
     checkin = _one(
         member,
         ClientCheckIn.objects.select_related("rep__user", "contact", "opportunity", "workspace"),
@@ -597,8 +657,6 @@ def access_binder(
 
 def access_binder_share(member: Membership, share_id: int) -> BinderShare:
     """A binder's link, for whoever may share that binder (to revoke it)."""
-    from followthrough.clients.binder_models import BinderShare
-
     link = _one(member, BinderShare.objects.select_related("member__user"), share_id)
     access_binder(member, link.scope, link.member_id, for_change=True)
     return link

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("followthrough.coaching.urls")),
     path("", include("followthrough.metrics.urls")),
     path("", include("followthrough.pipeline.urls")),
+    path("", include("followthrough.clients.urls")),
     path("", include("followthrough.insights.urls")),
     path("", include("followthrough.events.urls")),
     path("", include("followthrough.clients.binder_urls")),

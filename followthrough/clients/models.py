@@ -19,8 +19,9 @@ import re
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
@@ -43,6 +44,10 @@ PROMOTER_MIN = 9
 # A quote may be shortened for the binder; it keeps the client's own words (see `is_cut_of`).
 QUOTE_MAX_LENGTH = 600
 ELLIPSIS = "…"
+# The follow-up kinds (registered in kinds.py) whose emails go to the client and carry the
+# unsubscribe headers.
+CHECK_IN_KIND = "client_check_in"
+REMINDER_KIND = "client_reminder"
 
 
 class SenderChoice(models.TextChoices):
@@ -172,6 +177,7 @@ class Contact(models.Model):
 
     # Unsubscribe links do not expire: a client who asks to stop must be able to, years later.
     UNSUBSCRIBE_SCOPE = "client-unsubscribe"
+    UNSUBSCRIBE_AGE = dt.timedelta(days=36500)
 
     def unsubscribe_token(self) -> str:
         return signing.make_token(self.UNSUBSCRIBE_SCOPE, self.pk)
@@ -224,7 +230,6 @@ class CheckInState(models.TextChoices):
     SCHEDULED = "scheduled", pgettext_lazy("client check-in", "Scheduled")
     SKIPPED = "skipped", pgettext_lazy("client check-in", "Not sent")
     CANCELLED = "cancelled", pgettext_lazy("client check-in", "Cancelled")
-    SENT = "sent", pgettext_lazy("client check-in", "Sent")
     ANSWERED = "answered", pgettext_lazy("client check-in", "Answered")
 
 
@@ -256,6 +261,18 @@ def quotable_q() -> Q:
 
 
 class ClientCheckInQuerySet(models.QuerySet["ClientCheckIn"]):
+    def sent(self) -> ClientCheckInQuerySet:
+        """Those whose email went out (its FollowUp row is sent)."""
+        from followthrough.followups.models import FollowUp, State
+
+        emails = FollowUp.objects.filter(
+            about_type=ContentType.objects.get_for_model(ClientCheckIn),
+            about_id=OuterRef("pk"),
+            kind=CHECK_IN_KIND,
+            state=State.SENT,
+        )
+        return self.filter(Exists(emails))
+
     def answered(self) -> ClientCheckInQuerySet:
         return self.filter(answered_at__isnull=False)
 
@@ -272,7 +289,9 @@ class ClientCheckInQuerySet(models.QuerySet["ClientCheckIn"]):
 class ClientCheckIn(models.Model):
     """One client contact asked about one won deal, and their answer (one per contact and
     deal; answering again updates it). The email and its reminder are FollowUp rows about this
-    row; `state` says where it stands for the pages.
+    row: whether it was sent is theirs to say (`ClientCheckInQuerySet.sent()`); `state` says
+    whether it is still on (scheduled), was never sent and why (skipped, `skip_reason`), was
+    cancelled, or is answered.
 
     The answer: a score 0-10 (null until answered) and a comment. The consent: the credit the
     client chose, when, and the exact words they were shown; withdrawn_at when taken back.
@@ -303,7 +322,6 @@ class ClientCheckIn(models.Model):
     )
     skip_reason = models.CharField(max_length=16, choices=SkipReason.choices, blank=True)
     send_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
     score = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -354,7 +372,7 @@ class ClientCheckIn(models.Model):
         ]
         indexes = [
             models.Index(fields=["rep", "state"], name="checkin_rep"),
-            models.Index(fields=["contact", "sent_at"], name="checkin_contact_sent"),
+            models.Index(fields=["contact", "send_at"], name="checkin_contact_send"),
         ]
 
     def __str__(self) -> str:
@@ -452,12 +470,29 @@ class ClientCheckIn(models.Model):
         query = f"?score={score}" if score is not None else ""
         return settings.BASE_URL.rstrip("/") + path + query
 
+    def score_links(self) -> list[tuple[int, str]]:
+        """The email's 0-10 row: each number opens the page with it chosen (nothing is
+        recorded until the page is sent)."""
+        return [(score, self.survey_url(score)) for score in SCORES]
+
     def withdraw_url(self) -> str:
         token = signing.make_token(self.WITHDRAW_SCOPE, self.pk)
         return settings.BASE_URL.rstrip("/") + reverse("client_withdraw", args=[token])
 
     def zone(self, fallback: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.contact.zone_name(fallback))
+
+    def email_dressing(self, kind: str) -> tuple[str, dict[str, str]]:
+        """For FollowUp.build_message: the name a message to the client goes out in (the
+        sender's), and the one-click unsubscribe headers of RFC 8058 (a survey is a message a
+        person may stop). Messages to the rep and the manager get neither."""
+        if kind not in (CHECK_IN_KIND, REMINDER_KIND):
+            return "", {}
+        name = self.sender.user.name if self.sender is not None else ""
+        return name, {
+            "List-Unsubscribe": f"<{self.contact.unsubscribe_url()}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
 
 
 _SPACES = re.compile(r"\s+")

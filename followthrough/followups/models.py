@@ -211,15 +211,28 @@ class FollowUp(models.Model):
         recipient's as it is now (a profile changed since scheduling wins), else the one the
         scheduler stored for an outside address (`language`), else English."""
         zone = self.context.get("time_zone") or settings.TIME_ZONE
+        from_name, headers = self.dressing()
         with timezone.override(zone), translation.override(self.language()):
             return emails.build(
                 self.template,
                 to=[self.to_email],
                 context=self.message_context(),
                 reply_to=[self.reply_to] if self.reply_to else [],
-                headers={"Message-ID": self.message_id_header},
+                headers={**headers, "Message-ID": self.message_id_header},
                 calendar=self.calendar(),
+                from_name=from_name,
             )
+
+    def dressing(self) -> tuple[str, dict[str, str]]:
+        """The name the message goes out in and extra headers, when the object it is about
+        says (`email_dressing(kind)`: a client survey goes out in the rep's or manager's name,
+        with List-Unsubscribe); else none."""
+        about = self.about
+        dress = getattr(about, "email_dressing", None)
+        if dress is None:
+            return "", {}
+        from_name, headers = dress(self.kind)
+        return str(from_name), dict(headers)
 
     def language(self) -> str:
         if self.recipient is not None:

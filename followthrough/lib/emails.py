@@ -33,12 +33,13 @@ def build(
     reply_to: Sequence[str] = (),
     headers: Mapping[str, str] | None = None,
     calendar: tuple[str, str] | None = None,
+    from_name: str = "",
 ) -> EmailMultiAlternatives:
     """Renders emails/NAME.* into a message with a text body and an HTML alternative.
 
     `calendar` is (iCalendar text, METHOD): it goes in twice, as a text/calendar alternative
     (what Outlook and Gmail show as an invitation with answer buttons) and as invite.ics (for
-    the rest)."""
+    the rest). `from_name` sends it in a person's name, from our address."""
     full_context = {"base_url": settings.BASE_URL, "site_name": "Followthrough", **(context or {})}
     # A subject is one line; templates may end with a newline or wrap.
     subject = " ".join(render_plain(f"emails/{name}.subject.txt", full_context).split())
@@ -49,7 +50,7 @@ def build(
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(from_name),
         to=list(to),
         reply_to=list(reply_to),
         headers={**AUTOMATIC_HEADERS, **(headers or {})},
@@ -60,6 +61,14 @@ def build(
         message.attach_alternative(ics, f"text/calendar; method={method}")
         message.attach("invite.ics", ics, "text/calendar")
     return message
+
+
+def from_address(name: str = "") -> str:
+    """DEFAULT_FROM_EMAIL, or its address under a person's name when a message goes out in
+    their name ("Linda Sorensen <followthrough@example.com>"; replies go to their Reply-To)."""
+    if not name:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((" ".join(name.split()), envelope_sender()))
 
 
 def render_plain(template_name: str, context: Mapping[str, Any]) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role, User, Workspace
+from followthrough.clients import actions as clients
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric, normalize
 from followthrough.pipeline import events
@@ -268,6 +269,11 @@ def move_opportunity(
         changed_by=by,
     )
     sync_deal_entries(opportunity, by=by, at=moment)
+    # A deal's clients are asked some days after it is won; a deal no longer won asks nobody.
+    if stage == Stage.WON:
+        clients.deal_won(opportunity, by=by, at=moment)
+    elif from_stage == Stage.WON:
+        clients.deal_left_won(opportunity)
     verb = "opportunity.won" if stage == Stage.WON else "opportunity.moved"
     events.log(verb, opportunity, by, from_stage=from_stage, to_stage=stage)
     return True

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership
+from followthrough.clients import queries as client_queries
 from followthrough.lib.errors import ActionRefused
 from followthrough.metrics.models import Entry
 from followthrough.pipeline import actions as pipeline
@@ -207,6 +208,7 @@ def detail_context(request: HttpRequest, opportunity: Opportunity, **extra: Any)
         "entries": Entry.objects.filter(opportunity=opportunity).select_related("metric"),
         "deal_note": pipeline.deal_note(opportunity),
         "stages": Stage.choices,
+        **client_queries.deal_section(member, opportunity),
     }
     if editable:
         context["form"] = OpportunityForm(
