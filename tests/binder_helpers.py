@@ -52,7 +52,6 @@ def answer(
         opportunity=deal,
         rep=member,
         state=CheckInState.ANSWERED,
-        sent_at=now,
         score=score,
         comment=comment,
         answered_at=now,

@@ -97,9 +97,10 @@ def test_an_edit_that_adds_or_rewords_is_refused(world: World, text: str) -> Non
     with pytest.raises(ActionRefused, match="own words"):
         binders.approve_quote(row, by=world.user("coach"), text=text)
     row.refresh_from_db()
-    assert row.quote_state == QuoteState.CANDIDATE and not Event.objects.filter(
-        verb__startswith="client_quote"
-    ).exists()
+    assert (
+        row.quote_state == QuoteState.CANDIDATE
+        and not Event.objects.filter(verb__startswith="client_quote").exists()
+    )
 
 
 def test_a_long_comment_must_be_shortened(world: World) -> None:

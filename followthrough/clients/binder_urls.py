@@ -1,6 +1,6 @@
 from django.urls import path
 
-from followthrough.clients import views_binder as views
+from followthrough.clients.views import binder as views
 
 W = "w/<slug:slug>/"
 B = W + "binder/<str:scope>/<int:member_id>/"
