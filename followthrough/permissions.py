@@ -611,6 +611,12 @@ def reviewing_reps(member: Membership) -> QuerySet[Membership]:
     return visible_reps(member)
 
 
+def can_import_deals(member: Membership) -> bool:
+    """Past won deals from a CRM export: a rep their own, a coach those of the reps they coach,
+    an admin anyone's (each row's owner is checked)."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
 def can_view_binders(member: Membership) -> bool:
     """Binder pages inside the workspace (which binders: access_binder)."""
     return True

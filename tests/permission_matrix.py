@@ -711,6 +711,12 @@ BINDER = [
     Row("withdraw by GET", "get", revoke_url, BINDER_POST_ONLY),
     Row("the shared binder", "get", share_url("binder_shared"), ANYONE_WITH_THE_LINK),
     Row(
+        "import won deals from a CRM",
+        "get",
+        lambda w: reverse("crm_import", args=["acme"]),
+        REVIEWERS,
+    ),
+    Row(
         "the shared binder's PDF",
         "get",
         share_url("binder_shared_pdf"),
