@@ -40,6 +40,7 @@ from tests.builders import (
     run_of_rep,
     session_of,
 )
+from tests.clients_helpers import client_of, complaint_of
 from tests.conftest import World
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
@@ -476,6 +477,109 @@ COACHING = [
     ),
 ]
 
+# Clients after the sale: contacts for those who keep the rep's pipeline (not stakeholders);
+# the client's own pages open with a signed link, for anyone who has it.
+
+VIEW_CLIENT = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403)
+EDIT_CLIENT = by_role(admin=302, coach=302, rep=302, other_rep=403, stakeholder=403)
+CONTACT: dict[str, object] = {
+    "name": "Dana Client",
+    "email": "",
+    "company": "Dana Co",
+    "language": "en",
+}
+
+CLIENTS = [
+    Row("clients", "get", lambda w: reverse("contact_list", args=["acme"]), WRITERS),
+    Row("new client form", "get", lambda w: reverse("contact_new", args=["acme"]), WRITERS),
+    Row(
+        "add a client",
+        "post",
+        lambda w: reverse("contact_new", args=["acme"]),
+        by_role(admin=302, coach=302, rep=302, other_rep=302, stakeholder=403),
+        data=lambda w: CONTACT,
+    ),
+    Row("a coached rep's client", "get", object_url("contact_detail", client_of), VIEW_CLIENT),
+    Row(
+        "edit a coached rep's client",
+        "post",
+        object_url("contact_detail", client_of),
+        EDIT_CLIENT,
+        data=lambda w: CONTACT,
+    ),
+    Row(
+        "another rep's client",
+        "get",
+        object_url("contact_detail", lambda w: client_of(w, "other_rep")),
+        by_role(admin=200, coach=403, rep=403, other_rep=200, stakeholder=403),
+    ),
+    Row(
+        "name a client on a coached rep's deal",
+        "post",
+        object_url("deal_contact_add", opportunity_of),
+        CHANGE_REP,
+        data=lambda w: {"contact": ""},
+    ),
+    Row(
+        "name a client by GET",
+        "get",
+        object_url("deal_contact_add", opportunity_of),
+        POST_ONLY,
+    ),
+    Row(
+        "take a client off a coached rep's deal",
+        "post",
+        lambda w: (lambda c: reverse("deal_contact_remove", args=["acme", c.deals.get().pk, c.pk]))(
+            client_of(w)
+        ),
+        CHANGE_REP,
+    ),
+    Row(
+        "take a client off another rep's deal",
+        "post",
+        lambda w: (lambda c: reverse("deal_contact_remove", args=["acme", c.deals.get().pk, c.pk]))(
+            client_of(w, "other_rep")
+        ),
+        CHANGE_OTHER,
+    ),
+    Row(
+        "mark a coached rep's client called back",
+        "post",
+        object_url("client_called_back", complaint_of),
+        CHANGE_REP,
+    ),
+    Row(
+        "mark another rep's client called back",
+        "post",
+        object_url("client_called_back", lambda w: complaint_of(w, "other_rep")),
+        CHANGE_OTHER,
+    ),
+    Row(
+        "client survey link",
+        "get",
+        lambda w: reverse("client_answer", args=[complaint_of(w).survey_token()]) + "?score=9",
+        ANYONE_WITH_THE_LINK,
+    ),
+    Row(
+        "client consent, from the survey",
+        "get",
+        lambda w: reverse("client_consent", args=[complaint_of(w).survey_token()]),
+        ANYONE_WITH_THE_LINK,
+    ),
+    Row(
+        "client consent withdraw link",
+        "get",
+        lambda w: complaint_of(w).withdraw_url().removeprefix("http://testserver"),
+        ANYONE_WITH_THE_LINK,
+    ),
+    Row(
+        "client unsubscribe link",
+        "get",
+        lambda w: reverse("client_unsubscribe", args=[client_of(w).unsubscribe_token()]),
+        ANYONE_WITH_THE_LINK,
+    ),
+]
+
 # History: the plan's and the rep's follow the plan's and the rep's own pages ------------------
 
 HISTORY = [
@@ -731,6 +835,7 @@ ROWS = [
     *HISTORY,
     *METRICS_AND_IMPORTS,
     *PIPELINE,
+    *CLIENTS,
     *INSIGHTS,
     *BINDER,
 ]

@@ -297,25 +297,26 @@ def schedule_checkin(
         return Scheduled(checkin, [])
     options = ClientSettings.of(opportunity.workspace)
     zone = contact.zone_name(options.time_zone or opportunity.owner.user.profile.time_zone)
-    context = {"language": languages.supported(contact.language), "time_zone": zone}
-    common = {
-        "to_email": contact.email,
-        "workspace": opportunity.workspace,
-        "about": checkin,
-        "context": context,
-        "created_by": by,
-        "reply_to": sender.user.email,
+    context: dict[str, object] = {
+        "language": languages.supported(contact.language),
+        "time_zone": zone,
     }
     scheduled = [
         followups.schedule(
-            kind=kinds.CLIENT_CHECK_IN, template="client_checkin", send_at=send_at, **common
-        ),
-        followups.schedule(
-            kind=kinds.CLIENT_REMINDER,
-            template="client_checkin_reminder",
-            send_at=reminder_send_at(checkin, send_at),
-            **common,
-        ),
+            kind=kind,
+            template=template,
+            send_at=when,
+            to_email=contact.email,
+            workspace=opportunity.workspace,
+            about=checkin,
+            context=context,
+            created_by=by,
+            reply_to=sender.user.email,
+        )
+        for kind, template, when in [
+            (kinds.CLIENT_CHECK_IN, "client_checkin", send_at),
+            (kinds.CLIENT_REMINDER, "client_checkin_reminder", reminder_send_at(checkin, send_at)),
+        ]
     ]
     _log_checkin("client_checkin.scheduled", checkin, by, **data)
     return Scheduled(checkin, scheduled)
@@ -377,7 +378,7 @@ def consent_wording(checkin: ClientCheckIn, credit: str) -> str:
     """The exact words a client agrees to, as the page shows them, in the page's language: the
     comment in quotes, and how they would be named."""
     preview = ClientCheckIn(contact=checkin.contact, opportunity=checkin.opportunity, credit=credit)
-    return gettext("%(company)s may quote my words “%(comment)s”, naming me as: %(credit)s.") % {
+    return gettext("%(company)s may quote my words “%(comment)s”, naming me as: %(credit)s") % {
         "company": checkin.workspace.name,
         "comment": checkin.comment.strip(),
         "credit": preview.credit_line(),

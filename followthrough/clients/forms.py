@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import COUNTRY_HELP, validate_country, validate_time_zone
-from followthrough.clients.models import SCORES
+from followthrough.clients.models import SCORES, Contact
 
 COMMENT_MAX = 2000
 
@@ -51,8 +51,8 @@ class ContactForm(forms.Form):
 class DealContactForm(forms.Form):
     """Names a client on a deal: one of the workspace's contacts, or a new one."""
 
-    contact = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("A contact already known")
+    contact: forms.ModelChoiceField[Contact] = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), required=False, label=_("A contact already known")
     )
 
     def __init__(self, *args: Any, contacts: Any, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership
@@ -72,7 +72,7 @@ class Service:
 def service(rep: Membership, since: dt.datetime | None = None) -> Service:
     """The figures of one rep (the check-ins of the deals they won), all time or since a
     moment (by answer time for the answers, by send time for the sends)."""
-    checkins: QuerySet[ClientCheckIn] = ClientCheckIn.objects.filter(rep=rep)
+    checkins = ClientCheckIn.objects.filter(rep=rep)
     sent = checkins.sent()
     answered = checkins.answered()
     if since is not None:

@@ -40,6 +40,7 @@ from followthrough.coaching.models import (
     Source,
 )
 from followthrough.demo import activity as metrics_demo
+from followthrough.demo import clients as clients_demo
 from followthrough.demo import clock
 from followthrough.demo import pipeline as pipeline_demo
 from followthrough.lib import dates
@@ -197,6 +198,7 @@ def load() -> None:
         seed_coaching_loop(brightline)
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
+        clients_demo.seed(brightline)
         metrics_demo.seed(brightline)
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for
