@@ -30,7 +30,7 @@ from typing import Any
 from harness import Bench, code_version, main_guard, run_each_database, verdict, write_result
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dashboard import measure  # noqa: E402
+from dashboard import measure
 
 TARGET_SECONDS = 5.0
 TARGET_MB = 300.0
@@ -137,7 +137,10 @@ def run(db: str, quotes: int, warmup: int, requests: int) -> dict[str, Any]:
         link = binders.share("rep", rep, by=world["coach"], days=30)
         page_figures = {
             "binder page": measure(
-                client, reverse("binder_page", args=[world["slug"], "rep", rep.pk]), warmup, requests
+                client,
+                reverse("binder_page", args=[world["slug"], "rep", rep.pk]),
+                warmup,
+                requests,
             ),
             "shared link page": measure(
                 Client(), reverse("binder_shared", args=[link.token()]), warmup, requests

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from followthrough.clients.models import ClientCheckIn, CheckInState, Contact, Credit, QuoteState
+from followthrough.clients.models import CheckInState, ClientCheckIn, Contact, Credit, QuoteState
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Stage
 from tests.conftest import World

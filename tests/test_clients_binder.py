@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -44,7 +45,7 @@ def pdf_text(data: bytes) -> str:
     return " ".join(out.stdout.decode().split())
 
 
-def get_committed(client: Client, url: str):  # type: ignore[no-untyped-def]
+def get_committed(client: Client, url: str) -> Any:
     """A GET whose on-commit work (enqueuing a render) happens, as it would in a request."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.get(url)

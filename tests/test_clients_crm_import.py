@@ -26,7 +26,7 @@ HUBSPOT = (
     "Associated Contact\n"
     "101,Acme renewal,Closed Won,2026-03-15 10:00,Rep,12500,Sales Pipeline,Acme Corp,"
     '"Jane Doe (jane@acme.com);Bob Roe (BOB@acme.com)"\n'
-    "102,Acme upsell,closedwon,2026-05-02,rep@example.org,\"$3,000.50\",Sales Pipeline,Acme Corp,"
+    '102,Acme upsell,closedwon,2026-05-02,rep@example.org,"$3,000.50",Sales Pipeline,Acme Corp,'
     "Jane Doe (jane@acme.com)\n"
     "103,Lost one,Closed Lost,2026-04-01,Rep,900,Sales Pipeline,Initech,Ann (ann@initech.com)\n"
     "104,Nobody's,Closed Won,2026-04-01,Zed Unknown,900,Sales Pipeline,Initech,"
@@ -165,11 +165,14 @@ def test_a_rep_imports_only_their_own_deals(world: World) -> None:
 def test_many_rows_over_several_steps(world: World) -> None:
     """12,000 rows: three steps of the check (bench/crm_import.py times 50,000)."""
     size = 12_000
-    rows = "".join(
-        f"{n},Deal {n},Closed Won,2026-01-{1 + n % 28:02d},Rep,{n},P,Company {n},"
-        f"Client {n % 5000} (client{n % 5000}@example.com)\n"
-        for n in range(size)
-    ) + "1,Deal 1,Closed Won,2026-01-02,Rep,1,P,Company 1,Client 1 (client1@example.com)\n"
+    rows = (
+        "".join(
+            f"{n},Deal {n},Closed Won,2026-01-{1 + n % 28:02d},Rep,{n},P,Company {n},"
+            f"Client {n % 5000} (client{n % 5000}@example.com)\n"
+            for n in range(size)
+        )
+        + "1,Deal 1,Closed Won,2026-01-02,Rep,1,P,Company 1,Client 1 (client1@example.com)\n"
+    )
     header = HUBSPOT.split("\n", 1)[0] + "\n"
     run = checked(world, header + rows)
     assert run.total_rows == size + 1 and run.good_rows == size, run.problems[:3]

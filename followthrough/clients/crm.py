@@ -464,6 +464,7 @@ def deals_for(
         deal_key = (deal.owner_id, deal.account.casefold(), deal.closed_on)
         if deal_key in wanted:
             found.setdefault(deal_key, deal)
+    new_rows = [row for deal_key, row in wanted.items() if deal_key not in found]
     new = [
         Opportunity(
             workspace=run.workspace,
@@ -480,21 +481,25 @@ def deals_for(
             created_at=now,
             updated_at=now,
         )
-        for deal_key, row in wanted.items()
-        if deal_key not in found
+        for row in new_rows
     ]
     created = Opportunity.objects.bulk_create(new, batch_size=BATCH_SIZE)
     StageChange.objects.bulk_create(
         (
+            # The deal's history says when it was won: on its close date, not today.
             StageChange(
-                opportunity=deal, from_stage="", to_stage=Stage.WON, changed_at=now, changed_by=by
+                opportunity_id=deal.pk,
+                from_stage="",
+                to_stage=Stage.WON,
+                changed_at=dt.datetime.combine(row.closed_on, dt.time(12), dt.UTC),
+                changed_by_id=by.pk,
             )
-            for deal in created
+            for deal, row in zip(created, new_rows, strict=True)
         ),
         batch_size=BATCH_SIZE,
     )
-    for deal in created:
-        found[(deal.owner_id, deal.account.casefold(), deal.closed_on)] = deal
+    for deal, row in zip(created, new_rows, strict=True):
+        found[row.deal_key] = deal
     return found
 
 
