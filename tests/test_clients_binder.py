@@ -134,6 +134,7 @@ def test_the_review_page_and_its_decisions(world: World) -> None:
     page = client.get(reverse("quotes_review", args=["acme"])).content.decode()
     assert "They &lt;b&gt;really&lt;/b&gt; cared." in page and "<b>really" not in page
     assert "The other rep" not in page  # the coach does not coach other_rep
+    assert reverse("binder_page", args=["acme", "team", world.members["coach"].pk]) in page
     url = reverse("quote_decide", args=["acme", row.pk])
     response = client.post(url, {f"q{row.pk}-decision": "approve", f"q{row.pk}-text": "Added!"})
     assert response.status_code == 302

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
@@ -320,11 +319,10 @@ def open_share(token: str) -> BinderShare:
     return link
 
 
-def binder_members(members: Iterable[Membership]) -> list[Membership]:
-    """The coaches among these people (whose team binders exist): they coach someone."""
-    coaching = set(
-        CoachingRelationship.objects.filter(coach__in=list(members)).values_list(
-            "coach_id", flat=True
-        )
-    )
-    return [member for member in members if member.pk in coaching]
+def own_binder_scope(member: Membership) -> str:
+    """The binder a member has of their own: a rep's, a coach's team's, or none ("")."""
+    if member.is_rep:
+        return Scope.REP
+    if CoachingRelationship.objects.filter(coach=member).exists():
+        return Scope.TEAM
+    return ""

@@ -27,7 +27,8 @@ def quotes_review(request: HttpRequest) -> HttpResponse:
     forms = [
         (row, QuoteForm(initial={"text": row.comment}, prefix=f"q{row.pk}")) for row in candidates
     ]
-    return render(request, "clients/binder_review.html", {"forms": forms})
+    context = {"forms": forms, "own_binder": binders.own_binder_scope(member)}
+    return render(request, "clients/binder_review.html", context)
 
 
 @workspace_view(permissions.can_review_quotes)
