@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -166,14 +167,26 @@ def can_view_followup(member: Membership, followup: FollowUp) -> bool:
 
 def visible_followups(member: Membership) -> FollowUpQuerySet:
     """The workspace's follow-ups this member may list: all for an admin; for a coach, those
-    to the reps they coach, to themselves, or created by them."""
+    to the reps they coach, to themselves, created by them, or to the clients of the reps they
+    coach."""
     rows = FollowUp.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return rows
     if member.role != Role.COACH:
         return rows.none()
-    reps = Membership.objects.filter(coached_by__coach=member).values("user_id")
-    return rows.filter(Q(recipient__in=reps) | Q(recipient=member.user) | Q(created_by=member.user))
+    coached = Membership.objects.filter(coached_by__coach=member)
+    reps = coached.values("user_id")
+    # The check-ins to the clients of the reps they coach, too (sent in the manager's name).
+    client_checkins = Q(
+        about_type=ContentType.objects.get_for_model(ClientCheckIn),
+        about_id__in=ClientCheckIn.objects.filter(rep__in=coached).values("pk"),
+    )
+    return rows.filter(
+        Q(recipient__in=reps)
+        | Q(recipient=member.user)
+        | Q(created_by=member.user)
+        | client_checkins
+    )
 
 
 def can_retry_failed_followups(member: Membership) -> bool:
@@ -539,6 +552,12 @@ def can_view_contacts(member: Membership) -> bool:
     """The client contacts pages: admins, coaches and reps. Stakeholders read figures, not
     clients' addresses and words."""
     return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
+def can_change_client_settings(member: Membership) -> bool:
+    """When and in whose name clients are asked after a sale: admins, like the workspace's
+    other settings."""
+    return member.role == Role.ADMIN
 
 
 def visible_contacts(member: Membership) -> QuerySet[ClientContact]:

@@ -489,8 +489,30 @@ CONTACT: dict[str, object] = {
     "language": "en",
 }
 
+CLIENT_SETTINGS: dict[str, object] = {
+    "days_after_won": "30",
+    "send_time": "10:00",
+    "sender": "manager",
+    "reminder_working_days": "5",
+    "throttle_days": "90",
+    "time_zone": "",
+}
+
 CLIENTS = [
     Row("clients", "get", lambda w: reverse("contact_list", args=["acme"]), WRITERS),
+    Row(
+        "client check-in settings",
+        "get",
+        lambda w: reverse("client_settings", args=["acme"]),
+        ADMIN_ONLY,
+    ),
+    Row(
+        "change the client check-in settings",
+        "post",
+        lambda w: reverse("client_settings", args=["acme"]),
+        ADMIN_WRITES,
+        data=lambda w: CLIENT_SETTINGS,
+    ),
     Row("new client form", "get", lambda w: reverse("contact_new", args=["acme"]), WRITERS),
     Row(
         "add a client",

@@ -124,6 +124,14 @@ def test_a_won_deal_asks_each_client_on_a_working_day_at_ten_in_their_zone_acros
     page = world.client("rep").get(reverse("opportunity_detail", args=["acme", deal.pk]))
     assert "The contact has no email address." in page.content.decode()
     assert "Client check-in" in page.content.decode()
+    # The coach (in whose name it goes) finds it in the outbox; another coach would not.
+    outbox = world.client("coach").get(reverse("outbox", args=["acme"])).content.decode()
+    assert "helen.moy@lakeshore.example" in outbox
+    email = FollowUp.objects.about(checkin).get(kind="client_check_in")
+    detail = reverse("followup_detail", args=["acme", email.pk])
+    assert world.client("coach").get(detail).status_code == 200
+    assert world.client("admin").get(detail).status_code == 200
+    assert detail not in page.content.decode()  # the rep has no outbox: no link to it
 
 
 def test_the_workspace_chooses_the_delay_the_sender_and_the_clients_zone(world: World) -> None:
@@ -534,3 +542,26 @@ def test_the_client_reads_it_all_in_spanish(world: World, smtp_server: Inbox) ->
     assert done.status_code == 200
     checkin.refresh_from_db()
     assert "Genial" in checkin.consent_wording and "podrá citar" in checkin.consent_wording
+
+
+def test_a_contact_given_an_address_later_is_asked_then(world: World) -> None:
+    live_in(world, "rep", CHICAGO)
+    with time_machine.travel(WON_AT, tick=False):
+        deal = a_deal(world)
+        nobody = actions.create_contact(world.workspace.pk, by=None, name="Kari Lund", email="")
+        actions.add_contact_to_deal(deal, nobody, by=None)
+        pipeline.move_opportunity(deal, Stage.WON, by=None)
+    checkin = ClientCheckIn.objects.get(contact=nobody)
+    assert checkin.skip_reason == SkipReason.NO_EMAIL
+    with time_machine.travel(WON_AT + dt.timedelta(days=2), tick=False):
+        actions.update_contact(nobody, by=None, name="Kari Lund", email="kari@lund.example")
+    checkin.refresh_from_db()
+    assert (checkin.state, checkin.send_at) == (CheckInState.SCHEDULED, SEND_AT)
+    email = FollowUp.objects.about(checkin).get(kind="client_check_in", state=State.SCHEDULED)
+    assert email.to_email == "kari@lund.example"
+    # Its address removed: nothing waits for it any more.
+    with time_machine.travel(WON_AT + dt.timedelta(days=3), tick=False):
+        actions.update_contact(nobody, by=None, name="Kari Lund", email="")
+    checkin.refresh_from_db()
+    assert (checkin.state, checkin.skip_reason) == (CheckInState.CANCELLED, SkipReason.NO_EMAIL)
+    assert not FollowUp.objects.about(checkin).filter(state=State.SCHEDULED).exists()

@@ -5,6 +5,7 @@ filters say the same as the methods, for every score and consent."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ def test_complaints_promoters_and_what_is_quotable_agree_with_the_filters(world:
     deal = contact.deals.get()
     now = timezone.now()
     expected: dict[int, tuple[bool, bool]] = {}
+    candidates: set[int] = set()
     for score, consent, withdrawn, comment, state in itertools.product(
         range(11), [True, False], [True, False], ["Great work", ""], list(QuoteState)
     ):
@@ -50,12 +52,12 @@ def test_complaints_promoters_and_what_is_quotable_agree_with_the_filters(world:
         assert row.is_quotable == quotable, (score, consent, withdrawn, comment)
         assert row.in_binder == (quotable and state == QuoteState.APPROVED)
         expected[row.pk] = (row.is_quotable, row.in_binder)
+        if row.is_candidate:
+            candidates.add(row.pk)
     in_binder = set(ClientCheckIn.objects.in_binder().values_list("pk", flat=True))
-    quotable = set(
-        ClientCheckIn.objects.filter(pk__in=expected).candidates().values_list("pk", flat=True)
-    )
+    found = ClientCheckIn.objects.filter(pk__in=expected).candidates()
     assert in_binder == {pk for pk, (_, binder) in expected.items() if binder}
-    assert quotable <= {pk for pk, (q, _) in expected.items() if q}
+    assert set(found.values_list("pk", flat=True)) == candidates != set()
     # Never a 0-6 comment, whatever was ticked.
     assert not ClientCheckIn.objects.in_binder().filter(score__lte=6).exists()
 
@@ -179,3 +181,58 @@ def test_a_deals_typed_contact_becomes_a_client_in_one_click(world: World) -> No
         reverse("deal_contact_add", args=["acme", deal.pk]), {"from_deal": "1"}
     )
     assert Contact.objects.filter(email="helen@lakeshore.example").count() == 1
+
+
+def test_an_admin_sets_when_and_in_whose_name_clients_are_asked(world: World) -> None:
+    from followthrough.clients.models import ClientSettings, SenderChoice
+
+    url = reverse("client_settings", args=["acme"])
+    admin = world.client("admin")
+    assert "Ask after (days since the sale)" in admin.get(url).content.decode()
+    bad = admin.post(
+        url,
+        {
+            "days_after_won": "0",
+            "send_time": "10:00",
+            "sender": "rep",
+            "reminder_working_days": "5",
+            "throttle_days": "90",
+            "time_zone": "Nowhere/City",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Between 1 and 365." in bad.content.decode()
+    assert not ClientSettings.objects.exists()
+    saved = admin.post(
+        url,
+        {
+            "days_after_won": "14",
+            "send_time": "09:30",
+            "sender": "rep",
+            "reminder_working_days": "3",
+            "throttle_days": "180",
+            "time_zone": "Europe/Madrid",
+        },
+    )
+    assert saved.status_code == 302
+    options = ClientSettings.of(world.workspace)
+    assert (options.days_after_won, options.sender, options.throttle_days) == (
+        14,
+        SenderChoice.REP,
+        180,
+    )
+    assert options.time_zone == "Europe/Madrid"
+
+
+def test_a_message_in_a_persons_name_keeps_our_address(settings: Any) -> None:
+    from email import message_from_bytes, policy
+
+    from followthrough.lib import emails
+
+    message = emails.build("notice", ["a@b.example"], {"text": "hi"}, from_name="Lucía Núñez")
+    raw = emails.as_smtp_bytes(message)
+    assert raw is not None
+    sender = message_from_bytes(raw, policy=policy.default)["From"].addresses[0]
+    assert sender.display_name == "Lucía Núñez"
+    assert sender.addr_spec == emails.envelope_sender()
+    assert emails.from_address("") == emails.from_address() == settings.DEFAULT_FROM_EMAIL

@@ -95,7 +95,8 @@ def create_contact(workspace_id: int, *, by: User | None, **fields: str) -> Cont
 @transaction.atomic
 def update_contact(contact: Contact, *, by: User | None, **fields: str) -> Contact:
     """Changes what people typed about a contact. An address removed or changed cancels the
-    check-ins still waiting for the old one (they would go nowhere, or to someone else)."""
+    check-ins still waiting for the old one (they would go nowhere, or to someone else); a new
+    address is asked about the contact's won deals."""
     old_email = contact.email
     for name, value in fields.items():
         if name not in CONTACT_FIELDS:
@@ -106,8 +107,15 @@ def update_contact(contact: Contact, *, by: User | None, **fields: str) -> Conta
     contact.updated_at = timezone.now()
     contact.save()
     if contact.email != old_email:
-        for checkin in contact.checkins.filter(state=CheckInState.SCHEDULED):
+        # What waited for the old address is cancelled; with a new one, the won deals ask
+        # again there (the same row, at its time or the next working morning).
+        waiting = contact.checkins.filter(
+            state__in=[CheckInState.SCHEDULED, CheckInState.SKIPPED]
+        ).select_related("opportunity__owner__user__profile", "opportunity__workspace")
+        for checkin in waiting:
             _cancel(checkin, SkipReason.NO_EMAIL if not contact.email else "")
+            if contact.email and checkin.opportunity.is_won:
+                schedule_checkin(checkin.opportunity, contact, by=by)
     _log_contact("contact.updated", contact, by)
     return contact
 
@@ -623,3 +631,18 @@ def unsubscribe(contact: Contact, *, at: dt.datetime | None = None) -> bool:
 
 def pending_followups(checkin: ClientCheckIn) -> list[FollowUp]:
     return list(FollowUp.objects.about(checkin).exclude(state=State.CANCELLED))
+
+
+@transaction.atomic
+def save_settings(options: ClientSettings, *, by: User | None) -> ClientSettings:
+    """An admin's choice of when and in whose name clients are asked; it applies to the
+    check-ins scheduled from now on."""
+    options.save()
+    events.record(
+        "client_settings.changed",
+        workspace=options.workspace,
+        about=options,
+        actor=by,
+        data={"days": options.days_after_won, "throttle": options.throttle_days},
+    )
+    return options

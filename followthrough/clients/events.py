@@ -25,6 +25,13 @@ def register_verbs() -> None:
         "client_checkin.cancelled", _("The client check-in to {name} about {account} was cancelled")
     )
     verbs.register("client_checkin.answered", _("{name} rated {account} {score}/10"))
+    verbs.register(
+        "client_settings.changed",
+        _(
+            "{actor} changed when clients are asked: {days} days after the sale, at most once "
+            "in {throttle} days"
+        ),
+    )
     verbs.register("client_checkin.called_back", _("{actor} called {name} back ({account})"))
     verbs.register(
         "client_checkin.consent_withdrawn", _("{name} withdrew their consent to be quoted")

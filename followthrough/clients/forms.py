@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import COUNTRY_HELP, validate_country, validate_time_zone
-from followthrough.clients.models import SCORES, Contact
+from followthrough.clients.models import SCORES, ClientSettings, Contact
 
 COMMENT_MAX = 2000
 
@@ -106,3 +106,44 @@ class ConsentForm(forms.Form):
     def chosen_credit(self) -> str:
         credit = str(self.cleaned_data["credit"])
         return "" if credit == self.NO else credit
+
+
+class ClientSettingsForm(forms.ModelForm):
+    """When and in whose name the clients of won deals are asked (an admin's choice)."""
+
+    class Meta:
+        model = ClientSettings
+        fields = [
+            "days_after_won",
+            "send_time",
+            "sender",
+            "reminder_working_days",
+            "throttle_days",
+            "time_zone",
+        ]
+        labels = {
+            "days_after_won": _("Ask after (days since the sale)"),
+            "send_time": _("Check-ins go out at"),
+            "sender": _("Sent in the name of"),
+            "reminder_working_days": _("Remind after (working days)"),
+            "throttle_days": _("Ask a client at most once in (days)"),
+            "time_zone": _("Clients' time zone when unknown"),
+        }
+        widgets = {"send_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    LIMITS = {
+        "days_after_won": (1, 365),
+        "reminder_working_days": (1, 20),
+        "throttle_days": (0, 730),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name, (low, high) in self.LIMITS.items():
+            value = data.get(name)
+            if value is not None and not low <= value <= high:
+                self.add_error(
+                    name,
+                    _("Between %(low)s and %(high)s.") % {"low": low, "high": high},
+                )
+        return data

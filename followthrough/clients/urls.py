@@ -12,6 +12,7 @@ urlpatterns = [
     path("client/unsubscribe/<str:token>/", survey.unsubscribe, name="client_unsubscribe"),
     # The members' pages.
     path(W + "clients/", contacts.contact_list, name="contact_list"),
+    path(W + "clients/settings/", contacts.client_settings, name="client_settings"),
     path(W + "clients/new/", contacts.contact_new, name="contact_new"),
     path(W + "clients/<int:contact_id>/", contacts.contact_detail, name="contact_detail"),
     path(

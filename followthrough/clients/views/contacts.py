@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.clients import actions
-from followthrough.clients.forms import ContactForm, DealContactForm
-from followthrough.clients.models import Contact
+from followthrough.clients.forms import ClientSettingsForm, ContactForm, DealContactForm
+from followthrough.clients.models import ClientSettings, Contact
 from followthrough.lib.errors import ActionRefused
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import attempt, current, signed_in
@@ -117,3 +117,16 @@ def called_back(request: HttpRequest, checkin_id: int) -> HttpResponse:
         gettext("Marked as called back."),
     )
     return redirect(checkin.get_absolute_url())
+
+
+@workspace_view(permissions.can_change_client_settings)
+def client_settings(request: HttpRequest) -> HttpResponse:
+    """When and in whose name the clients of won deals are asked."""
+    member = current(request)
+    form = ClientSettingsForm(request.POST or None, instance=ClientSettings.of(member.workspace))
+    if request.method == "POST" and form.is_valid():
+        actions.save_settings(form.save(commit=False), by=signed_in(request))
+        messages.success(request, gettext("Saved. It applies to deals won from now on."))
+        return redirect("client_settings", member.workspace.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "clients/settings.html", {"form": form}, status=status)
