@@ -36,7 +36,7 @@ def build_file(rows: int) -> bytes:
             f"Sales,Company {n},Client {client} (client{client}@bench.example)"
         )
     lines[len(lines) // 3] = lines[len(lines) // 3].replace("Closed Won", "Closed Lost")
-    lines[len(lines) // 2] = lines[len(lines) // 2].replace("rep0", "nobody0")
+    lines[len(lines) // 2] = lines[len(lines) // 2].replace(",rep", ",nobody")
     return ("\n".join(lines) + "\n").encode()
 
 
