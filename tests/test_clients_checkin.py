@@ -250,6 +250,15 @@ def test_from_won_to_the_clients_answer_and_consent_through_smtp(
     assert not checkin.in_binder and not ClientCheckIn.objects.in_binder().exists()
     assert checkin.consent_wording  # kept: what was agreed, and when
     assert queries.service(world.members["rep"]).answered == 1
+    # The header's one-click address, as a mail provider POSTs it: no cookie, no CSRF token.
+    stop = Client(enforce_csrf_checks=True).post(
+        path_of(unsubscribe.group(1)),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert stop.status_code == 200
+    helen.refresh_from_db()
+    assert helen.is_unsubscribed
 
 
 def test_the_reminder_goes_after_five_working_days_of_silence(
@@ -565,3 +574,34 @@ def test_a_contact_given_an_address_later_is_asked_then(world: World) -> None:
     checkin.refresh_from_db()
     assert (checkin.state, checkin.skip_reason) == (CheckInState.CANCELLED, SkipReason.NO_EMAIL)
     assert not FollowUp.objects.about(checkin).filter(state=State.SCHEDULED).exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "won", "expected"),
+    [
+        # Won Thursday 5 February 2026 in Chicago; +30 = Saturday 7 March: Monday 9 March,
+        # the day after the US clocks went forward: 10:00 CDT is 15:00 UTC (not 16:00).
+        (
+            CHICAGO,
+            dt.datetime(2026, 2, 5, 20, 0, tzinfo=UTC),
+            dt.datetime(2026, 3, 9, 15, 0, tzinfo=UTC),
+        ),
+        # Sydney (clocks back on Sunday 5 April 2026): won Friday 6 March there; +30 = Sunday 5
+        # April: Monday 6 April, 10:00 AEST (UTC+10) is 00:00 UTC.
+        (
+            "Australia/Sydney",
+            dt.datetime(2026, 3, 6, 2, 0, tzinfo=UTC),
+            dt.datetime(2026, 4, 6, 0, 0, tzinfo=UTC),
+        ),
+    ],
+)
+def test_the_send_time_follows_the_clients_clock_across_daylight_saving(
+    world: World, zone: str, won: dt.datetime, expected: dt.datetime
+) -> None:
+    live_in(world, "rep", zone, country="")
+    with time_machine.travel(won - dt.timedelta(hours=1), tick=False):
+        deal = a_deal(world)
+        contact = actions.contact_from_deal(deal, by=None)
+    with time_machine.travel(won, tick=False):
+        pipeline.move_opportunity(deal, Stage.WON, by=None)
+    assert ClientCheckIn.objects.get(contact=contact).send_at == expected
