@@ -35,6 +35,7 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn
 from followthrough.clients.models import Contact as ClientContact
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
@@ -729,3 +730,76 @@ def visible_opportunities_of_contact(
     return Opportunity.objects.filter(
         client_contacts=contact, owner__in=visible_reps(member)
     ).select_related("owner__user")
+
+
+# The praise binder (clients) --------------------------------------------------------------------
+
+
+def can_review_quotes(member: Membership) -> bool:
+    """The page of quotes waiting for approval: a rep reviews their own, a coach those of the
+    reps they coach, an admin anyone's; stakeholders read binders, they do not make them."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
+def reviewing_reps(member: Membership) -> QuerySet[Membership]:
+    """The reps whose quotes this member may approve, shorten or decline."""
+    if member.role == Role.STAKEHOLDER:
+        return Membership.objects.none()
+    return visible_reps(member)
+
+
+def can_import_deals(member: Membership) -> bool:
+    """Past won deals from a CRM export: a rep their own, a coach those of the reps they coach,
+    an admin anyone's (each row's owner is checked)."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.REP)
+
+
+def can_view_binders(member: Membership) -> bool:
+    """Binder pages inside the workspace (which binders: access_binder)."""
+    return True
+
+
+def access_quote(member: Membership, checkin_id: int) -> ClientCheckIn:
+    """A client's answer, to decide on its quote: by the rep it is about, their coaches or an
+    admin (can_edit_rep_private)."""
+    checkin = _one(
+        member,
+        ClientCheckIn.objects.select_related("rep__user", "contact", "opportunity", "workspace"),
+        checkin_id,
+    )
+    if not can_edit_rep_private(member, checkin.rep):
+        raise NotAllowed(_("This client answer is about a rep you do not coach."))
+    return checkin
+
+
+def access_binder(
+    member: Membership, scope: str, member_id: int, *, for_change: bool = False
+) -> Membership:
+    """Whose binder: a rep's (read by whoever sees the rep's figures; shared by the rep's
+    coaches and admins) or a coach's team's (read and shared by that coach and admins)."""
+    people = Membership.objects.select_related("user__profile", "workspace")
+    target = _one(member, people, member_id)
+    if scope == "rep":
+        if not target.is_rep:
+            raise NotFound("Only reps have a binder of their own.")
+        if not can_view_rep_private(member, target):
+            raise NotAllowed(_("You do not coach or follow this rep."))
+        if for_change and not (
+            member.role == Role.ADMIN or (member.role == Role.COACH and coaches(member, target))
+        ):
+            raise NotAllowed(_("Only the rep's coaches and admins share this binder."))
+        return target
+    if scope == "team":
+        if not CoachingRelationship.objects.filter(coach=target).exists():
+            raise NotFound("Only a coach of reps has a team binder.")
+        if member.pk != target.pk and member.role != Role.ADMIN:
+            raise NotAllowed(_("Only the team's coach and admins see this binder."))
+        return target
+    raise NotFound("No such binder.")
+
+
+def access_binder_share(member: Membership, share_id: int) -> BinderShare:
+    """A binder's link, for whoever may share that binder (to revoke it)."""
+    link = _one(member, BinderShare.objects.select_related("member__user"), share_id)
+    access_binder(member, link.scope, link.member_id, for_change=True)
+    return link

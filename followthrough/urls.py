@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("followthrough.updates.urls")),
     path("", include("followthrough.events.urls")),
     path("", include("followthrough.sync.urls")),
+    path("", include("followthrough.clients.binder_urls")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

@@ -32,7 +32,7 @@ PACKAGE = ROOT / "followthrough"
 # Words that are the same in every language the project speaks: names and symbols.
 ALLOWED = {
     "Followthrough", "Español", "English", "CSV", "OK", "USD", "htmx", "×", "PDF", "HTML",
-    "Message-ID",
+    "Message-ID", "HubSpot", "Salesforce",
 }  # fmt: skip
 PRAGMA = "# i18n: not for people"
 HAS_LETTERS = re.compile(r"[^\W\d_]")
@@ -138,7 +138,8 @@ class TemplateText(HTMLParser):
         values = dict(attrs)
         for name in VISIBLE_ATTRIBUTES:
             self.note(values.get(name))
-        if tag in ("input", "button") and values.get("type") in ("submit", "button", "reset"):
+        # An input's value is its caption; a <button>'s value is only sent, never shown.
+        if tag == "input" and values.get("type") in ("submit", "button", "reset"):
             self.note(values.get("value"))
 
     def handle_endtag(self, tag: str) -> None:

@@ -22,9 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followthrough.accounts.models import Invitation, Role
+from followthrough.clients import binder as binders
+from followthrough.clients.models import ClientCheckIn
 from followthrough.coaching import actions
 from followthrough.coaching.models import Response
 from followthrough.metrics.models import Metric
+from tests import binder_helpers
 from tests.builders import (
     answer_of,
     commitment_of,
@@ -899,6 +902,79 @@ SYNC = [
     ),
 ]
 
+# The praise binder: quotes to review (the rep, their coaches, admins), a rep's binder (whoever
+# sees the rep's figures; shared by coaches and admins), a team's binder (its coach and admins),
+# and the shared link (anyone holding it, no login) ------------------------------------------
+
+
+def quote_url(w: World) -> str:
+    return reverse("quote_decide", args=["acme", binder_helpers.answer(w).pk])
+
+
+def binder_url(view: str, scope: str, key: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", scope, w.members[key].pk])
+
+
+def share_url(view: str) -> Callable[[World], str]:
+    def build(w: World) -> str:
+        binder_helpers.approved(w, "Quoted praise.")
+        link = binders.share("rep", w.members["rep"], by=w.members["coach"], days=30)
+        return reverse(view, args=[link.token()])
+
+    return build
+
+
+def revoke_url(w: World) -> str:
+    link = binders.share("rep", w.members["rep"], by=w.members["coach"], days=30)
+    return reverse("binder_revoke", args=["acme", link.pk])
+
+
+def decision(w: World) -> dict[str, object]:
+    return {f"q{ClientCheckIn.objects.latest('pk').pk}-decision": "decline"}
+
+
+REVIEWERS = by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=403)
+REVIEW_POST_ONLY = by_role(admin=405, coach=405, rep=405, other_rep=405, stakeholder=403)
+VIEW_REP_PDF = by_role(admin=202, coach=202, rep=202, other_rep=403, stakeholder=202)
+TEAM_PDF = by_role(admin=202, coach=202, rep=403, other_rep=403, stakeholder=403)
+BINDER_POST_ONLY = by_role(admin=405, coach=405, rep=405, other_rep=405, stakeholder=405)
+BINDER = [
+    Row("quotes to review", "get", lambda w: reverse("quotes_review", args=["acme"]), REVIEWERS),
+    Row("decide on a quote", "post", quote_url, CHANGE_REP, decision),
+    Row("decide on a quote by GET", "get", quote_url, REVIEW_POST_ONLY),
+    Row("a rep's binder", "get", binder_url("binder_page", "rep", "rep"), VIEW_REP),
+    Row("another rep's binder", "get", binder_url("binder_page", "rep", "other_rep"), VIEW_OTHER),
+    Row("a coach has no rep binder", "get", binder_url("binder_page", "rep", "coach"), NOBODY),
+    Row("no such kind of binder", "get", binder_url("binder_page", "nonsense", "rep"), NOBODY),
+    Row("a team's binder", "get", binder_url("binder_page", "team", "coach"), RUN_PAGE),
+    Row("a rep has no team binder", "get", binder_url("binder_page", "team", "rep"), NOBODY),
+    Row("a rep's binder PDF", "get", binder_url("binder_pdf", "rep", "rep"), VIEW_REP_PDF),
+    Row("a team's binder PDF", "get", binder_url("binder_pdf", "team", "coach"), TEAM_PDF),
+    Row(
+        "share a rep's binder",
+        "post",
+        binder_url("binder_share", "rep", "rep"),
+        RUN,
+        lambda w: {"days": "30"},
+    ),
+    Row("share by GET", "get", binder_url("binder_share", "rep", "rep"), BINDER_POST_ONLY),
+    Row("withdraw a binder link", "post", revoke_url, RUN),
+    Row("withdraw by GET", "get", revoke_url, BINDER_POST_ONLY),
+    Row("the shared binder", "get", share_url("binder_shared"), ANYONE_WITH_THE_LINK),
+    Row(
+        "import won deals from a CRM",
+        "get",
+        lambda w: reverse("crm_import", args=["acme"]),
+        REVIEWERS,
+    ),
+    Row(
+        "the shared binder's PDF",
+        "get",
+        share_url("binder_shared_pdf"),
+        {v: 202 for v in VISITORS},
+    ),
+]
+
 ROWS = [
     *ACCOUNT_AND_MEMBERS,
     *OUTBOX,
@@ -910,6 +986,7 @@ ROWS = [
     *INSIGHTS,
     *UPDATES,
     *SYNC,
+    *BINDER,
 ]
 
 

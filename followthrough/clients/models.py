@@ -523,3 +523,7 @@ def is_cut_of(shortened: str, original: str) -> bool:
             return False
         rest = rest[found + len(piece) :]
     return True
+
+
+# The praise binder's links and PDFs (kept in their own module; registered with this app).
+from followthrough.clients.binder_models import BinderPdf, BinderShare  # noqa: E402, F401

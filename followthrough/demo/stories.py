@@ -41,6 +41,7 @@ from followthrough.coaching.models import (
     Source,
 )
 from followthrough.demo import activity as metrics_demo
+from followthrough.demo import binder as binder_demo
 from followthrough.demo import clients as clients_demo
 from followthrough.demo import clock
 from followthrough.demo import pipeline as pipeline_demo
@@ -201,6 +202,7 @@ def load() -> None:
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
         clients_demo.seed(brightline)
+        binder_demo.seed(brightline)  # Linda approves Derek's quotes and shares his binder
         metrics_demo.seed(brightline)
         updates_demo.seed(brightline)  # Bob's weekly updates, on the same weeks
 

@@ -4,6 +4,10 @@ The upload is decoded and its header checked at once; the rows are checked later
 time, so that a 100,000-row file shows a progress bar instead of a request that times out.
 Nothing becomes an Entry until the person confirms; then the stored content is read again and
 every row checked again, in the one transaction that writes the entries.
+
+The same machinery reads other kinds of file (`ImportRun.kind`): an app registers an Importer
+(how to decode the file, check its header and its rows, and write the good ones), as the
+clients app does for CRM exports of won deals (clients/crm.py).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -38,6 +42,7 @@ from followthrough.metrics.models import (
     normalize,
 )
 
+ENTRIES = "entries"  # the kind of file of numbers (ImportRun.kind)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 STEP_ROWS = 5_000
 BATCH_SIZE = 1_000  # rows per INSERT (and ids per DELETE): well under SQLite's variable limit
@@ -139,16 +144,18 @@ class Upload:
 
     text: str
     total_rows: int
+    kind: str = ENTRIES
 
 
-def read(data: bytes, uploader: Membership) -> Upload:
+def read(data: bytes, uploader: Membership, kind: str = ENTRIES) -> Upload:
     """Decode the file and check its columns; nothing is stored, no row is checked yet."""
-    text = decode(data)
+    importer = IMPORTERS[kind]
+    text = importer.decode(data)
     try:
         header = next(reader_of(text), None)
         if header is None or not any(cell.strip() for cell in header):
             raise ActionRefused(gettext("The file is empty: its first row must name the columns."))
-        columns_of(header, uploader)
+        importer.check_header(header, uploader)
         total = sum(1 for _ in rows_of(text))
     except csv.Error as error:
         raise ActionRefused(
@@ -156,13 +163,14 @@ def read(data: bytes, uploader: Membership) -> Upload:
         ) from None
     if total == 0:
         raise ActionRefused(gettext("The file has its header row but no rows under it."))
-    return Upload(text=text, total_rows=total)
+    return Upload(text=text, total_rows=total, kind=kind)
 
 
 def start(uploader: Membership, filename: str, upload: Upload) -> ImportRun:
     return ImportRun.objects.create(
         workspace=uploader.workspace,
         member=uploader,
+        kind=upload.kind,
         filename=filename[:200],
         content=upload.text,
         total_rows=upload.total_rows,
@@ -361,7 +369,7 @@ def check_next(run: ImportRun, count: int | None = None) -> ImportRun:
 
 
 def _check_next(run: ImportRun, count: int | None) -> ImportRun:
-    checker = Checker(run)
+    checker = IMPORTERS[run.kind].checker(run)
     earlier_problems = {problem["line"] for problem in run.problems}
     problems = list(run.problems)
     good, before = run.good_rows, run.checked_rows
@@ -374,7 +382,7 @@ def _check_next(run: ImportRun, count: int | None) -> ImportRun:
                 checker.remember(cells, line)
             continue
         result = checker.check(cells, line)
-        if isinstance(result, GoodRow):
+        if not isinstance(result, str):
             good += 1
         else:
             problems.append({"line": line, "message": result})
@@ -421,33 +429,14 @@ def confirm(run: ImportRun, by: User) -> int:
             raise ActionRefused(
                 gettext("This file cannot be imported now: it is %(state)s.") % {"state": state}
             )
-        checker = Checker(run)
+        importer = IMPORTERS[run.kind]
+        checker = importer.checker(run)
         good = [
             result
             for line, cells in rows_of(run.content)
-            if isinstance(result := checker.check(cells, line), GoodRow)
+            if not isinstance(result := checker.check(cells, line), str)
         ]
-        replace_earlier_imports(good)
-        now = timezone.now()
-        Entry.objects.bulk_create(
-            (
-                # Ids, not objects: a third quicker over 100,000 rows.
-                Entry(
-                    workspace_id=run.workspace_id,
-                    member_id=row.member.id,
-                    metric_id=row.metric.id,
-                    day=row.day,
-                    value=row.value,
-                    source=EntrySource.IMPORT,
-                    import_run_id=run.id,
-                    recorded_by_id=by.id,
-                    created_at=now,
-                    updated_at=now,
-                )
-                for row in good
-            ),
-            batch_size=BATCH_SIZE,
-        )
+        importer.write(run, good, by)
         ImportRun.objects.filter(pk=run.pk).update(imported_rows=len(good))
         events.log(
             "import.confirmed",
@@ -459,6 +448,30 @@ def confirm(run: ImportRun, by: User) -> int:
         )
     run.refresh_from_db(fields=["state", "imported_rows", "finished_at"])
     return len(good)
+
+
+def write_entries(run: ImportRun, good: list[GoodRow], by: User) -> None:
+    replace_earlier_imports(good)
+    now = timezone.now()
+    Entry.objects.bulk_create(
+        (
+            # Ids, not objects: a third quicker over 100,000 rows.
+            Entry(
+                workspace_id=run.workspace_id,
+                member_id=row.member.id,
+                metric_id=row.metric.id,
+                day=row.day,
+                value=row.value,
+                source=EntrySource.IMPORT,
+                import_run_id=run.id,
+                recorded_by_id=by.id,
+                created_at=now,
+                updated_at=now,
+            )
+            for row in good
+        ),
+        batch_size=BATCH_SIZE,
+    )
 
 
 def replace_earlier_imports(rows: list[GoodRow]) -> None:
@@ -499,3 +512,35 @@ def problems_csv(run: ImportRun) -> str:
     for problem in run.problems:
         writer.writerow([problem["line"], problem["message"]])
     return out.getvalue()
+
+
+# Kinds of file -------------------------------------------------------------------------------
+
+
+class RowChecker(Protocol):
+    def check(self, cells: list[str], line: int) -> Any:
+        """The row's good value, or what is wrong with it as a str."""
+
+    def remember(self, cells: list[str], line: int) -> None:
+        """A row checked good in an earlier step: remember what it uses (to find twins)."""
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One kind of file: how to decode it, check its header (raise ActionRefused), check its
+    rows, and write the good ones (inside confirm's transaction)."""
+
+    decode: Callable[[bytes], str]
+    check_header: Callable[[list[str], Membership], object]
+    checker: Callable[[ImportRun], RowChecker]
+    write: Callable[[ImportRun, list[Any], User], None]
+
+
+IMPORTERS: dict[str, Importer] = {
+    ENTRIES: Importer(decode=decode, check_header=columns_of, checker=Checker, write=write_entries)
+}
+
+
+def register(kind: str, importer: Importer) -> None:
+    """Apps add their kinds of file in AppConfig.ready()."""
+    IMPORTERS[kind] = importer

@@ -397,6 +397,14 @@ class ImportRun(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="imports")
     member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField(
+        max_length=16,
+        default="entries",
+        help_text=_(
+            "What the file holds: entries (numbers), or a kind an app registered "
+            "(metrics.imports.register), such as crm_deals."
+        ),
+    )
     filename = models.CharField(max_length=200)
     content = models.TextField(help_text=_("The uploaded file, decoded."))
     state = models.CharField(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.metrics.models import Metric
@@ -26,36 +27,28 @@ class WeekSummary(models.Model):
     rep = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="week_summaries")
     week = models.DateField()
     done = models.PositiveIntegerField(
-        default=0,
-        help_text="Closed done or partly that week.",  # i18n: not for people
+        default=0, help_text=gettext_lazy("Closed done or partly that week.")
     )
     missed = models.PositiveIntegerField(
-        default=0,
-        help_text="Closed missed that week.",  # i18n: not for people
+        default=0, help_text=gettext_lazy("Closed missed that week.")
     )
     open = models.PositiveIntegerField(
-        default=0,
-        help_text="Open at the week's end (or now).",  # i18n: not for people
+        default=0, help_text=gettext_lazy("Open at the week's end (or now).")
     )
     sessions = models.PositiveIntegerField(
-        default=0,
-        help_text="Sessions finished that week.",  # i18n: not for people
+        default=0, help_text=gettext_lazy("Sessions finished that week.")
     )
     moves = models.PositiveIntegerField(
-        default=0,
-        help_text="Stage changes that week.",  # i18n: not for people
+        default=0, help_text=gettext_lazy("Stage changes that week.")
     )
     pipeline_changes = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Open pipeline change per currency: {"USD": "-4000"}',  # i18n: not for people
+        help_text=gettext_lazy('Open pipeline change per currency: {"USD": "-4000"}'),
     )
     confidence = models.PositiveSmallIntegerField(null=True, blank=True)
     confidence_before = models.PositiveSmallIntegerField(null=True, blank=True)
-    rated = models.BooleanField(
-        default=False,
-        help_text="A new rating that week.",  # i18n: not for people
-    )
+    rated = models.BooleanField(default=False, help_text=gettext_lazy("A new rating that week."))
     # The dashboard's follow-through counts of the commitments due that week (not dropped).
     due = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
