@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +32,8 @@ from django.utils import translation
 from followthrough.accounts import actions as accounts
 from followthrough.accounts.models import Profile, User
 from followthrough.clients import actions as clients
+from followthrough.clients import binder as binders
+from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn, ClientSettings, Contact, Credit
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Plan, Reply, Response, Todo, TodoKind
@@ -125,6 +128,9 @@ def furnish(world: World) -> None:
     )
     with translation.override("es"):  # the words agreed to are kept as their page showed them
         clients.record_consent(praised, credit=Credit.FIRST)
+    # The quote goes in the rep's binder, shared with a link.
+    binders.approve_quote(praised, by=coach.user)
+    binders.share("rep", rep, by=coach, days=30, note="Para el director")
     lost = pipeline.create_opportunity(rep, by=rep.user, account="Casa Norte", value=Decimal(900))
     pipeline.move_opportunity(lost, Stage.LOST, by=rep.user)
     accounts.invite(world.workspace, world.user("admin"), "nina@example.org", "rep")
@@ -199,6 +205,8 @@ def written_by_people() -> tuple[str, ...]:
         *Contact.objects.values_list("name", flat=True),
         *Contact.objects.values_list("company", flat=True),
         *ClientCheckIn.objects.exclude(comment="").values_list("comment", flat=True),
+        *ClientCheckIn.objects.exclude(quote_text="").values_list("quote_text", flat=True),
+        *BinderShare.objects.exclude(note="").values_list("note", flat=True),
         *Note.objects.values_list("text", flat=True),
         *Review.objects.exclude(location="").values_list("location", flat=True),
         *(
@@ -243,7 +251,8 @@ def read_as(client: Client, world: World, row: Row, visitor: str | None) -> list
         response = client.get(response["Location"])
     if response.status_code == 405:
         return []  # a bare refusal of the method, no page
-    assert response.status_code in (200, 403, 404), (visitor, response.status_code)
+    # 202: a page saying the PDF asked for is being made (the walk runs no tasks).
+    assert response.status_code in (200, 202, 403, 404), (visitor, response.status_code)
     if "text/html" in response["Content-Type"]:
         assert response.headers.get("Content-Language") == "es", (visitor, url)
     return [f"{visitor}: {found}" for found in english_left(read(response), written_by_people())]
@@ -266,6 +275,26 @@ def furnished(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 def test_every_page_of_the_matrix_in_spanish(furnished: World, db: None, row: Row) -> None:
     with time_machine.travel(NOW, tick=False):
         found = [line for visitor in VISITORS for line in walk(furnished, row, visitor)]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(("scope", "key"), [("rep", "rep"), ("team", "coach")])
+def test_the_binder_pdf_in_spanish(furnished: World, db: None, scope: str, key: str) -> None:
+    """The binder's PDF is made by a task (its pages answer 202 meanwhile): its HTML, read as
+    the PDF prints it."""
+    with time_machine.travel(NOW, tick=False), translation.override("es"):
+        book = binders.binder_of(scope, furnished.members[key])
+        assert book.quotes, "the walk's world has a quote in the binder"
+        html = render_to_string(
+            "clients/binder_pdf.html",
+            {
+                "binder": book,
+                "workspace_name": furnished.workspace.name,
+                "made_on": NOW.date(),
+                "LANGUAGE_CODE": "es",
+            },
+        )
+        found = english_left(pieces_of_html(html), written_by_people())
     assert not found, "\n".join(found)
 
 
