@@ -487,3 +487,20 @@ def test_an_old_todo_whose_step_holds_a_colon() -> None:
         text = "Follow up with Ana: the plan: call 5"
 
     assert module.params_of(Row()) == ("follow_up", {"name": "Ana", "text": "the plan: call 5"})
+
+
+def test_a_default_unit_reads_in_the_readers_language_and_a_typed_one_stays(world: World) -> None:
+    calls = Metric.of(world.workspace).get(key="calls_made")
+    assert calls.unit == "calls"  # an English workspace
+    with translation.override("es"):
+        assert (calls.unit_label, calls.unit_for(1), calls.unit_for(2)) == (
+            "llamadas",
+            "llamada",
+            "llamadas",
+        )
+    with translation.override("en"):
+        assert calls.unit_for(1) == "call"
+    Metric.objects.filter(pk=calls.pk).update(unit="dials")  # typed by an admin: theirs
+    calls.refresh_from_db()
+    with translation.override("es"):
+        assert calls.unit_label == "dials"
