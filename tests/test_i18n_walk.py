@@ -298,10 +298,10 @@ def test_the_binder_pdf_in_spanish(furnished: World, db: None, scope: str, key: 
     assert not found, "\n".join(found)
 
 
-def test_the_walk_finds_english(world: World) -> None:
+def test_the_walk_finds_english(furnished: World, db: None) -> None:
     """The check itself: an English page is caught, a Spanish one passes."""
+    world = furnished
     with time_machine.travel(NOW, tick=False):
-        furnish(world)
         Profile.objects.filter(user=world.user("coach")).update(language="en")
         english = world.client("coach").get(reverse("todos", args=["acme"])).text
     assert english_left(pieces_of_html(english, "en"))
@@ -315,14 +315,13 @@ def test_the_walk_finds_english(world: World) -> None:
 
 
 def every_email_in_spanish(world: World) -> list[FollowUp]:
-    """Every email the app sends, sent to Spanish readers through the actions that send them:
-    the session's invitation and recap, check-in and reminder, the answer's notice and the
-    coach's reply, the confidence drop, an invitation, a password reset, "mail flows again", a
-    bare notice, the weekly update's ask and reminder, the thread's notes, a review's notice
-    and brief, a client's check-in and reminder, the complaint and the thank-you. Each sent
-    row keeps its message as it went out."""
+    """Every email the app sends from the furnished world, sent to Spanish readers through the
+    actions that send them: the session's invitation and recap, check-in and reminder, the
+    answer's notice and the coach's reply, the confidence drop, an invitation, a password
+    reset, "mail flows again", a bare notice, the weekly update's ask and reminder, the
+    thread's notes, a review's notice and brief, a client's check-in and reminder, the
+    complaint and the thank-you. Each sent row keeps its message as it went out."""
     with time_machine.travel(NOW, tick=False) as clock:
-        furnish(world)
         followups.tell_admins_mail_flows_again(world.workspace.pk, NOW - dt.timedelta(hours=3))
         followups.schedule(
             kind=Kind.NOTICE,
@@ -350,9 +349,11 @@ def every_email_in_spanish(world: World) -> list[FollowUp]:
     return list(FollowUp.objects.filter(state=State.SENT))
 
 
-def test_every_email_template_is_sent_in_spanish_with_no_english_left(world: World) -> None:
+def test_every_email_template_is_sent_in_spanish_with_no_english_left(
+    furnished: World, db: None
+) -> None:
     every = {p.name.split(".")[0] for p in EMAILS.glob("*.subject.txt")}
-    sent = every_email_in_spanish(world)
+    sent = every_email_in_spanish(furnished)
     assert {followup.template for followup in sent} == every
     data = written_by_people()
     found = []
