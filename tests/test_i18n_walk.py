@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import translation
 
@@ -40,7 +41,7 @@ from followthrough.coaching.models import Commitment, Plan, Reply, Response, Tod
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Failure, FollowUp, Kind, State
 from followthrough.metrics import actions as metrics
-from followthrough.metrics.models import Metric
+from followthrough.metrics.models import ImportRun, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
 from followthrough.sync import actions as sync
@@ -48,7 +49,7 @@ from followthrough.sync.models import Note, Review
 from followthrough.updates import actions as updates
 from followthrough.updates.models import WeeklyUpdate
 from tests.coaching_helpers import NEW_YORK, live_in
-from tests.conftest import World, dispatch, make_world
+from tests.conftest import World, dispatch, make_world, run_tasks
 from tests.english_left import english_left, pieces_of_html, pieces_of_text
 from tests.permission_matrix import LOGIN, ROWS, VISITORS, Row
 
@@ -295,6 +296,47 @@ def test_the_binder_pdf_in_spanish(furnished: World, db: None, scope: str, key: 
             },
         )
         found = english_left(pieces_of_html(html), written_by_people())
+    assert not found, "\n".join(found)
+
+
+# A HubSpot export with a row of each kind the check reports: imported, not won, an unknown
+# owner, another rep's, no contact, a date it cannot read.
+CRM_EXPORT = (
+    "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Associated Company,"
+    "Associated Contact\n"
+    "101,Renovación,Closed Won,2026-03-15,Alejandro Ruiz,12500,Ventas,Seguros Sol,"
+    "Ana Díaz (ana@sol.example)\n"
+    "102,Perdido,Closed Lost,2026-04-01,Alejandro Ruiz,900,Ventas,Initech,Ann (ann@i.example)\n"
+    "103,De nadie,Closed Won,2026-04-01,Zed Unknown,900,Ventas,Initech,Ann (ann@i.example)\n"
+    "104,De Bob,Closed Won,2026-04-01,Bob Stone,900,Ventas,Initech,Ann (ann@i.example)\n"
+    "105,Sin contacto,Closed Won,2026-04-01,Alejandro Ruiz,900,Ventas,Initech,\n"
+    "106,Mala fecha,Closed Won,pronto,Alejandro Ruiz,900,Ventas,Initech,Ann (ann@i.example)\n"
+)
+
+
+def test_a_crm_import_in_spanish(furnished: World, db: None) -> None:
+    """The CRM import's pages past its form: a file it cannot read, the check of each row,
+    and the import confirmed."""
+    client = furnished.client("coach")
+    url = reverse("crm_import", args=["acme"])
+    data = (*written_by_people(), "Zed Unknown", "Renovación", "Perdido", "De nadie", "De Bob")
+    with time_machine.travel(NOW, tick=False):
+        bad = client.post(url, {"file": SimpleUploadedFile("x.csv", b"Name,Email\na,b\n")})
+        assert bad.status_code == 400
+        found = english_left(read(bad), data)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            sent = client.post(url, {"file": SimpleUploadedFile("hs.csv", CRM_EXPORT.encode())})
+        assert sent.status_code == 302
+        run_tasks()
+        checked = client.get(sent["Location"])
+        found += english_left(read(checked), data)
+        run = ImportRun.objects.latest("pk")
+        assert len(run.problems) == 5  # each problem is on the page checked
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            done = client.post(reverse("import_confirm", args=["acme", run.pk]), follow=True)
+        run_tasks()
+        found += english_left(read(done), data)
+        found += english_left(read(client.get(sent["Location"])), data)
     assert not found, "\n".join(found)
 
 
