@@ -213,8 +213,12 @@ def test_a_spanish_workspace_gets_its_default_metrics_in_spanish(db: object) -> 
         assert [m.label for m in defaults][:2] == ["Calls made", "Conversations"]
     with translation.override("es"):
         assert defaults[0].label == "Llamadas hechas"
-    assert calls.unit_for(1) == "llamada"
-    assert defaults[4].unit_for(1) == "reunión"
+    with translation.override("es"):
+        assert calls.unit_for(1) == "llamada"
+        assert defaults[4].unit_for(1) == "reunión"
+    # The default units are worded for the reader, as the names are.
+    with translation.override("en"):
+        assert (calls.unit_for(1), defaults[4].unit_for(2)) == ("call", "meetings")
 
 
 def test_the_default_metrics_share_no_name_across_languages() -> None:
