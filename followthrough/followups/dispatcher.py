@@ -39,7 +39,7 @@ from django.db import (
 )
 from django.utils import timezone
 
-from followthrough.followups import actions
+from followthrough.followups import actions, planners
 from followthrough.followups.models import LONG_WAIT, FollowUp, Heartbeat, State
 from followthrough.lib import emails
 
@@ -57,6 +57,8 @@ class Options:
     retry_window: dt.timedelta = field(default_factory=lambda: settings.FOLLOWUP_RETRY_WINDOW)
     idle_sleep_max: float = 1.0
     heartbeat_every: float = 5.0
+    # Run the apps' planners (weekly digests...) in this loop, each at its own interval.
+    run_planners: bool = True
 
 
 @dataclass
@@ -156,6 +158,7 @@ class Dispatcher:
     _mailer: Any = None
     _last_beat: float = 0.0
     _sent_since_beat: int = 0
+    planner_schedule: planners.Schedule = field(default_factory=planners.Schedule)
 
     # The loop -----------------------------------------------------------------------------
 
@@ -168,6 +171,8 @@ class Dispatcher:
             try:
                 self.heartbeat()
                 self.reap()
+                if self.options.run_planners:
+                    self.planner_schedule.run_due()
                 claimed = self.claim()
                 total.add(self.deliver(claimed))
                 failures_in_a_row = 0
