@@ -57,8 +57,10 @@ class Options:
     retry_window: dt.timedelta = field(default_factory=lambda: settings.FOLLOWUP_RETRY_WINDOW)
     idle_sleep_max: float = 1.0
     heartbeat_every: float = 5.0
-    # Run the apps' planners (weekly digests...) in this loop, each at its own interval.
+    # Run the apps' periodic planners (followups.planners) every so often; off for a dispatcher
+    # that sends only what others planned (the demo's, the tests' one-shot runs).
     run_planners: bool = True
+    plan_every: dt.timedelta = planners.EVERY
 
 
 @dataclass
@@ -158,7 +160,7 @@ class Dispatcher:
     _mailer: Any = None
     _last_beat: float = 0.0
     _sent_since_beat: int = 0
-    planner_schedule: planners.Schedule = field(default_factory=planners.Schedule)
+    _planned_at: dt.datetime | None = None
 
     # The loop -----------------------------------------------------------------------------
 
@@ -171,8 +173,7 @@ class Dispatcher:
             try:
                 self.heartbeat()
                 self.reap()
-                if self.options.run_planners:
-                    self.planner_schedule.run_due()
+                self.plan()
                 claimed = self.claim()
                 total.add(self.deliver(claimed))
                 failures_in_a_row = 0
@@ -202,6 +203,16 @@ class Dispatcher:
         if force or now - self._last_beat >= self.options.heartbeat_every:
             Heartbeat.beat(self.worker, sent=self._sent_since_beat)
             self._last_beat, self._sent_since_beat = now, 0
+
+    def plan(self) -> None:
+        """Runs the planners when their time has come (at start, then every plan_every)."""
+        now = timezone.now()
+        if not self.options.run_planners:
+            return
+        if self._planned_at is not None and now - self._planned_at < self.options.plan_every:
+            return
+        planners.run_all(now)
+        self._planned_at = now
 
     def reap(self) -> int:
         """Rows whose dispatcher stopped answering go back to the queue, version unchanged,

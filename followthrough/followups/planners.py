@@ -1,72 +1,62 @@
-"""Planners: periodic work that writes follow-ups, run by the dispatcher loop.
+"""Periodic planners: functions the dispatcher's loop runs now and then to write the follow-ups
+that no single change causes (the weekly update's ask, say).
 
-Some follow-ups have no single change that causes them: a weekly digest falls due because a
-week went by. An app registers a planner in its AppConfig.ready() (`planners.register(Planner(
-"weekly_digests", plan, every=timedelta(minutes=1)))`); every dispatcher calls `run_due()` in
-its loop, and each planner runs at most once per `every` in that process. Planners must be
-idempotent (they are, as every dispatcher runs them): what they write is keyed so that a second
-run, a second dispatcher or a restart writes nothing more.
+Apps register theirs in AppConfig.ready(), so the engine imports no app above it. A planner
+takes the current time and must be idempotent: every dispatcher runs it, after a restart it
+runs again, and two of them may run at once; the planner's own unique rows make the second
+run write nothing. A planner's failure is logged and does not stop the sending.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import InterfaceError, OperationalError
 
-log = logging.getLogger("followthrough.planners")
+log = logging.getLogger("followthrough.dispatcher")
+
+Planner = Callable[[dt.datetime], object]
+
+# How often the dispatcher runs the planners: a planned message waits for its own send_at, so
+# this only bounds how late a plan is noticed after a change the planner reads.
+EVERY = dt.timedelta(minutes=5)
 
 
-@dataclass
-class Planner:
+@dataclass(frozen=True)
+class Registered:
     name: str
-    run: Callable[[], object]
-    every: dt.timedelta = dt.timedelta(minutes=1)
+    run: Planner
 
 
-_registry: dict[str, Planner] = {}
+_planners: dict[str, Registered] = {}
 
 
-def register(planner: Planner) -> None:
-    """Adds a planner; registering one of the same name again replaces it (ready() may run
-    twice)."""
-    _registry[planner.name] = planner
+def register(name: str, planner: Planner) -> None:
+    """Adds a planner under a name; registering the same name again replaces it (ready() may
+    run twice)."""
+    _planners[name] = Registered(name, planner)
 
 
 def unregister(name: str) -> None:
-    _registry.pop(name, None)
+    _planners.pop(name, None)
 
 
-def registered() -> list[Planner]:
-    return sorted(_registry.values(), key=lambda planner: planner.name)
+def registered() -> list[Registered]:
+    return sorted(_planners.values(), key=lambda p: p.name)
 
 
-@dataclass
-class Schedule:
-    """When each planner last ran in this process (monotonic seconds)."""
-
-    last_run: dict[str, float] = field(default_factory=dict)
-
-    def run_due(self, force: bool = False) -> list[str]:
-        """Runs every planner whose interval has passed (all of them with force=True); a
-        planner that fails is logged and tried again at its next turn, and never stops the
-        dispatcher from sending. Returns the names of the planners that ran."""
-        ran = []
-        now = time.monotonic()
-        for planner in registered():
-            last = self.last_run.get(planner.name)
-            if not force and last is not None and now - last < planner.every.total_seconds():
-                continue
-            self.last_run[planner.name] = now
-            try:
-                planner.run()
-            except (OperationalError, InterfaceError):
-                raise  # the dispatcher's loop knows what to do when the database goes away
-            except Exception:
-                log.exception("planner %s failed", planner.name)
-            ran.append(planner.name)
-        return ran
+def run_all(now: dt.datetime) -> dict[str, object]:
+    """Runs every planner once; returns what each returned (or the error it raised)."""
+    outcomes: dict[str, object] = {}
+    for planner in registered():
+        try:
+            outcomes[planner.name] = planner.run(now)
+        except (OperationalError, InterfaceError):
+            raise  # the database is away: the dispatcher's loop waits and reconnects
+        except Exception as error:  # one planner's bug must not stop the mail
+            log.exception("planner %s failed", planner.name)
+            outcomes[planner.name] = error
+    return outcomes
