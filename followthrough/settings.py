@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "followthrough.metrics",
     "followthrough.pipeline",
     "followthrough.insights",
+    "followthrough.weeks",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WeeksConfig(AppConfig):
+    name = "followthrough.weeks"
+    label = "weeks"
+    verbose_name = "Weeks"
