@@ -336,6 +336,35 @@ def word_readers(plan: Plan) -> Readers:
     return Readers(coaches=coaches, admins=admins, stakeholders=stakeholders)
 
 
+def update_readers(rep: Membership) -> Readers:
+    """Who reads a rep's weekly update: as for the words on their open plan; without one, their
+    coaches and admins, and the stakeholders who follow them only when shared."""
+    plan = Plan.objects.filter(rep=rep, closed_at=None).order_by("-starts_on", "-id").first()
+    if plan is not None:
+        return word_readers(plan)
+    people = Membership.objects.filter(workspace_id=rep.workspace_id, is_active=True).exclude(
+        pk=rep.pk
+    )
+    coach_ids = list(rep.coaches().values_list("pk", flat=True))
+    return Readers(
+        coaches=list(people.filter(pk__in=coach_ids).select_related("user")),
+        admins=list(
+            people.filter(role=Role.ADMIN).exclude(pk__in=coach_ids).select_related("user")
+        ),
+        stakeholders=list(
+            people.filter(
+                role=Role.STAKEHOLDER,
+                pk__in=Following.objects.filter(rep=rep).values("stakeholder"),
+            ).select_related("user")
+        ),
+    )
+
+
+def can_write_weekly_update(member: Membership) -> bool:
+    """The weekly update is the rep's own: only an active rep writes theirs."""
+    return member.is_active and member.role == Role.REP
+
+
 def can_report_on(member: Membership, commitment: Commitment) -> bool:
     """The owner reports progress on their own commitment from their page."""
     return member.pk == commitment.owner_id and member.is_active

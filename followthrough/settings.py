@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "followthrough.pipeline",
     "followthrough.insights",
     "followthrough.weeks",
+    "followthrough.updates",
+    "followthrough.digests",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",

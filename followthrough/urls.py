@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("followthrough.metrics.urls")),
     path("", include("followthrough.pipeline.urls")),
     path("", include("followthrough.insights.urls")),
+    path("", include("followthrough.updates.urls")),
     path("", include("followthrough.events.urls")),
 ]
 

@@ -46,6 +46,9 @@ class OutboxDispatcher(Dispatcher):
     def heartbeat(self, force: bool = False) -> None:
         return None
 
+    def plan(self) -> None:
+        return None  # the stories plan their own weeks (demo/updates.py), in their workspace
+
     def mailer(self) -> Any:
         if self._mailer is None:
             self._mailer = KeepInOutboxBackend()

@@ -127,19 +127,21 @@ def rate_confidence(
     comment: str = "",
     response: Response | None = None,
     by: User | None = None,
+    replacing: ConfidenceRating | None = None,
 ) -> ConfidenceRating:
     """Records the rep's confidence, 1 to 5. A rating given with a check-in answer that is
-    answered again is updated, not doubled. A fall of two points or more from the rating before
+    answered again is updated, not doubled; so is the one given with a weekly update written
+    again (`replacing`). A fall of two points or more from the rating before
     tells each of the rep's coaches now: an email and a to-do."""
     if not 1 <= rating <= 5:
         raise ActionRefused(gettext("Rate your confidence from 1 (not at all) to 5 (very)."))
     now = timezone.now()
     with transaction.atomic():
-        current = (
-            ConfidenceRating.objects.select_for_update().filter(response=response).first()
-            if response is not None
-            else None
-        )
+        current = None
+        if replacing is not None:
+            current = ConfidenceRating.objects.select_for_update().filter(pk=replacing.pk).first()
+        elif response is not None:
+            current = ConfidenceRating.objects.select_for_update().filter(response=response).first()
         if current is not None and current.rating == rating and current.comment == comment:
             return current
         earlier = ConfidenceRating.objects.filter(member=member)
