@@ -640,3 +640,35 @@ def digest_parts_visible_to(viewer: Membership, recipient: Membership) -> set[in
     if viewer.workspace_id != recipient.workspace_id or viewer.role == Role.STAKEHOLDER:
         return set()
     return visible_rep_ids([viewer])[viewer.pk]
+
+
+def can_have_digest(member: Membership) -> bool:
+    """The weekly digest's preferences: those who follow or coach reps (a rep has none)."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.STAKEHOLDER)
+
+
+def can_preview_digests(member: Membership) -> bool:
+    """The list of digests one may preview: one's own, and those about oneself (a rep) or about
+    the reps one coaches."""
+    return member.is_active
+
+
+def access_digest(member: Membership, subscription_id: int) -> tuple[Any, set[int] | None]:
+    """A subscription whose next digest the member may preview, and whose parts: None for the
+    whole (the recipient), else the reps the member may see of those it tells about (a rep:
+    only themselves; a coach: the reps they coach). Nobody else finds it."""
+    from followthrough.digests.compose import reps_of
+    from followthrough.digests.models import Subscription
+
+    subscription = _one(
+        member,
+        Subscription.objects.select_related("recipient__user__profile", "workspace"),
+        subscription_id,
+    )
+    only = digest_parts_visible_to(member, subscription.recipient)
+    if only is None:
+        return subscription, None
+    about = {rep.pk for rep in reps_of([subscription])[subscription.pk]} & only
+    if not about:
+        raise NotAllowed(_("This digest tells about no rep you coach or are."))
+    return subscription, about

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("followthrough.insights.urls")),
     path("", include("followthrough.updates.urls")),
     path("", include("followthrough.events.urls")),
+    path("", include("followthrough.digests.urls")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

@@ -43,6 +43,9 @@ from followthrough.events.models import Event
 from followthrough.followups import actions as followups
 from followthrough.followups.models import CHANGEABLE, FollowUp
 
+# A digest that could not be planned within this long of its moment (every dispatcher down)
+# is not sent late: next week's comes at its time.
+LATE_LIMIT = dt.timedelta(days=1)
 KIND = "weekly_digest"
 TEMPLATE = "weekly_digest"
 BATCH = 200
@@ -142,8 +145,12 @@ def _plan_batch(now: dt.datetime) -> Planned:
                 "subscription_id", "week"
             )
         )
-        todo = [sub for sub in subs if (sub.pk, weeks[sub.pk]) not in done]
-        history = _recent_outcomes(todo, weeks)
+        todo = [
+            sub
+            for sub in subs
+            if (sub.pk, weeks[sub.pk]) not in done and now - _moment(sub) <= LATE_LIMIT
+        ]
+        history = recent_outcomes(todo, weeks)
         reps = compose.reps_of(todo)
         by_week: dict[dt.date, list[Subscription]] = defaultdict(list)
         for sub in todo:
@@ -178,7 +185,7 @@ def _moment(sub: Subscription) -> dt.datetime:
     return sub.moment_in_week(sub.week_of(sub.next_send_at))
 
 
-def _recent_outcomes(subs: list[Subscription], weeks: dict[int, dt.date]) -> dict[int, list[str]]:
+def recent_outcomes(subs: list[Subscription], weeks: dict[int, dt.date]) -> dict[int, list[str]]:
     """The outcomes of each subscription's last SILENT_WEEKS_BEFORE_HEARTBEAT weeks, newest
     first, with None for a week that has no row (the run of silent weeks is broken)."""
     found: dict[int, dict[dt.date, str]] = defaultdict(dict)

@@ -135,6 +135,12 @@ class Composed:
     parts: list[RepPart]
     total: int  # reps it tells about (more than the parts when capped)
     outcome: str = Outcome.FULL
+    narrowed: bool = False  # a preview showing only some reps' parts
+
+    def narrow(self, rep_ids: set[int]) -> None:
+        """Only these reps' parts, as they are in the whole digest (a rep's preview)."""
+        self.parts = [part for part in self.parts if part.rep.pk in rep_ids]
+        self.narrowed = True
 
     @property
     def recipient(self) -> Membership:
@@ -150,7 +156,7 @@ class Composed:
 
     @property
     def hidden(self) -> int:
-        return self.total - len(self.parts)
+        return 0 if self.narrowed else self.total - len(self.parts)
 
     @property
     def quiet(self) -> bool:
