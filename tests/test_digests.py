@@ -85,12 +85,12 @@ def test_default_subscriptions_for_followers_and_coaches_only(world: World) -> N
     assert actions.ensure_subscriptions() == 1
 
 
-def test_a_new_follow_subscribes_at_once(world: World, django_capture_on_commit_callbacks: Any) -> None:
+def test_a_new_follow_subscribes_at_once(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
     vp = make_member(world.workspace, "vp", Role.STAKEHOLDER)
     with django_capture_on_commit_callbacks(execute=True):
-        accounts.set_relationships(
-            world.members["other_rep"], [], [vp], by=world.user("admin")
-        )
+        accounts.set_relationships(world.members["other_rep"], [], [vp], by=world.user("admin"))
     assert Subscription.objects.filter(recipient=vp).exists()
 
 
@@ -178,7 +178,9 @@ def test_once_a_week_at_the_local_hour_across_daylight_saving_through_smtp(
     people = []
     for n, (zone, weekday, hour, _hours) in enumerate(cases):
         member = make_member(world.workspace, f"reader_{n}", Role.STAKEHOLDER)
-        Following.objects.create(workspace=world.workspace, stakeholder=member, rep=world.members["rep"])
+        Following.objects.create(
+            workspace=world.workspace, stakeholder=member, rep=world.members["rep"]
+        )
         zone_of(member, zone)
         subscribe(member, begin, weekday=weekday, hour=hour)
         people.append(member)
@@ -196,8 +198,10 @@ def test_once_a_week_at_the_local_hour_across_daylight_saving_through_smtp(
         )
         for followup in sent:  # when due (within a step of the loop), never early
             assert followup.sent_at is not None
-            assert followup.send_at <= followup.sent_at <= followup.send_at + dt.timedelta(
-                hours=STEP_HOURS
+            assert (
+                followup.send_at
+                <= followup.sent_at
+                <= followup.send_at + dt.timedelta(hours=STEP_HOURS)
             )
     headers = next(m for m in smtp_server.messages if m["To"] == people[0].user.email)
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -341,7 +345,9 @@ def test_quiet_weeks_manager_gets_three_lines_vp_nothing_then_a_heartbeat(world:
         actions.change_preferences(sub, None, quiet_weeks=True)
     with time_machine.travel(at("2026-04-06 09:00"), tick=False):
         actions.plan_digests()
-    assert Digest.objects.filter(subscription=sub).order_by("-week").first().outcome == Outcome.QUIET  # type: ignore[union-attr]
+    assert (
+        Digest.objects.filter(subscription=sub).order_by("-week").first().outcome == Outcome.QUIET
+    )  # type: ignore[union-attr]
 
 
 def test_the_quiet_email_is_three_lines(world: World) -> None:

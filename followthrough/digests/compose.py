@@ -218,9 +218,7 @@ def reps_of(subscriptions: Sequence[Subscription]) -> dict[int, list[Membership]
         .order_by("user__name", "pk")
     }
     return {
-        sub_id: sorted(
-            (reps[i] for i in rep_ids if i in reps), key=lambda r: (r.user.name, r.pk)
-        )
+        sub_id: sorted((reps[i] for i in rep_ids if i in reps), key=lambda r: (r.user.name, r.pk))
         for sub_id, rep_ids in ids.items()
     }
 

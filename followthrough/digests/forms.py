@@ -15,7 +15,9 @@ from followthrough.digests.models import Scope, Subscription
 
 class PreferencesForm(forms.ModelForm):
     stop = forms.BooleanField(
-        required=False, label=_("Stop the weekly digest"), help_text=_("You can start it again here.")
+        required=False,
+        label=_("Stop the weekly digest"),
+        help_text=_("You can start it again here."),
     )
 
     class Meta:

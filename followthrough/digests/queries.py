@@ -98,7 +98,9 @@ def next_digest(subscription: Subscription, only: set[int] | None) -> Next:
     if planned is not None:
         outcome = planned.outcome
     else:
-        outcome = choose(whole, recent_outcomes([subscription], {subscription.pk: week})[subscription.pk])
+        outcome = choose(
+            whole, recent_outcomes([subscription], {subscription.pk: week})[subscription.pk]
+        )
     if outcome == Outcome.SKIPPED:
         return Next(send_at, None)
     whole.outcome = outcome
