@@ -511,3 +511,24 @@ def test_the_rep_previews_only_their_own_row_of_a_rollup(world: World) -> None:
     assert "What Vp receives on" in as_rep
     assert "Other Rep" not in as_rep
     assert "Only your part of it is shown" in as_rep
+
+
+# The demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_tells_toms_monday_rollup_and_a_quiet_week(db: Any) -> None:
+    from followthrough.demo import stories
+
+    stories.load()
+    tom = FollowUp.objects.filter(kind="weekly_digest", to_email="tom@example.com", state="sent")
+    assert tom.count() == 2
+    latest = tom.order_by("-send_at").first()
+    assert latest is not None
+    assert "Bob" in latest.body_text and "Derek" in latest.body_text
+    assert latest.send_at.astimezone(ZoneInfo("America/New_York")).strftime("%a %H:%M") == (
+        "Mon 08:00"
+    )
+    priya = FollowUp.objects.filter(kind="weekly_digest", to_email="priya@example.com")
+    assert priya.exists() and all("A quiet week" in f.subject for f in priya)
+    rachel = Digest.objects.filter(subscription__recipient__user__email="rachel@example.com")
+    assert {d.outcome for d in rachel} == {Outcome.SKIPPED}

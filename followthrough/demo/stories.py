@@ -41,6 +41,7 @@ from followthrough.coaching.models import (
 )
 from followthrough.demo import activity as metrics_demo
 from followthrough.demo import clock
+from followthrough.demo import digests as digests_demo
 from followthrough.demo import pipeline as pipeline_demo
 from followthrough.lib import dates
 
@@ -198,6 +199,7 @@ def load() -> None:
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
         metrics_demo.seed(brightline)
+        digests_demo.seed(brightline, Workspace.objects.get(slug=HARBOR[0]))
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for
     # the dispatcher of `make run` (invited after the stories, whose dispatcher sends only what
