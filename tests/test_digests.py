@@ -532,3 +532,18 @@ def test_the_demo_tells_toms_monday_rollup_and_a_quiet_week(db: Any) -> None:
     assert priya.exists() and all("A quiet week" in f.subject for f in priya)
     rachel = Digest.objects.filter(subscription__recipient__user__email="rachel@example.com")
     assert {d.outcome for d in rachel} == {Outcome.SKIPPED}
+
+
+def test_rendered_in_the_recipients_language_and_zone(world: World) -> None:
+    manager = world.members["stakeholder"]
+    profile = manager.user.profile
+    profile.language, profile.time_zone = "es", "America/Mexico_City"
+    profile.save()
+    subscribe(manager, at("2026-03-01 12:00"))
+    with time_machine.travel(at("2026-03-02 15:00"), tick=False):
+        actions.plan_digests()
+        followup = digests_to(manager)[0]
+        message = followup.build_message()
+    assert followup.send_at == at("2026-03-02 08:00", "America/Mexico_City")
+    assert "Una semana tranquila" in message.subject
+    assert "Darte de baja:" in message.body
