@@ -30,8 +30,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's code
 
-from dashboard import build  # noqa: E402
-from harness import (  # noqa: E402
+from dashboard import build
+from harness import (
     ROOT,
     Bench,
     Timer,
@@ -205,15 +205,19 @@ def print_table(results: list[dict[str, Any]]) -> None:
     for r in results:
         rows = ", ".join(f"{k} {v:,}" for k, v in r["rows"].items())
         stages = ", ".join(f"{k} {v:.0f} s" for k, v in r["stages"].items())
-        print(f"{r['db']} at {r['scale']:g}, {r['subscriptions']:,} subscriptions: {rows} ({stages})")
+        print(
+            f"{r['db']} at {r['scale']:g}, {r['subscriptions']:,} subscriptions: {rows} ({stages})"
+        )
     print("\ndatabase   roll-up of   p50 ms   p95 ms  queries")
     for r in results:
         for key in ("rollup", "small"):
             f = r[key]
-            print(f"{r['db']:10} {f['reps']:>4} reps {f['p50']:8.1f} {f['p95']:8.1f} {f['queries']:>8}")
+            line = f"{r['db']:10} {f['reps']:>4} reps {f['p50']:8.1f} {f['p95']:8.1f}"
+            print(f"{line} {f['queries']:>8}")
         ratio = r["rollup"]["p95"] / r["small"]["p95"]
         flat = r["rollup"]["queries"] == r["small"]["queries"]
-        print(f"  p95 {r['rollup']['reps']} reps / 2 reps: {ratio:.2f} (target <= 2): {verdict(ratio <= 2)}")
+        reps = r["rollup"]["reps"]
+        print(f"  p95 {reps} reps / 2 reps: {ratio:.2f} (target <= 2): {verdict(ratio <= 2)}")
         print(f"  queries flat: {verdict(flat)}")
     print("\ndatabase   digests  queued  quiet  plan s  built  build s  (all) s  total s")
     for r in results:

@@ -589,10 +589,10 @@ def visible_rep_ids(members: Sequence[Membership]) -> dict[int, set[int]]:
         for coach_id, rep_id in rows:
             found[coach_id].add(rep_id)
     if by_role[Role.STAKEHOLDER]:
-        rows = Following.objects.filter(
+        followed = Following.objects.filter(
             stakeholder__in=[m.pk for m in by_role[Role.STAKEHOLDER]], rep__in=reps
         ).values_list("stakeholder_id", "rep_id")
-        for stakeholder_id, rep_id in rows:
+        for stakeholder_id, rep_id in followed:
             found[stakeholder_id].add(rep_id)
     for member in by_role[Role.REP]:
         found[member.pk] = {member.pk}

@@ -383,8 +383,12 @@ def _lines(reps: Sequence[Membership], book: Book, words: WordsAccess) -> dict[i
     zones = {rep.pk: rep.user.profile.zone for rep in reps}
     found: dict[int, dict] = defaultdict(lambda: {"closed": [], "slipped": [], "open": []})
     for commitment in rows:
-        response = latest.get(commitment.pk)
-        said = response.comment if response is not None and words.may_read(response) else ""
+        found_response = latest.get(commitment.pk)
+        said = (
+            found_response.comment
+            if found_response is not None and words.may_read(found_response)
+            else ""
+        )
         line = Line(commitment.text, commitment.due_on, commitment.get_state_display(), said)
         zone = zones[commitment.owner_id]
 

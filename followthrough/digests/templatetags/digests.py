@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def signed(value: int | Decimal | None) -> str:
-    """+8, −3, 0; blank for no value."""
+    """+8, 0, or a minus sign (U+2212) before a fall; blank for no value."""
     if value is None:
         return ""
     if value > 0:
