@@ -291,12 +291,13 @@ def build(db: str, scale: float) -> dict[str, Any]:
         "invited",
         "sequence",
         "created_at",
+        "words_shared",
     ]
     writer.insert(
         Session,
         session_columns,
         (
-            (workspace.pk, plan.pk, at, 45, "", state(at), "", "", False, 0, at)
+            (workspace.pk, plan.pk, at, 45, "", state(at), "", "", False, 0, at, False)
             for at, _rep, plan, _five in agreed
         ),
     )
@@ -375,13 +376,14 @@ def build(db: str, scale: float) -> dict[str, Any]:
         "source",
         "created_at",
         "updated_at",
+        "words_shared",
     ]
     answers.sort(key=lambda answer: answer[2])
     n_responses = writer.insert(
         Response,
         response_columns,
         (
-            (commitment_ids[index], 1, answer, '{"calls": 7}', "", "link", at, at)
+            (commitment_ids[index], 1, answer, '{"calls": 7}', "", "link", at, at, False)
             for index, answer, at in answers
         ),
     )
@@ -492,6 +494,23 @@ def measure(client: Any, url: str, warmup: int, requests: int) -> dict[str, Any]
     }
 
 
+def rebuild_weeks(db: str, slug: str) -> None:
+    """The stored weekly summaries of every rep, as the receivers would have kept them while
+    the rows were written one by one (`followthrough rebuild_weeks`), then their statistics."""
+    from django.db import connection
+
+    from followthrough.accounts.models import Workspace
+    from followthrough.weeks import store
+
+    count = store.rebuild(Workspace.objects.get(slug=slug))
+    with connection.cursor() as cursor:
+        if db == "postgres":
+            cursor.execute("VACUUM ANALYZE weeks_weeksummary, weeks_weekmetric")
+        else:
+            cursor.execute("ANALYZE")
+    print(f"  {count:,} weekly summaries stored", flush=True)
+
+
 def run(
     db: str, scale: float, warmup: int, requests: int, after_migrate: Sequence[str]
 ) -> dict[str, Any]:
@@ -502,6 +521,8 @@ def run(
             bench.create_database(after_migrate)
         with timer("write"):
             world = build(db, scale)
+        with timer("weekly summaries"):
+            rebuild_weeks(db, world["slug"])
         from django.test import Client
         from django.urls import reverse
 

@@ -16,7 +16,18 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, DateField, Func, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +48,8 @@ from followthrough.insights import pace as pace_rules
 from followthrough.insights.reports import target_metric, week_start
 from followthrough.metrics.models import ConfidenceRating, Entry, Metric, MetricKind
 from followthrough.pipeline.models import Opportunity, Stage
+from followthrough.weeks import store
+from followthrough.weeks.models import WeekMetric, WeekSummary
 
 ZERO = Decimal(0)
 
@@ -244,9 +257,15 @@ def sort_rows(rows: list[RepRow], key: str, descending: bool) -> list[RepRow]:
     return sorted(present, key=value, reverse=descending) + missing
 
 
-def build_rows(viewer: Membership, *, now: dt.datetime | None = None) -> list[RepRow]:
+def build_rows(
+    viewer: Membership, *, now: dt.datetime | None = None, live: bool = False
+) -> list[RepRow]:
     """One row per rep the viewer may see, with the reasons each needs attention. Weeks are the
-    viewer's local weeks (Monday to Sunday), as `timezone.localdate()` gives them."""
+    viewer's local weeks (Monday to Sunday), as `timezone.localdate()` gives them.
+
+    The figures come from the stored weekly summaries (followthrough.weeks): a few rows per
+    rep instead of their entries and commitments. `live` computes them from the source rows
+    instead, as before the summaries (what they are tested against)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     workspace = viewer.workspace
@@ -269,9 +288,14 @@ def build_rows(viewer: Membership, *, now: dt.datetime | None = None) -> list[Re
         rows[rep.pk].confidence_before = rep.confidence_before
     ids = list(rows)
     metrics = list(Metric.of(workspace))
-    _add_pace(rows, metrics, now)
-    _add_commitments(rows, ids, today, now)
-    _add_activity(rows, ids, metrics, today)
+    plans = _active_plans(rows)
+    if not live:
+        starts = [plan.starts_on for plan in plans]
+        first = min([today - dt.timedelta(weeks=COMMITMENT_WEEKS), *starts])
+        store.ensure(reps, week_start(first), week_start(today))
+    _add_pace(rows, plans, metrics, now, live)
+    (_add_commitments_live if live else _add_commitments)(rows, ids, today, now)
+    (_add_activity_live if live else _add_activity)(rows, ids, metrics, today)
     _add_pipeline(rows, ids, workspace.pk)
     for row in rows.values():
         row.reasons = attention_reasons(row, today)
@@ -285,7 +309,17 @@ def _nth_rating(n: int) -> Subquery:
     return Subquery(latest.values("rating")[n : n + 1])
 
 
-def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.datetime) -> None:
+def _active_plans(rows: dict[int, RepRow]) -> list[Plan]:
+    return list(Plan.objects.filter(rep_id__in=list(rows), closed_at=None).order_by("id"))
+
+
+def _add_pace(
+    rows: dict[int, RepRow],
+    plans: list[Plan],
+    metrics: Sequence[Metric],
+    now: dt.datetime,
+    live: bool,
+) -> None:
     """Every active plan of each rep and its pace: the plans in one query, the daily totals of
     every plan's target metric in another. A plan's day is its rep's day (as on the plan's
     page): entries are counted on the rep's local days. A second plan does not hide the first:
@@ -293,7 +327,7 @@ def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.dateti
     by_name = Metric.named(metrics)
     standings: list[PlanStanding] = []
     targets: list[tuple[Plan, Metric]] = []
-    for plan in Plan.objects.filter(rep_id__in=list(rows), closed_at=None).order_by("id"):
+    for plan in plans:
         standing = PlanStanding(plan)
         metric = target_metric(plan, by_name)
         if plan.target_low is None or not plan.target_metric:
@@ -307,7 +341,9 @@ def _add_pace(rows: dict[int, RepRow], metrics: Sequence[Metric], now: dt.dateti
         rep_id: timezone.localdate(now, row.member.user.profile.zone)
         for rep_id, row in rows.items()
     }
-    daily = plan_daily_totals(targets, max(rep_today.values(), default=now.date()))
+    daily = (plan_daily_totals if live else stored_daily_totals)(
+        targets, max(rep_today.values(), default=now.date())
+    )
     for standing in standings:
         plan = standing.plan
         today = rep_today[plan.rep_id]
@@ -366,7 +402,73 @@ def plan_daily_totals(
     return daily
 
 
+def stored_daily_totals(
+    plans: Iterable[tuple[Plan, Metric]], today: dt.date
+) -> dict[int, dict[dt.date, Decimal]]:
+    """As plan_daily_totals, from the stored weekly rows of each rep and metric (weeks.models.
+    WeekMetric: a row a week with its seven days) rather than from the entries."""
+    plans = list(plans)
+    if not plans:
+        return {}
+    last = min(today, max(plan.deadline for plan, _ in plans))
+    found = WeekMetric.objects.filter(
+        rep_id__in={plan.rep_id for plan, _ in plans},
+        metric_id__in={metric.pk for _, metric in plans},
+        week__gte=week_start(min(plan.starts_on for plan, _ in plans)),
+        week__lte=week_start(last),
+    ).values_list("rep_id", "metric_id", "week", *WeekMetric.DAYS)
+    plan_of = {(plan.rep_id, metric.pk): plan for plan, metric in plans}
+    daily: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    for rep_id, metric_id, monday, *days in found:
+        plan = plan_of.get((rep_id, metric_id))
+        if plan is None:
+            continue
+        for weekday, total in enumerate(days):
+            day = monday + dt.timedelta(days=weekday)
+            if total and plan.starts_on <= day <= plan.deadline and day <= last:
+                daily[plan.pk][day] = total
+    return daily
+
+
 def _add_commitments(
+    rows: dict[int, RepRow], ids: list[int], today: dt.date, now: dt.datetime
+) -> None:
+    """As _add_commitments_live, the whole weeks of the window from the stored summaries: only
+    its first and last weeks, cut by the window, are counted from the commitments."""
+    first_day = today - dt.timedelta(weeks=COMMITMENT_WEEKS)
+    first_whole = week_start(first_day - dt.timedelta(days=1)) + dt.timedelta(weeks=1)
+    this_monday = week_start(today)
+    whole = (
+        WeekSummary.objects.filter(rep_id__in=ids, week__gte=first_whole, week__lt=this_monday)
+        .values_list("rep_id")
+        .annotate(Sum("due"), Sum("answered"), Sum("due_done"), Sum("due_missed"))
+        .order_by()
+    )
+    for rep_id, due, answered, done, missed in whole:
+        row = rows[rep_id]
+        row.due, row.answered, row.done, row.missed = due, answered, done, missed
+    edges = (
+        Commitment.objects.filter(due_for_follow_through(today), owner_id__in=ids)
+        .filter(Q(due_on__lt=first_whole) | Q(due_on__gte=this_monday))
+        .values("owner_id")
+        .annotate(
+            due=Count("id"),
+            answered=Count("id", filter=followed_through()),
+            done=Count("id", filter=Q(state=CommitmentState.DONE)),
+            missed=Count("id", filter=Q(state=CommitmentState.MISSED)),
+        )
+        .order_by()
+    )
+    for edge in edges:
+        row = rows[edge["owner_id"]]
+        row.due += edge["due"]
+        row.answered += edge["answered"]
+        row.done += edge["done"]
+        row.missed += edge["missed"]
+    _add_open_loops(rows, ids, now)
+
+
+def _add_commitments_live(
     rows: dict[int, RepRow], ids: list[int], today: dt.date, now: dt.datetime
 ) -> None:
     """Follow-through, done and missed over the commitments due in the last COMMITMENT_WEEKS
@@ -386,6 +488,12 @@ def _add_commitments(
         row = rows[found["owner_id"]]
         row.due, row.answered = found["due"], found["answered"]
         row.done, row.missed = found["done"], found["missed"]
+    _add_open_loops(rows, ids, now)
+
+
+def _add_open_loops(rows: dict[int, RepRow], ids: list[int], now: dt.datetime) -> None:
+    """Check-ins unanswered past their time, whenever that was (they open with the clock, with
+    no write to store them by)."""
     loops = (
         Commitment.objects.filter(
             owner_id__in=ids, open_loop_at__lte=now, state__in=CommitmentState.carried()
@@ -399,6 +507,32 @@ def _add_commitments(
 
 
 def _add_activity(
+    rows: dict[int, RepRow], ids: list[int], metrics: Sequence[Metric], today: dt.date
+) -> None:
+    """As _add_activity_live, from the stored days of this week and the week before."""
+    this_monday = week_start(today)
+    last_monday = this_monday - dt.timedelta(weeks=1)
+    activity = [m.pk for m in metrics if m.kind == MetricKind.ACTIVITY]
+    # Monday to today's weekday, in both weeks.
+    days = sum((F(name) for name in WeekMetric.DAYS[1 : today.weekday() + 1]), F("d0"))
+    sums = (
+        WeekMetric.objects.filter(
+            rep_id__in=ids, metric_id__in=activity, week__in=[last_monday, this_monday]
+        )
+        .values("rep_id")
+        .annotate(
+            this_week=Sum(days, filter=Q(week=this_monday)),
+            last_week=Sum(days, filter=Q(week=last_monday)),
+        )
+        .order_by()
+    )
+    for found in sums:
+        row = rows[found["rep_id"]]
+        row.activity_this_week = found["this_week"] or ZERO
+        row.activity_last_week = found["last_week"] or ZERO
+
+
+def _add_activity_live(
     rows: dict[int, RepRow], ids: list[int], metrics: Sequence[Metric], today: dt.date
 ) -> None:
     """The sum of all activity metrics this week (to today) and over the same days of the week
@@ -505,16 +639,35 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def weekly_rows(viewer: Membership, weeks: int) -> Iterable[list[str]]:
+def weekly_rows(viewer: Membership, weeks: int, *, live: bool = False) -> Iterable[list[str]]:
     """Per visible rep, per metric, per week (Monday start, the viewer's local weeks; the
-    current week so far is the last): the total, 0 for a week without entries."""
+    current week so far is the last): the total, 0 for a week without entries. From the stored
+    weekly summaries; `live` sums the entries instead (what they are tested against)."""
     today = timezone.localdate()
-    first = week_start(today) - dt.timedelta(weeks=weeks - 1)
+    this_monday = week_start(today)
+    first = this_monday - dt.timedelta(weeks=weeks - 1)
     mondays = [first + dt.timedelta(weeks=i) for i in range(weeks)]
-    reps = list(permissions.visible_reps(viewer).select_related("user").order_by("user__name"))
+    reps = list(
+        permissions.visible_reps(viewer).select_related("user__profile").order_by("user__name")
+    )
     metrics = list(Metric.of(viewer.workspace))
     totals: dict[tuple[int, int, dt.date], Decimal] = {}
-    if reps:
+    if reps and not live:
+        store.ensure(reps, first, this_monday)
+        # This week: only its days so far.
+        so_far = sum((F(name) for name in WeekMetric.DAYS[1 : today.weekday() + 1]), F("d0"))
+        stored = (
+            WeekMetric.objects.filter(
+                rep_id__in=[rep.pk for rep in reps], week__gte=first, week__lte=this_monday
+            )
+            .annotate(
+                so_far=Case(When(week=this_monday, then=so_far), default=F("total")),
+            )
+            .values_list("rep_id", "metric_id", "week", "so_far")
+        )
+        for rep_id, metric_id, monday, total in stored:
+            totals[(rep_id, metric_id, monday)] = total
+    elif reps:
         found = (
             Entry.objects.filter(
                 member_id__in=[rep.pk for rep in reps], day__gte=first, day__lte=today

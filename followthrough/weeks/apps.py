@@ -5,3 +5,8 @@ class WeeksConfig(AppConfig):
     name = "followthrough.weeks"
     label = "weeks"
     verbose_name = "Weeks"
+
+    def ready(self) -> None:
+        from followthrough.weeks import receivers
+
+        receivers.connect()

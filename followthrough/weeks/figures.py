@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -97,11 +97,8 @@ class Facts:
     summary keeps the same. Per-day lists run Monday (0) to Sunday (6)."""
 
     days: dict[int, list[Decimal]] = field(default_factory=dict)  # metric id -> daily totals
-    activity: Decimal = ZERO
-    results: dict[str, Decimal] = field(default_factory=dict)
     done: int = 0
     missed: int = 0  # closed missed that week
-    loops: int = 0  # turned into an open loop that week (by `now`), still not answered
     open: int = 0  # open at the week's end (or now)
     sessions: int = 0
     moves: int = 0
@@ -109,13 +106,33 @@ class Facts:
     confidence: int | None = None
     confidence_before: int | None = None
     rated: bool = False
-    # The dashboard's follow-through counts, by the day the commitments are due (see
+    # The dashboard's follow-through counts of the commitments due that week (see
     # coaching.models.due_for_follow_through): not dropped, answered or with an outcome, done,
-    # missed. Each a list of 7.
-    due: list[int] = field(default_factory=lambda: [0] * DAYS)
-    answered: list[int] = field(default_factory=lambda: [0] * DAYS)
-    due_done: list[int] = field(default_factory=lambda: [0] * DAYS)
-    due_missed: list[int] = field(default_factory=lambda: [0] * DAYS)
+    # missed.
+    due: int = 0
+    answered: int = 0
+    due_done: int = 0
+    due_missed: int = 0
+
+    def activity(self, metrics: dict[int, Metric]) -> Decimal:
+        """The week's total of the activity metrics (a metric deleted since counts no more)."""
+        return sum(
+            (
+                sum(daily, ZERO)
+                for metric_id, daily in self.days.items()
+                if metric_id in metrics and metrics[metric_id].kind == MetricKind.ACTIVITY
+            ),
+            ZERO,
+        )
+
+    def results(self, metrics: dict[int, Metric]) -> dict[str, Decimal]:
+        """Result metric name -> the week's total, the non-zero ones."""
+        found: dict[str, Decimal] = {}
+        for metric_id, daily in self.days.items():
+            metric = metrics.get(metric_id)
+            if metric is not None and metric.kind == MetricKind.RESULT:
+                found[metric.name] = found.get(metric.name, ZERO) + sum(daily, ZERO)
+        return {name: total for name, total in found.items() if total}
 
 
 def _zone(rep: Membership) -> zoneinfo.ZoneInfo:
@@ -128,15 +145,12 @@ def _mondays(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def compute(
-    reps: Sequence[Membership],
-    first_week: dt.date,
-    last_week: dt.date,
-    *,
-    now: dt.datetime | None = None,
+    reps: Sequence[Membership], first_week: dt.date, last_week: dt.date
 ) -> dict[tuple[int, dt.date], Facts]:
     """The facts of every (rep, week) from `first_week` to `last_week` (Mondays), from the
-    source rows, in a fixed number of queries whatever the number of reps and weeks."""
-    now = now or timezone.now()
+    source rows, in a fixed number of queries whatever the number of reps and weeks. They do
+    not depend on the clock (see count_loops), so a stored week stays right until a row of it
+    changes. Pass the reps with `select_related("user__profile")`."""
     first_week, last_week = week_of(first_week), week_of(last_week)
     mondays = _mondays(first_week, last_week)
     facts = {(rep.pk, monday): Facts() for rep in reps for monday in mondays}
@@ -154,15 +168,8 @@ def compute(
             return None
         return facts.get((rep_id, week_of(timezone.localdate(moment, zones[rep_id]))))
 
-    def week_end(rep_id: int, monday: dt.date) -> dt.datetime:
-        """The end of the rep's local Sunday, or now if that is sooner."""
-        sunday_end = dt.datetime.combine(
-            monday + dt.timedelta(days=DAYS), dt.time.min, tzinfo=zones[rep_id]
-        )
-        return min(sunday_end, now)
-
-    _add_entries(facts, ids, {rep.workspace_id for rep in reps}, first_day, last_day)
-    _add_commitments(facts, ids, first_day, last_day, since, until, now, place, week_end)
+    _add_entries(facts, ids, first_day, last_day)
+    _add_commitments(facts, ids, first_day, last_day, since, until, zones)
     for rep_id, finished_at in Session.objects.filter(
         plan__rep_id__in=ids,
         state=SessionState.FINISHED,
@@ -172,19 +179,14 @@ def compute(
         if (found := place(rep_id, finished_at)) is not None:
             found.sessions += 1
     _add_stage_changes(facts, ids, since, until, place)
-    _add_ratings(facts, reps, mondays, since, until, zones, week_end)
+    _add_ratings(facts, ids, mondays, since, until, zones)
     return facts
 
 
 def _add_entries(
-    facts: dict[tuple[int, dt.date], Facts],
-    ids: list[int],
-    workspaces: set[int],
-    first_day: dt.date,
-    last_day: dt.date,
+    facts: dict[tuple[int, dt.date], Facts], ids: list[int], first_day: dt.date, last_day: dt.date
 ) -> None:
-    """Daily totals per metric (every source), then the week's activity and results."""
-    metrics = {m.pk: m for m in Metric.objects.filter(workspace_id__in=workspaces)}
+    """Daily totals per metric, every source together."""
     totals = (
         Entry.objects.filter(member_id__in=ids, day__gte=first_day, day__lte=last_day)
         .exclude(value=0)
@@ -192,19 +194,10 @@ def _add_entries(
         .annotate(total=Sum("value"))
         .order_by()
     )
-    for member_id, metric_id, day, total in totals:
+    for member_id, metric_id, day, total in totals.iterator(chunk_size=10_000):
         found = facts.get((member_id, week_of(day)))
-        if found is None or not total:
-            continue
-        found.days.setdefault(metric_id, [ZERO] * DAYS)[day.weekday()] += total
-    for found in facts.values():
-        for metric_id, daily in found.days.items():
-            metric = metrics[metric_id]
-            total = sum(daily, ZERO)
-            if metric.kind == MetricKind.ACTIVITY:
-                found.activity += total
-            elif total:
-                found.results[metric.name] = found.results.get(metric.name, ZERO) + total
+        if found is not None and total:
+            found.days.setdefault(metric_id, [ZERO] * DAYS)[day.weekday()] += total
 
 
 def _add_commitments(
@@ -214,15 +207,14 @@ def _add_commitments(
     last_day: dt.date,
     since: dt.datetime,
     until: dt.datetime,
-    now: dt.datetime,
-    place: Any,
-    week_end: Any,
+    zones: dict[int, zoneinfo.ZoneInfo],
 ) -> None:
-    """Closed and slipped in each week, open at each week's end, and the dashboard's counts by
-    due day, from one query over the commitments that touch the weeks."""
+    """Closed in each week, open at each week's end, and the dashboard's counts by due week,
+    from one query over the commitments that touch the weeks. A commitment is open at the end
+    of the weeks from the one it was made in to the one before it was closed (for the current
+    week: open now)."""
     touching = (
         Q(outcome_at__gte=since, outcome_at__lte=until)
-        | Q(open_loop_at__gte=since, open_loop_at__lte=until)
         | Q(due_on__gte=first_day, due_on__lte=last_day)
         # Open at some week's end: made before the last one ended, not closed before the first.
         | Q(created_at__lte=until, state=CommitmentState.OPEN)
@@ -232,41 +224,63 @@ def _add_commitments(
         Commitment.objects.filter(touching, owner_id__in=ids)
         .exclude(state=CommitmentState.DROPPED)
         .annotate(has_response=Exists(Response.objects.filter(commitment=OuterRef("pk"))))
-        .values_list(
-            "owner_id", "state", "due_on", "created_at", "outcome_at", "open_loop_at",
-            "has_response",
-        )
+        .values_list("owner_id", "state", "due_on", "created_at", "outcome_at", "has_response")
         .order_by()
-    )  # fmt: skip
-    by_rep: dict[int, list[dt.date]] = defaultdict(list)
-    for rep_id, monday in facts:
-        by_rep[rep_id].append(monday)
-    for rep_id, state, due_on, created_at, outcome_at, open_loop_at, has_response in rows:
-        closing = place(rep_id, outcome_at)
-        if closing is not None and state in (CommitmentState.DONE, CommitmentState.PARTLY):
-            closing.done += 1
-        elif closing is not None and state == CommitmentState.MISSED:
-            closing.missed += 1
-        looping = place(rep_id, open_loop_at)
-        is_loop = open_loop_at is not None and open_loop_at <= now
-        if looping is not None and is_loop and state in CommitmentState.carried():
-            looping.loops += 1
+    )
+    first_week, last_week = week_of(first_day), week_of(last_day)
+    week = dt.timedelta(weeks=1)
+    for rep_id, state, due_on, created_at, outcome_at, has_response in rows.iterator(
+        chunk_size=10_000
+    ):
+        zone = zones[rep_id]
         # An open commitment may keep the moment of an earlier "partly": only an outcome closes.
-        closed_at = outcome_at if state in CommitmentState.with_outcome() else None
-        for monday in by_rep[rep_id]:
-            end = week_end(rep_id, monday)
-            if created_at <= end and (closed_at is None or closed_at > end):
-                facts[(rep_id, monday)].open += 1
+        closed = outcome_at if state in CommitmentState.with_outcome() else None
+        closed_week = week_of(timezone.localdate(closed, zone)) if closed else None
+        if closed_week is not None and first_week <= closed_week <= last_week:
+            closing = facts[(rep_id, closed_week)]
+            if state == CommitmentState.MISSED:
+                closing.missed += 1
+            else:
+                closing.done += 1
+        monday = max(week_of(timezone.localdate(created_at, zone)), first_week)
+        stop = min(closed_week or last_week + week, last_week + week)
+        while monday < stop:
+            facts[(rep_id, monday)].open += 1
+            monday += week
         found = facts.get((rep_id, week_of(due_on)))
         if found is not None:
-            weekday = due_on.weekday()
-            found.due[weekday] += 1
+            found.due += 1
             if has_response or state in CommitmentState.with_outcome():
-                found.answered[weekday] += 1
+                found.answered += 1
             if state == CommitmentState.DONE:
-                found.due_done[weekday] += 1
+                found.due_done += 1
             elif state == CommitmentState.MISSED:
-                found.due_missed[weekday] += 1
+                found.due_missed += 1
+
+
+def count_loops(
+    reps: Sequence[Membership], first_week: dt.date, last_week: dt.date, now: dt.datetime
+) -> dict[tuple[int, dt.date], int]:
+    """Per (rep, week): the commitments whose silence turned them into an open loop that week
+    (by now) and that are still unanswered. Read when asked, never stored: a loop opens when
+    its time passes, with no write to tell anyone."""
+    zones = {rep.pk: _zone(rep) for rep in reps}
+    since = dt.datetime.combine(first_week, dt.time.min, tzinfo=dt.UTC) - MARGIN
+    until = dt.datetime.combine(last_week + dt.timedelta(days=DAYS), dt.time.min, tzinfo=dt.UTC)
+    loops: dict[tuple[int, dt.date], int] = defaultdict(int)
+    if not reps:
+        return loops
+    found = Commitment.objects.filter(
+        owner_id__in=list(zones),
+        state__in=CommitmentState.carried(),
+        open_loop_at__gte=since,
+        open_loop_at__lte=min(until + MARGIN, now),
+    ).values_list("owner_id", "open_loop_at")
+    for rep_id, open_loop_at in found:
+        monday = week_of(timezone.localdate(open_loop_at, zones[rep_id]))
+        if first_week <= monday <= last_week:
+            loops[(rep_id, monday)] += 1
+    return loops
 
 
 def _add_stage_changes(
@@ -305,20 +319,18 @@ def _add_stage_changes(
 
 def _add_ratings(
     facts: dict[tuple[int, dt.date], Facts],
-    reps: Sequence[Membership],
+    ids: list[int],
     mondays: list[dt.date],
     since: dt.datetime,
     until: dt.datetime,
     zones: dict[int, zoneinfo.ZoneInfo],
-    week_end: Any,
 ) -> None:
     """The latest rating up to each week's end and the one before: the two before the first
-    week (two subqueries on the reps), then every rating within the weeks."""
-    ids = [rep.pk for rep in reps]
+    week (subqueries on the reps), then every rating within the weeks, walked in order."""
     earlier = ConfidenceRating.objects.filter(member=OuterRef("pk"), rated_at__lt=since).order_by(
         "-rated_at", "-id"
     )
-    history: dict[int, list[tuple[dt.datetime, int]]] = defaultdict(list)
+    history: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for rep_id, *older in Membership.objects.filter(pk__in=ids).values_list(
         "pk",
         Subquery(earlier.values("rated_at")[1:2]),
@@ -328,38 +340,45 @@ def _add_ratings(
     ):
         for at, rating in ((older[0], older[1]), (older[2], older[3])):
             if at is not None:
-                history[rep_id].append((at, rating))
+                history[rep_id].append((week_of(timezone.localdate(at, zones[rep_id])), rating))
     for rep_id, at, rating in (
         ConfidenceRating.objects.filter(member_id__in=ids, rated_at__gte=since, rated_at__lte=until)
         .order_by("rated_at", "id")
         .values_list("member_id", "rated_at", "rating")
     ):
-        history[rep_id].append((at, rating))
+        history[rep_id].append((week_of(timezone.localdate(at, zones[rep_id])), rating))
     for rep_id in ids:
         ratings = history[rep_id]
+        seen = 0  # how many ratings fall in or before the week
         for monday in mondays:
-            end = week_end(rep_id, monday)
-            start = dt.datetime.combine(monday, dt.time.min, tzinfo=zones[rep_id])
-            upto = [(at, rating) for at, rating in ratings if at <= end]
+            while seen < len(ratings) and ratings[seen][0] <= monday:
+                seen += 1
             found = facts[(rep_id, monday)]
-            if upto:
-                found.confidence = upto[-1][1]
-                found.rated = upto[-1][0] >= start
-            if len(upto) > 1:
-                found.confidence_before = upto[-2][1]
+            if seen:
+                found.confidence = ratings[seen - 1][1]
+                found.rated = ratings[seen - 1][0] == monday
+            if seen > 1:
+                found.confidence_before = ratings[seen - 2][1]
 
 
-def figures(rep_id: int, week: dt.date, facts: Facts, before: Facts | None) -> WeekFigures:
-    """The figures of a week from its facts and those of the week before."""
+def figures(
+    rep_id: int,
+    week: dt.date,
+    facts: Facts,
+    before: Facts,
+    metrics: dict[int, Metric],
+    loops: int = 0,
+) -> WeekFigures:
+    """The figures of a week from its facts, those of the week before and its open loops."""
     changes = dict(facts.pipeline_changes)
     return WeekFigures(
         rep_id=rep_id,
         week=week,
-        activity=facts.activity,
-        activity_before=before.activity if before is not None else ZERO,
-        results={name: total for name, total in facts.results.items() if total},
+        activity=facts.activity(metrics),
+        activity_before=before.activity(metrics),
+        results=facts.results(metrics),
         commitments_done=facts.done,
-        commitments_missed=facts.missed + facts.loops,
+        commitments_missed=facts.missed + loops,
         commitments_open=facts.open,
         sessions_held=facts.sessions,
         pipeline_moves=facts.moves,
@@ -367,7 +386,7 @@ def figures(rep_id: int, week: dt.date, facts: Facts, before: Facts | None) -> W
         confidence=facts.confidence,
         confidence_before=facts.confidence_before,
         rated=facts.rated,
-        open_loops=facts.loops,
+        open_loops=loops,
         pipeline_changes=changes,
     )
 
@@ -375,16 +394,52 @@ def figures(rep_id: int, week: dt.date, facts: Facts, before: Facts | None) -> W
 def for_reps(
     reps: Sequence[Membership], week: dt.date, *, now: dt.datetime | None = None
 ) -> dict[int, WeekFigures]:
-    """The week's figures of each rep, keyed by membership id, in a fixed number of queries
-    (pass the reps with `select_related("user__profile")` to spare one query per rep)."""
-    monday = week_of(week)
-    before = monday - dt.timedelta(weeks=1)
-    found = compute(reps, before, monday, now=now)
-    return {
-        rep.pk: figures(rep.pk, monday, found[(rep.pk, monday)], found[(rep.pk, before)])
-        for rep in reps
-    }
+    """The week's figures of each rep, keyed by membership id, from the stored summaries (a
+    week not stored yet is computed and stored), in a fixed number of queries whatever the
+    number of reps. Pass the reps with `select_related("user__profile")`."""
+    from followthrough.weeks import store
+
+    return _assemble(reps, week, store.read, now)
+
+
+def live(
+    reps: Sequence[Membership], week: dt.date, *, now: dt.datetime | None = None
+) -> dict[int, WeekFigures]:
+    """As for_reps, straight from the source rows (what the stored summaries must equal)."""
+    return _assemble(reps, week, compute, now)
 
 
 def for_rep(rep: Membership, week: dt.date, *, now: dt.datetime | None = None) -> WeekFigures:
     return for_reps([rep], week, now=now)[rep.pk]
+
+
+def _assemble(
+    reps: Sequence[Membership],
+    week: dt.date,
+    facts_of: Callable[[Sequence[Membership], dt.date, dt.date], dict[tuple[int, dt.date], Facts]],
+    now: dt.datetime | None,
+) -> dict[int, WeekFigures]:
+    if not reps:
+        return {}
+    monday = week_of(week)
+    before = monday - dt.timedelta(weeks=1)
+    found = facts_of(reps, before, monday)
+    loops = count_loops(reps, monday, monday, now or timezone.now())
+    metrics = metrics_of(reps)
+    return {
+        rep.pk: figures(
+            rep.pk,
+            monday,
+            found[(rep.pk, monday)],
+            found[(rep.pk, before)],
+            metrics,
+            loops.get((rep.pk, monday), 0),
+        )
+        for rep in reps
+    }
+
+
+def metrics_of(reps: Sequence[Membership]) -> dict[int, Metric]:
+    """The metrics of the reps' workspaces, by id."""
+    workspaces = {rep.workspace_id for rep in reps}
+    return {metric.pk: metric for metric in Metric.objects.filter(workspace_id__in=workspaces)}
