@@ -698,6 +698,57 @@ DIGESTS = [
         "get",
         lambda w: reverse("digest_preview", args=["acme", stakeholders_digest(w).pk]),
         DIGEST_PREVIEW,
+# The weekly update: the rep's own, written by reps only; its link works for anyone holding it.
+WRITE_OWN_UPDATE = by_role(admin=403, coach=403, rep=302, other_rep=302, stakeholder=403)
+
+
+def update_ask_url(w: World) -> str:
+    """The signed link of the rep's ask for this week."""
+    from followthrough.updates.models import UpdateAsk, week_of_rep
+
+    rep = w.members["rep"]
+    ask, _created = UpdateAsk.objects.get_or_create(
+        rep=rep,
+        week=week_of_rep(rep, timezone.now()),
+        defaults={"workspace": w.workspace, "ask_at": timezone.now()},
+    )
+    return reverse("weekly_update_link", args=[ask.token()])
+
+
+UPDATES = [
+    Row(
+        "the rep's weekly update",
+        "get",
+        lambda w: reverse("weekly_update", args=["acme"]),
+        by_role(admin=403, coach=403, rep=200, other_rep=200, stakeholder=403),
+    ),
+    Row(
+        "write the weekly update",
+        "post",
+        lambda w: reverse("weekly_update", args=["acme"]),
+        WRITE_OWN_UPDATE,
+        data=lambda w: {"wins": "Closed Dana"},
+    ),
+    Row(
+        "when the rep is asked",
+        "post",
+        lambda w: reverse("weekly_update_ask_time", args=["acme"]),
+        WRITE_OWN_UPDATE,
+        data=lambda w: {"weekday": "4", "hour": "15"},
+    ),
+    Row(
+        "when the rep is asked (GET)",
+        "get",
+        lambda w: reverse("weekly_update_ask_time", args=["acme"]),
+        by_role(admin=403, coach=403, rep=405, other_rep=405, stakeholder=403),
+    ),
+    Row("weekly update link", "get", update_ask_url, ANYONE_WITH_THE_LINK),
+    Row(
+        "weekly update link (answer)",
+        "post",
+        update_ask_url,
+        ANYONE_WITH_THE_LINK,
+        data=lambda w: {"wins": "Closed Dana"},
     ),
 ]
 
@@ -710,6 +761,7 @@ ROWS = [
     *PIPELINE,
     *INSIGHTS,
     *DIGESTS,
+    *UPDATES,
 ]
 
 

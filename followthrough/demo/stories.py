@@ -43,6 +43,7 @@ from followthrough.demo import activity as metrics_demo
 from followthrough.demo import clock
 from followthrough.demo import digests as digests_demo
 from followthrough.demo import pipeline as pipeline_demo
+from followthrough.demo import updates as updates_demo
 from followthrough.lib import dates
 
 DEMO_PASSWORD = "followthrough-demo"
@@ -199,6 +200,7 @@ def load() -> None:
         # Activity, results and the pipeline, drawn on the same weeks as the loop.
         pipeline_demo.seed(brightline)
         metrics_demo.seed(brightline)
+        updates_demo.seed(brightline)  # Bob's weekly updates, on the same weeks
         digests_demo.seed(brightline, Workspace.objects.get(slug=HARBOR[0]))
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for

@@ -29,10 +29,10 @@ from followthrough.updates.models import (
     AskSetting,
     UpdateAsk,
     WeeklyUpdate,
-    monday_of,
     rep_zone,
     week_of_rep,
 )
+from followthrough.weeks.figures import week_of
 
 ASK = "weekly_update_ask"
 REMINDER = "weekly_update_reminder"
@@ -108,22 +108,19 @@ def _write_ask(rep: Membership, week: dt.date, ask_at: dt.datetime) -> UpdateAsk
             )
             if WeeklyUpdate.objects.filter(rep=rep, week=week).exists():
                 return ask  # written before the ask went out: nothing to ask
-            profile = rep.user.profile
-            common = {
-                "workspace": rep.workspace,
-                "recipient": rep.user,
-                "to_email": rep.user.email,
-                "about": ask,
-                "context": {"time_zone": profile.time_zone, "url": ask.url()},
-            }
-            ask.followup = followups.schedule(
-                kind=ASK, template="weekly_update_ask", send_at=ask_at, **common
-            )
-            ask.reminder = followups.schedule(
-                kind=REMINDER,
-                template="weekly_update_reminder",
-                send_at=reminder_time(rep, ask_at),
-                **common,
+            context: dict[str, object] = {"time_zone": rep.user.profile.time_zone, "url": ask.url()}
+            ask.followup, ask.reminder = (
+                followups.schedule(
+                    kind=kind,
+                    template=kind,  # each kind has its own templates, named alike
+                    send_at=send_at,
+                    workspace=rep.workspace,
+                    recipient=rep.user,
+                    to_email=rep.user.email,
+                    about=ask,
+                    context=context,
+                )
+                for kind, send_at in ((ASK, ask_at), (REMINDER, reminder_time(rep, ask_at)))
             )
             ask.save(update_fields=["followup", "reminder"])
             events.record(
@@ -218,7 +215,7 @@ def write_update(
     texts = [wins.strip(), next_steps.strip(), help_needed.strip()]
     if any(len(text) > MAX_WORDS for text in texts):
         raise ActionRefused(_("Keep each answer under 4000 characters."))
-    week = monday_of(week)
+    week = week_of(week)
     now = timezone.now()
     with transaction.atomic():
         update = WeeklyUpdate.objects.select_for_update().filter(rep=rep, week=week).first()

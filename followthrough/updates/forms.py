@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from followthrough import permissions
 from followthrough.accounts.models import WEEKDAYS
@@ -14,13 +14,15 @@ from followthrough.coaching.forms import CONFIDENCE_CHOICES
 from followthrough.updates.actions import MAX_WORDS
 from followthrough.updates.models import WeeklyUpdate
 
+if TYPE_CHECKING:  # django-stubs, a development dependency
+    from django_stubs_ext import StrOrPromise
 
-def _words(label: str, help_text: str = "") -> forms.CharField:
+
+def _words(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         required=False,
         max_length=MAX_WORDS,
         label=label,
-        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -102,7 +104,7 @@ class AskTimeForm(forms.Form):
 
     weekday = forms.TypedChoiceField(label=gettext_lazy("Ask me on"), choices=WEEKDAYS, coerce=int)
     hour = forms.TypedChoiceField(
-        label=gettext_lazy("at"),
+        label=pgettext_lazy("ask me on <day> at <hour>", "at"),
         choices=[(h, f"{h:02d}:00") for h in range(24)],
         coerce=int,
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from followthrough.accounts.models import WEEKDAYS, Membership, Workspace
 from followthrough.coaching.models import SharedWords
 from followthrough.lib import dates, signing
+from followthrough.weeks.figures import week_of
 
 # The link in the ask works for the week asked about and a while after, to catch up.
 ASK_LINK_AGE = dt.timedelta(days=21)
@@ -28,14 +29,9 @@ DEFAULT_WEEKDAY = 4
 DEFAULT_HOUR = 15
 
 
-def monday_of(day: dt.date) -> dt.date:
-    """The Monday of the ISO week holding `day`."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 def week_of_rep(rep: Membership, now: dt.datetime) -> dt.date:
     """The Monday of the rep's current week, on the rep's own calendar."""
-    return monday_of(now.astimezone(rep_zone(rep)).date())
+    return week_of(now.astimezone(rep_zone(rep)).date())
 
 
 def rep_zone(rep: Membership) -> ZoneInfo:
@@ -80,7 +76,7 @@ class WeeklyUpdate(SharedWords):
     @classmethod
     def of(cls, rep: Membership, week: dt.date) -> WeeklyUpdate | None:
         """The rep's update for the week holding `week` (any day of it), or None."""
-        return cls.objects.filter(rep=rep, week=monday_of(week)).first()
+        return cls.objects.filter(rep=rep, week=week_of(week)).first()
 
     def is_empty(self) -> bool:
         return not (self.wins or self.next_steps or self.help_needed or self.confidence)

@@ -10,14 +10,11 @@ from followthrough import permissions
 from followthrough.accounts.models import Membership
 from followthrough.updates.forms import AskTimeForm, UpdateForm
 from followthrough.updates.models import AskSetting, WeeklyUpdate
+from followthrough.weeks.figures import WeekFigures, for_rep
 
 
-def week_figures(rep: Membership, week: dt.date) -> Any:
-    """The week's figures (followthrough.weeks, the one set of weekly figures)."""
-    try:  # TEMPORARY until issue12-weeks is merged
-        from followthrough.weeks.figures import for_rep
-    except ImportError:
-        return None
+def week_figures(rep: Membership, week: dt.date) -> WeekFigures:
+    """The week's figures: the one set of weekly figures (followthrough.weeks)."""
     return for_rep(rep, week)
 
 
