@@ -698,6 +698,10 @@ DIGESTS = [
         "get",
         lambda w: reverse("digest_preview", args=["acme", stakeholders_digest(w).pk]),
         DIGEST_PREVIEW,
+    ),
+]
+
+
 # The weekly update: the rep's own, written by reps only; its link works for anyone holding it.
 WRITE_OWN_UPDATE = by_role(admin=403, coach=403, rep=302, other_rep=302, stakeholder=403)
 
