@@ -120,8 +120,9 @@ def plan_digests(now: dt.datetime | None = None) -> Planned:
     now = now or timezone.now()
     ensure_subscriptions(now=now)
     total = Planned()
+    books: dict[dt.date, compose.Book] = {}
     while True:
-        batch = _plan_batch(now)
+        batch = _plan_batch(now, books)
         total.examined += batch.examined
         total.sent += batch.sent
         total.skipped += batch.skipped
@@ -129,7 +130,19 @@ def plan_digests(now: dt.datetime | None = None) -> Planned:
             return total
 
 
-def _plan_batch(now: dt.datetime) -> Planned:
+def _book(
+    books: dict[dt.date, compose.Book], week: dt.date, reps: list[Membership], now: dt.datetime
+) -> compose.Book:
+    """The week's figures for these reps, read once per planner run: batches of readers who
+    follow the same reps (every VP follows all of them) share one read."""
+    book = books.get(week)
+    if book is None or any(rep.pk not in book.figures for rep in reps):
+        known = list(book.reps) if book is not None else []
+        book = books[week] = compose.Book.load([*known, *reps], week, now)
+    return book
+
+
+def _plan_batch(now: dt.datetime, books: dict[dt.date, compose.Book]) -> Planned:
     planned = Planned()
     with transaction.atomic():
         due = Subscription.objects.due(now)
@@ -157,7 +170,7 @@ def _plan_batch(now: dt.datetime) -> Planned:
             by_week[report_week(_moment(sub).astimezone(sub.zone).date())].append(sub)
         counts: dict[int, int] = defaultdict(int)
         for report, group in by_week.items():
-            book = compose.Book.load([r for sub in group for r in reps[sub.pk]], report, now)
+            book = _book(books, report, [r for sub in group for r in reps[sub.pk]], now)
             for sub in group:
                 moment = _moment(sub)
                 composed = compose.assemble(sub, book, reps[sub.pk], send_at=moment, detail=False)

@@ -234,6 +234,7 @@ class Book:
     updates: dict[int, WeeklyUpdate]
     loops: dict[int, tuple[int, int]]  # rep id -> (open loops, check-ins unanswered)
     urls: dict[int, str]
+    reps: list[Membership] = field(default_factory=list)
 
     @classmethod
     def load(cls, reps: Sequence[Membership], week: dt.date, now: dt.datetime) -> Book:
@@ -249,6 +250,7 @@ class Book:
             else {},
             loops=_loops(ids, now),
             urls=_urls(reps),
+            reps=reps,
         )
 
 
