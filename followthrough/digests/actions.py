@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from followthrough.accounts.models import (
@@ -60,19 +59,25 @@ def ensure_subscriptions(workspace_id: int | None = None, now: dt.datetime | Non
     of an open plan who has none yet. Idempotent: a stopped subscription stays stopped (it is
     still a row), and a second run creates nothing. Returns how many it created."""
     now = now or timezone.now()
-    people = Membership.objects.filter(
-        is_active=True, role__in=[Role.STAKEHOLDER, Role.COACH, Role.ADMIN]
+    # Ids first, then one fetch of the few missing: an OR of three EXISTS over every member
+    # took seconds on PostgreSQL with 10,000 readers, and the planner runs this every time.
+    scope = {"workspace_id": workspace_id} if workspace_id is not None else {}
+    wanted_ids = (
+        set(Following.objects.filter(**scope).values_list("stakeholder_id", flat=True))
+        | set(CoachingRelationship.objects.filter(**scope).values_list("coach_id", flat=True))
+        | set(Plan.objects.filter(closed_at=None, **scope).values_list("coach_id", flat=True))
     )
-    if workspace_id is not None:
-        people = people.filter(workspace_id=workspace_id)
-    wanted = list(
-        people.filter(
-            Q(Exists(Following.objects.filter(stakeholder=OuterRef("pk"))))
-            | Q(Exists(CoachingRelationship.objects.filter(coach=OuterRef("pk"))))
-            | Q(Exists(Plan.objects.filter(coach=OuterRef("pk"), closed_at=None)))
+    wanted_ids -= set(Subscription.objects.filter(**scope).values_list("recipient_id", flat=True))
+    wanted = (
+        list(
+            Membership.objects.filter(
+                pk__in=wanted_ids,
+                is_active=True,
+                role__in=[Role.STAKEHOLDER, Role.COACH, Role.ADMIN],
+            ).select_related("user__profile", "workspace")
         )
-        .exclude(Exists(Subscription.objects.filter(recipient=OuterRef("pk"))))
-        .select_related("user__profile", "workspace")
+        if wanted_ids
+        else []
     )
     created = 0
     for member in wanted:
