@@ -27,6 +27,7 @@ FORMATS: dict[str, Promise] = {
     "j M Y": pgettext_lazy("date format", "j M Y"),
     "j M Y, H:i": pgettext_lazy("date format", "j M Y, H:i"),
     "j M Y H:i": pgettext_lazy("date format", "j M Y H:i"),
+    "j F Y": pgettext_lazy("date format", "j F Y"),
     "l j F": pgettext_lazy("date format", "l j F"),
     "l j F Y": pgettext_lazy("date format", "l j F Y"),
     "l j F Y, H:i": pgettext_lazy("date format", "l j F Y, H:i"),
