@@ -18,6 +18,8 @@ Rules, in short:
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -803,3 +805,117 @@ def access_binder_share(member: Membership, share_id: int) -> BinderShare:
     link = _one(member, BinderShare.objects.select_related("member__user"), share_id)
     access_binder(member, link.scope, link.member_id, for_change=True)
     return link
+
+
+# Weekly digests ---------------------------------------------------------------------------------
+
+
+def visible_rep_ids(members: Sequence[Membership]) -> dict[int, set[int]]:
+    """visible_reps for many members at once, as ids, in a fixed number of queries: every
+    active rep of the workspace for an admin, the reps coached for a coach, those followed for
+    a stakeholder, oneself for a rep."""
+    found: dict[int, set[int]] = {member.pk: set() for member in members}
+    by_role: dict[str, list[Membership]] = defaultdict(list)
+    for member in members:
+        if member.is_active:
+            by_role[member.role].append(member)
+    reps = Membership.objects.filter(role=Role.REP, is_active=True)
+    if by_role[Role.ADMIN]:
+        workspaces = {member.workspace_id for member in by_role[Role.ADMIN]}
+        per_workspace: dict[int, set[int]] = defaultdict(set)
+        for rep_id, workspace_id in reps.filter(workspace_id__in=workspaces).values_list(
+            "pk", "workspace_id"
+        ):
+            per_workspace[workspace_id].add(rep_id)
+        for member in by_role[Role.ADMIN]:
+            found[member.pk] = set(per_workspace[member.workspace_id])
+    if by_role[Role.COACH]:
+        rows = CoachingRelationship.objects.filter(
+            coach__in=[m.pk for m in by_role[Role.COACH]], rep__in=reps
+        ).values_list("coach_id", "rep_id")
+        for coach_id, rep_id in rows:
+            found[coach_id].add(rep_id)
+    if by_role[Role.STAKEHOLDER]:
+        followed = Following.objects.filter(
+            stakeholder__in=[m.pk for m in by_role[Role.STAKEHOLDER]], rep__in=reps
+        ).values_list("stakeholder_id", "rep_id")
+        for stakeholder_id, rep_id in followed:
+            found[stakeholder_id].add(rep_id)
+    for member in by_role[Role.REP]:
+        found[member.pk] = {member.pk}
+    return found
+
+
+def digest_rep_ids(members: Sequence[Membership]) -> dict[int, set[int]]:
+    """The reps a member's weekly digest tells about by default: those they follow (a
+    stakeholder), coach, or run an open plan for (a coach, an admin), narrowed to the reps they
+    may see (visible_rep_ids). A fixed number of queries for any number of members."""
+    visible = visible_rep_ids(members)
+    ids = [member.pk for member in members]
+    mine: dict[int, set[int]] = defaultdict(set)
+    for stakeholder_id, rep_id in Following.objects.filter(stakeholder__in=ids).values_list(
+        "stakeholder_id", "rep_id"
+    ):
+        mine[stakeholder_id].add(rep_id)
+    for coach_id, rep_id in CoachingRelationship.objects.filter(coach__in=ids).values_list(
+        "coach_id", "rep_id"
+    ):
+        mine[coach_id].add(rep_id)
+    for coach_id, rep_id in Plan.objects.filter(coach__in=ids, closed_at=None).values_list(
+        "coach_id", "rep_id"
+    ):
+        mine[coach_id].add(rep_id)
+    return {member_id: mine[member_id] & visible[member_id] for member_id in ids}
+
+
+def digest_words_access(recipient: Membership) -> WordsAccess:
+    """What a digest's recipient may read of the words of a rep it tells about (one of
+    visible_rep_ids): the same answer as words_access for such a rep, without a query per rep.
+    Coaches and admins read the rep's words; a stakeholder (who follows the rep) only those
+    shared."""
+    if not recipient.is_active:
+        return WordsAccess(unshared=False, shared=False)
+    return WordsAccess(unshared=recipient.role != Role.STAKEHOLDER, shared=True)
+
+
+def digest_parts_visible_to(viewer: Membership, recipient: Membership) -> set[int] | None:
+    """Whose part of `recipient`'s digest the viewer may preview: all of it (None) for the
+    recipient; else the reps the viewer sees as a coach, an admin or the rep themselves (a rep
+    sees only their own row, never another rep's). Another stakeholder sees none."""
+    if viewer.pk == recipient.pk:
+        return None
+    if viewer.workspace_id != recipient.workspace_id or viewer.role == Role.STAKEHOLDER:
+        return set()
+    return visible_rep_ids([viewer])[viewer.pk]
+
+
+def can_have_digest(member: Membership) -> bool:
+    """The weekly digest's preferences: those who follow or coach reps (a rep has none)."""
+    return member.role in (Role.ADMIN, Role.COACH, Role.STAKEHOLDER)
+
+
+def can_preview_digests(member: Membership) -> bool:
+    """The list of digests one may preview: one's own, and those about oneself (a rep) or about
+    the reps one coaches."""
+    return member.is_active
+
+
+def access_digest(member: Membership, subscription_id: int) -> tuple[Any, set[int] | None]:
+    """A subscription whose next digest the member may preview, and whose parts: None for the
+    whole (the recipient), else the reps the member may see of those it tells about (a rep:
+    only themselves; a coach: the reps they coach). Nobody else finds it."""
+    from followthrough.digests.compose import reps_of
+    from followthrough.digests.models import Subscription
+
+    subscription = _one(
+        member,
+        Subscription.objects.select_related("recipient__user__profile", "workspace"),
+        subscription_id,
+    )
+    only = digest_parts_visible_to(member, subscription.recipient)
+    if only is None:
+        return subscription, None
+    about = {rep.pk for rep in reps_of([subscription])[subscription.pk]} & only
+    if not about:
+        raise NotAllowed(_("This digest tells about no rep you coach or are."))
+    return subscription, about

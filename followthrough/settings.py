@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "followthrough.weeks",
     "followthrough.updates",
     "followthrough.sync",
+    "followthrough.digests",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",

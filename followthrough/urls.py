@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("followthrough.events.urls")),
     path("", include("followthrough.sync.urls")),
     path("", include("followthrough.clients.binder_urls")),
+    path("", include("followthrough.digests.urls")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

@@ -777,6 +777,61 @@ INSIGHTS = [
     ),
 ]
 
+
+def stakeholders_digest(w: World) -> Any:
+    from followthrough.digests import actions as digests
+    from followthrough.digests.models import Subscription
+
+    digests.ensure_subscriptions(w.workspace.pk)
+    return Subscription.objects.get(recipient=w.members["stakeholder"])
+
+
+def unsubscribe_link(w: World) -> str:
+    return reverse("digest_unsubscribe", args=[stakeholders_digest(w).unsubscribe_token()])
+
+
+def digest_choices(w: World) -> dict[str, object]:
+    return {"weekday": "4", "hour": "16", "time_zone": "", "scope": "followed"}
+
+
+# Those who receive a digest (who follow or coach reps); a rep receives none.
+DIGEST_READERS = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=200)
+DIGEST_WRITERS = by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=302)
+# The stakeholder's digest about "rep": the stakeholder whole; the rep, the rep's coach and the
+# admins their part; another rep has no part in it.
+DIGEST_PREVIEW = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200)
+
+DIGESTS = [
+    # The signed link works without a login; a GET only shows the confirmation.
+    Row("a digest's unsubscribe page", "get", unsubscribe_link, ANYONE_WITH_THE_LINK),
+    Row(
+        "the digests one may preview",
+        "get",
+        lambda w: reverse("digest_previews", args=["acme"]),
+        EVERY_MEMBER,
+    ),
+    Row(
+        "one's digest preferences",
+        "get",
+        lambda w: reverse("digest_preferences", args=["acme"]),
+        DIGEST_READERS,
+    ),
+    Row(
+        "change one's digest preferences",
+        "post",
+        lambda w: reverse("digest_preferences", args=["acme"]),
+        DIGEST_WRITERS,
+        digest_choices,
+    ),
+    Row(
+        "the preview of the stakeholder's digest",
+        "get",
+        lambda w: reverse("digest_preview", args=["acme", stakeholders_digest(w).pk]),
+        DIGEST_PREVIEW,
+    ),
+]
+
+
 # The weekly update: the rep's own, written by reps only; its link works for anyone holding it.
 WRITE_OWN_UPDATE = by_role(admin=403, coach=403, rep=302, other_rep=302, stakeholder=403)
 
@@ -984,6 +1039,7 @@ ROWS = [
     *PIPELINE,
     *CLIENTS,
     *INSIGHTS,
+    *DIGESTS,
     *UPDATES,
     *SYNC,
     *BINDER,

@@ -56,4 +56,17 @@ def test_templates_write_dates_only_through_the_short_filter() -> None:
     for path in TEMPLATES.rglob("*"):
         if path.suffix in (".html", ".txt"):
             for fmt in re.findall(r'\|date:"([^"]+)"', path.read_text()):
-                assert not re.search(r"[DMlFbN]", fmt), f"{path.name}: |date:{fmt!r}"
+                # Django's named formats (DATE_FORMAT) are each language's own.
+                named = re.fullmatch(r"[A-Z_]+", fmt)
+                assert named or not re.search(r"[DMlFbN]", fmt), f"{path.name}: |date:{fmt!r}"
+
+
+def test_every_short_format_a_template_uses_is_known() -> None:
+    """|short with a format shortdates does not list would fail the page (a KeyError)."""
+    used = {
+        fmt
+        for path in TEMPLATES.rglob("*")
+        if path.suffix in (".html", ".txt")
+        for fmt in re.findall(r'\|short:"([^"]+)"', path.read_text())
+    }
+    assert used and used <= set(FORMATS), sorted(used - set(FORMATS))

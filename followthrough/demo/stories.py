@@ -44,6 +44,7 @@ from followthrough.demo import activity as metrics_demo
 from followthrough.demo import binder as binder_demo
 from followthrough.demo import clients as clients_demo
 from followthrough.demo import clock
+from followthrough.demo import digests as digests_demo
 from followthrough.demo import pipeline as pipeline_demo
 from followthrough.demo import updates as updates_demo
 from followthrough.lib import dates
@@ -205,6 +206,7 @@ def load() -> None:
         binder_demo.seed(brightline)  # Linda approves Derek's quotes and shares his binder
         metrics_demo.seed(brightline)
         updates_demo.seed(brightline)  # Bob's weekly updates, on the same weeks
+        digests_demo.seed(brightline, Workspace.objects.get(slug=HARBOR[0]))
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for
     # the dispatcher of `make run` (invited after the stories, whose dispatcher sends only what

@@ -254,7 +254,7 @@ class FollowUp(models.Model):
                 to=[self.to_email],
                 context=self.message_context(),
                 reply_to=[self.reply_to] if self.reply_to else [],
-                headers={**headers, "Message-ID": self.message_id_header},
+                headers={**headers, "Message-ID": self.message_id_header, **self.list_headers()},
                 calendar=self.calendar(),
                 from_name=from_name,
             )
@@ -269,6 +269,14 @@ class FollowUp(models.Model):
             return "", {}
         from_name, headers = dress(self.kind)
         return str(from_name), dict(headers)
+
+    def list_headers(self) -> dict[str, str]:
+        """A recurring message a person may stop (a weekly digest) carries List-Unsubscribe
+        and List-Id: the object it is about says what they are (`email_headers()`)."""
+        about = self.about
+        if about is None or not hasattr(about, "email_headers"):
+            return {}
+        return dict(about.email_headers())
 
     def language(self) -> str:
         if self.recipient is not None:
