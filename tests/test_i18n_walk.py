@@ -38,6 +38,7 @@ from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn, ClientSettings, Contact, Credit
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Plan, Reply, Response, Todo, TodoKind
+from followthrough.digests import actions as digests
 from followthrough.followups import actions as followups
 from followthrough.followups.models import Failure, FollowUp, Kind, State
 from followthrough.metrics import actions as metrics
@@ -132,6 +133,7 @@ def furnish(world: World) -> None:
     # The quote goes in the rep's binder, shared with a link.
     binders.approve_quote(praised, by=coach.user)
     binders.share("rep", rep, by=coach, days=30, note="Para el director")
+    digests.ensure_subscriptions(world.workspace.pk)  # the coach's and the stakeholder's digest
     lost = pipeline.create_opportunity(rep, by=rep.user, account="Casa Norte", value=Decimal(900))
     pipeline.move_opportunity(lost, Stage.LOST, by=rep.user)
     accounts.invite(world.workspace, world.user("admin"), "nina@example.org", "rep")
@@ -387,6 +389,7 @@ def every_email_in_spanish(world: World) -> list[FollowUp]:
         for days in range(12):
             clock.move_to(NOW + dt.timedelta(days=days))
             updates.plan_asks()  # the weekly update's ask and its reminder
+            digests.plan_digests()  # Monday's weekly digests
             dispatch()
     return list(FollowUp.objects.filter(state=State.SENT))
 
