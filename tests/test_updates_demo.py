@@ -38,8 +38,12 @@ def test_the_demo_tells_bobs_weekly_updates(db: object, day: dt.datetime) -> Non
         assert [u.words_shared for u in sorted(updates, key=lambda u: u.week)][3] is False
         # Each ask went out on its Friday at 15:00 in New York, through the demo's dispatcher.
         asks = FollowUp.objects.filter(kind="weekly_update_ask", state=State.SENT)
-        assert asks.count() == len(updates)
-        for ask in asks:
+        answered = set(weeks)
+        # This week's ask, when the demo runs after its hour, has gone out unanswered (the
+        # demo's dispatcher delivers what is due by now); every other ask has its update.
+        unanswered = [a for a in asks if a.about is None or a.about.week not in answered]
+        assert asks.count() - len(unanswered) == len(updates) and len(unanswered) <= 1
+        for ask in asks.exclude(pk__in=[a.pk for a in unanswered]):
             local = ask.send_at.astimezone(NEW_YORK)
             assert (local.weekday(), local.hour) == (4, 15) and ask.claimed_by == clock.WORKER
         # One week Bob answered after the Monday reminder; the others cancelled theirs.
