@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from followthrough.accounts import actions as accounts
 from followthrough.accounts.models import Membership, Profile, Role
@@ -29,6 +30,8 @@ from followthrough.coaching.models import (
 from followthrough.insights import dashboard
 from followthrough.metrics.models import ConfidenceRating, Entry, Metric
 from followthrough.pipeline.models import Opportunity, Stage
+from tests.binder_helpers import answer
+from tests.clients_helpers import complaint_of
 from tests.conftest import World, make_member
 
 # Wednesday 25 November 2026, 15:00 UTC: this week began on Monday the 23rd.
@@ -410,7 +413,7 @@ def test_weeks_are_the_viewers_local_weeks(world: World) -> None:
 
 def make_team(world: World, count: int) -> None:
     """`count` reps coached by the coach, each with a plan, entries, commitments (one
-    answered), opportunities and confidence ratings."""
+    answered), opportunities, confidence ratings and an unhappy client not called back."""
     coach = world.members["coach"]
     for i in range(count):
         rep = make_member(world.workspace, f"team_{i}", Role.REP)
@@ -431,15 +434,18 @@ def make_team(world: World, count: int) -> None:
         opportunity(rep, 2000, currency="EUR")
         rate(rep, 4, days_ago=8)
         rate(rep, 2, days_ago=1)
+        world.members[f"team_{i}"] = rep
+        with time_machine.travel(NOW - dt.timedelta(days=5), tick=False):
+            complaint_of(world, f"team_{i}")
 
 
 # Queries: the auth session and user, the profile's time zone, the workspace and membership, the
 # profile's last workspace (10 in all with the nav's three context processors), then the
-# dashboard's own 10: reps with their two latest ratings, metrics (exists, then the list), plans,
+# dashboard's own 11: reps with their two latest ratings, metrics (exists, then the list), plans,
 # the stored weeks present (weeks.store.ensure), pace (stored days), commitments (whole weeks
 # stored, the window's two cut weeks from the rows), open loops, activity (stored days),
-# pipeline.
-DASHBOARD_QUERIES = 20
+# pipeline, service after the sale (clients.service_column: one grouped query).
+DASHBOARD_QUERIES = 21
 
 
 @pytest.mark.parametrize("count", [2, 20])
@@ -454,6 +460,7 @@ def test_the_query_count_does_not_grow_with_the_reps(
     assert response.status_code == 200
     assert len(response.context["rows"]) == count + 1  # and "rep"
     assert all(row.open_loops == 1 for row in response.context["rows"][1:])
+    assert all(row.service.late_callbacks == 1 for row in response.context["rows"][1:])
 
 
 # The weekly CSV -------------------------------------------------------------------------------
@@ -639,6 +646,63 @@ def test_one_of_a_thing_is_singular(world: World, frozen: None) -> None:
     assert row.cells.plans[0].days_left == "1 day left"
     assert "behind pace: 0% of the low target, 1 day left" in row.reasons
     assert "1 open loop: a check-in without an answer" in row.reasons
+
+
+# Service after the sale (issue 13): the clients' average score, open complaints, late callbacks
+
+
+def test_the_service_column_and_a_late_callback(world: World, frozen: None) -> None:
+    """Two happy clients and one unhappy one whose callback (one working day) is now late: the
+    row's average and open complaint, a reason to look at the rep; the client's words stay
+    off the page, even the coach's."""
+    answer(world, "Great.", score=10)
+    answer(world, "Fine.", score=9)
+    with time_machine.travel(NOW - dt.timedelta(days=3), tick=False):
+        complaint_of(world)  # 2/10
+    row = rows_of(world.members["coach"])["rep@example.org"]
+    assert row.service is not None
+    assert (row.service.average, row.service.open_complaints) == (Decimal(7), 1)
+    assert row.cells.service == dashboard.ServiceCells("7/10", "1 open complaint", late=True)
+    assert row.reasons[-1] == "1 unhappy client not called back in time"
+    body = world.client("coach").get(DASHBOARD).content.decode()
+    table = body[body.index("<tbody>") :]
+    assert '7/10<br><small class="complaints late">1 open complaint</small>' in table
+    attention = body[body.index("Needs attention") : body.index("</section>")]
+    assert "1 unhappy client not called back in time" in attention
+    assert "never heard back" not in body  # the complaint's comment
+    # A stakeholder reads the figures, not the words.
+    body = world.client("stakeholder").get(DASHBOARD).content.decode()
+    assert "1 open complaint" in body and "never heard back" not in body
+
+
+def test_a_callback_done_or_not_yet_due_is_no_reason(world: World, frozen: None) -> None:
+    checkin = complaint_of(world)  # due in one working day: not late yet
+    row = rows_of(world.members["coach"])["rep@example.org"]
+    assert row.service is not None and row.service.open_complaints == 1
+    assert row.cells.service == dashboard.ServiceCells("2/10", "1 open complaint", late=False)
+    assert not any("called back" in reason for reason in row.reasons)
+    assert checkin.callback is not None
+    with time_machine.travel(NOW + dt.timedelta(days=5), tick=False):
+        checkin.callback.done_at = timezone.now()
+        checkin.callback.save()
+        row = rows_of(world.members["coach"])["rep@example.org"]
+    assert row.service is not None and row.service.open_complaints == 0
+    assert row.cells.service == dashboard.ServiceCells("2/10", "", late=False)
+    assert not any("called back" in reason for reason in row.reasons)
+
+
+def test_no_answer_yet_is_a_dash_and_sorts_last(world: World, three_reps: Membership) -> None:
+    for key, score in [("ann", 6), ("cleo", 9)]:
+        world.members[key] = Membership.objects.get(user__email=f"{key}@example.org")
+        answer(world, "Words.", rep=key, score=score)
+    for sort, expected in [
+        ("service", ["Ann", "Cleo", "Ben"]),
+        ("-service", ["Cleo", "Ann", "Ben"]),
+    ]:
+        body = world.client("admin").get(DASHBOARD, {"sort": sort}).content.decode()
+        assert names_in_order(body) == expected
+    row = rows_of(world.members["admin"])["ben@example.org"]
+    assert row.service is None and row.cells.service is None
 
 
 # Who sees whom: visible reps only, on the page and in the CSV ---------------------------------

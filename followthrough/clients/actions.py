@@ -97,7 +97,25 @@ def update_contact(contact: Contact, *, by: User | None, **fields: str) -> Conta
     """Changes what people typed about a contact. An address removed or changed cancels the
     check-ins still waiting for the old one (they would go nowhere, or to someone else); a new
     address is asked about the contact's won deals."""
+    # Locked and read again: a client unsubscribing meanwhile is neither missed here nor
+    # undone by this save.
+    contact.unsubscribed_at = (
+        Contact.objects.select_for_update()
+        .values_list("unsubscribed_at", flat=True)
+        .get(pk=contact.pk)
+    )
     old_email = contact.email
+    new_email = normalize_email(fields.get("email", old_email).strip())
+    if contact.is_unsubscribed and new_email != old_email:
+        # The row keeps the address that asked to stop (one contact per address): freed, it
+        # could be typed again on a new contact and surveyed.
+        raise ActionRefused(
+            gettext(
+                "%(email)s asked for no more surveys: the address stays on this contact, so "
+                "that it is never asked again."
+            )
+            % {"email": old_email}
+        )
     for name, value in fields.items():
         if name not in CONTACT_FIELDS:
             raise TypeError(f"Not a contact field: {name}")

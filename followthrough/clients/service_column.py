@@ -3,8 +3,8 @@ needs-attention reason for a complaint whose callback is late. The figures are t
 queries.service (one rep, more of them); the rules are the models' (complaints(), the
 callback's deadline), not repeated here.
 
-Not wired into insights/dashboard.py yet (that page is being changed elsewhere): the dashboard
-adds `service_by_rep(ids)` to its rows and `late_callback_reason(cell)` to its reasons.
+The team dashboard (insights/dashboard.py) adds `service_by_rep(ids)` to its rows and
+`late_callback_reason(cell)` to its reasons.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership
+from followthrough.clients import service_column
 from followthrough.coaching.models import (
     FOLLOW_THROUGH_WEEKS,
     Commitment,
@@ -115,6 +116,9 @@ class RepRow:
     pipeline: dict[str, Decimal] = field(default_factory=dict)  # currency -> open value
     confidence: int | None = None
     confidence_before: int | None = None
+    # Service after the sale: the clients' average score and the open complaints (None: no
+    # client has answered yet).
+    service: service_column.ServiceCell | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -140,6 +144,10 @@ class RepRow:
     def pipeline_total(self) -> Decimal:
         """For sorting: the open value, whatever the currency (most workspaces have one)."""
         return sum(self.pipeline.values(), ZERO)
+
+    @property
+    def service_average(self) -> Decimal | None:
+        return self.service.average if self.service else None
 
     @property
     def share_of_low(self) -> Decimal | None:
@@ -178,7 +186,33 @@ class RepRow:
             confidence="" if self.confidence is None else f"{self.confidence}/5",
             confidence_change="" if not change else f"({change:+d})",
             confidence_trend="" if not change else "up" if change > 0 else "down",
+            service=service_cells(self.service),
         )
+
+
+def service_cells(cell: service_column.ServiceCell | None) -> ServiceCells | None:
+    """The service column: the average score out of 10 and the open complaints."""
+    if cell is None or cell.average is None:
+        return None
+    complaints = cell.open_complaints
+    return ServiceCells(
+        average=_("%(score)s/10") % {"score": format_number(cell.average)},
+        complaints=ngettext("%(count)d open complaint", "%(count)d open complaints", complaints)
+        % {"count": complaints}
+        if complaints
+        else "",
+        late=bool(cell.late_callbacks),
+    )
+
+
+@dataclass(frozen=True)
+class ServiceCells:
+    """A rep's service after the sale as text: `complaints` is empty when there is none open;
+    `late` when a callback is past its deadline."""
+
+    average: str
+    complaints: str
+    late: bool
 
 
 def plan_cells(standing: PlanStanding) -> PlanCells:
@@ -233,6 +267,7 @@ class Cells:
     confidence: str
     confidence_change: str
     confidence_trend: str
+    service: ServiceCells | None
 
 
 # How each column sorts; None sorts last in either direction.
@@ -245,6 +280,7 @@ SORTS: dict[str, Any] = {
     "activity": lambda row: row.activity_this_week,
     "pipeline": lambda row: row.pipeline_total,
     "confidence": lambda row: row.confidence,
+    "service": lambda row: row.service_average,
 }
 
 
@@ -297,6 +333,8 @@ def build_rows(
     (_add_commitments_live if live else _add_commitments)(rows, ids, today, now)
     (_add_activity_live if live else _add_activity)(rows, ids, metrics, today)
     _add_pipeline(rows, ids, workspace.pk)
+    for rep_id, cell in service_column.service_by_rep(ids, now).items():
+        rows[rep_id].service = cell
     for row in rows.values():
         row.reasons = attention_reasons(row, today)
     return list(rows.values())
@@ -630,6 +668,9 @@ def attention_reasons(row: RepRow, today: dt.date) -> list[str]:
     # On a Monday nobody has logged this week yet: that is not a reason to worry.
     if today.weekday() > 0 and not row.activity_this_week:
         reasons.append(_("no activity logged this week"))
+    late_callbacks = service_column.late_callback_reason(row.service)
+    if late_callbacks:
+        reasons.append(late_callbacks)
     return reasons
 
 

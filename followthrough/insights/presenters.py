@@ -100,6 +100,7 @@ COLUMNS = [
     ("activity", gettext_lazy("Activity this week")),
     ("pipeline", gettext_lazy("Pipeline")),
     ("confidence", gettext_lazy("Confidence")),
+    ("service", gettext_lazy("Service")),
 ]
 DEFAULT_SORT = "rep"
 
@@ -134,7 +135,7 @@ def table_row(row: dashboard.RepRow) -> SafeString:
     return format_html(
         '<tr{}><th scope="row"><a href="{}">{}</a>{}</th><td class="pace">{}</td><td>{}</td>'
         '<td>{}</td><td>{}</td><td>{} <small class="muted">{} {}</small>{}</td>'
-        "<td>{}</td><td>{}</td></tr>\n",
+        "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
         mark_safe(' class="needs-attention"') if row.reasons else "",
         row.url,
         row.name,
@@ -149,6 +150,7 @@ def table_row(row: dashboard.RepRow) -> SafeString:
         trend(c.activity_trend),
         pipeline or MUTED_DASH,
         confidence_cell(c),
+        service_cell(c),
     )
 
 
@@ -175,6 +177,21 @@ def confidence_cell(c: dashboard.Cells) -> SafeString:
             c.confidence_change,
         )
     return format_html("{}", c.confidence)
+
+
+def service_cell(c: dashboard.Cells) -> SafeString:
+    """The clients' average score, with the open complaints (in the danger colour when a
+    callback is late)."""
+    if c.service is None:
+        return MUTED_DASH
+    if not c.service.complaints:
+        return format_html("{}", c.service.average)
+    return format_html(
+        '{}<br><small class="{}">{}</small>',
+        c.service.average,
+        "complaints late" if c.service.late else "complaints",
+        c.service.complaints,
+    )
 
 
 def plan_pace(cells: dashboard.PlanCells, named: bool) -> SafeString:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
-from followthrough.clients import actions
+from followthrough.clients import actions, binder
 from followthrough.clients.forms import ClientSettingsForm, ContactForm, DealContactForm
 from followthrough.clients.models import ClientSettings, Contact
 from followthrough.lib.errors import ActionRefused
@@ -21,8 +21,10 @@ from followthrough.web.requests import attempt, current, signed_in
 
 @workspace_view(permissions.can_view_contacts)
 def contact_list(request: HttpRequest) -> HttpResponse:
-    contacts = permissions.visible_contacts(current(request)).prefetch_related("deals")
-    return render(request, "clients/contact_list.html", {"contacts": contacts})
+    member = current(request)
+    contacts = permissions.visible_contacts(member).prefetch_related("deals")
+    context = {"contacts": contacts, "own_binder": binder.own_binder_scope(member)}
+    return render(request, "clients/contact_list.html", context)
 
 
 @workspace_view(permissions.can_view_contacts)
