@@ -600,7 +600,7 @@ def test_the_quote_goes_out_in_the_email_through_the_dispatcher(world: World) ->
         followup = digests_to(world.members["stakeholder"])[0]
         message = followup.build_message()
     assert "Derek called back the same day." in message.body
-    html = str(message.alternatives[0][0])  # type: ignore[attr-defined]
+    html = str(message.alternatives[0][0])
     assert "Derek called back the same day." in html
 
 
@@ -632,7 +632,7 @@ def test_a_vp_following_500_reps_gets_one_email_with_the_table_capped(world: Wor
         sent = digests_to(vp)
         assert len(sent) == 1
         message = sent[0].build_message()
-    html = str(message.alternatives[0][0])  # type: ignore[attr-defined]
+    html = str(message.alternatives[0][0])
     assert html.count("<tr>") == ROLLUP_CAP + 1  # the heading row and ROLLUP_CAP reps
     assert "And 450 more reps" in html and "And 450 more reps" in message.body
     assert reverse("team_dashboard", args=["acme"]) in html
