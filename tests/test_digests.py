@@ -548,3 +548,102 @@ def test_rendered_in_the_recipients_language_and_zone(world: World) -> None:
     assert followup.send_at == at("2026-03-02 08:00", "America/Mexico_City")
     assert "Una semana tranquila" in message.subject
     assert "Darte de baja:" in message.body
+
+
+# The client's newest quote ------------------------------------------------------------------
+
+
+def test_the_newest_approved_quote_is_in_the_digest_and_its_preview(world: World) -> None:
+    from tests.binder_helpers import answer, approved
+
+    with time_machine.travel(at("2026-02-20 10:00"), tick=False):
+        approved(world, "An older quote.")
+        approved(world, "Another rep's quote.", rep="other_rep")
+    with time_machine.travel(at("2026-03-03 10:00"), tick=False):
+        approved(world, 'Derek fixed our renewal <script>alert("x")</script>')
+    with time_machine.travel(at("2026-03-05 10:00"), tick=False):
+        answer(world, "A newer candidate, never approved.")
+        answer(world, "Approved but consent withdrawn.", consent=False)
+    manager = world.members["stakeholder"]  # follows the rep
+    digest = composed_for(manager, at("2026-03-09 07:00"))
+    html = render(digest)
+    assert digest.parts[0].quote is not None
+    assert "Derek fixed our renewal &lt;script&gt;" in html and "<script>" not in html
+    assert "Pat Client" in html  # the credit the client chose
+    for absent in ("An older quote", "Another rep", "never approved", "consent withdrawn"):
+        assert absent not in html
+    sub = Subscription.objects.get(recipient=manager)
+    with time_machine.travel(at("2026-03-09 07:00"), tick=False):
+        preview = world.client("stakeholder").get(reverse("digest_preview", args=["acme", sub.pk]))
+    assert preview.status_code == 200
+    assert "Derek fixed our renewal &lt;script&gt;" in preview.content.decode()
+
+
+def test_no_quote_line_without_an_approved_quote(world: World) -> None:
+    from tests.binder_helpers import answer
+
+    with time_machine.travel(at("2026-03-05 10:00"), tick=False):
+        answer(world, "A candidate waiting for review.")
+    digest = composed_for(world.members["stakeholder"], at("2026-03-09 07:00"))
+    assert digest.parts[0].quote is None
+    assert "A client&#x27;s words" not in render(digest) and "A candidate" not in render(digest)
+
+
+def test_the_quote_goes_out_in_the_email_through_the_dispatcher(world: World) -> None:
+    from tests.binder_helpers import approved
+
+    with time_machine.travel(at("2026-03-03 10:00"), tick=False):
+        approved(world, "Derek called back the same day.")
+    subscribe(world.members["stakeholder"], at("2026-03-04 12:00"))
+    with time_machine.travel(at("2026-03-09 08:00"), tick=False):
+        actions.plan_digests()
+        followup = digests_to(world.members["stakeholder"])[0]
+        message = followup.build_message()
+    assert "Derek called back the same day." in message.body
+    html = str(message.alternatives[0][0])
+    assert "Derek called back the same day." in html
+
+
+# Bad input ------------------------------------------------------------------------------------
+
+
+def test_a_rep_with_no_plan_gets_a_digest_that_says_so(world: World) -> None:
+    from followthrough.coaching.models import Plan
+
+    assert not Plan.objects.filter(rep=world.members["rep"]).exists()
+    with time_machine.travel(at("2026-03-06 15:00"), tick=False):
+        week_with_update(world, shared=True)  # not a quiet week: the full digest
+    digest = composed_for(world.members["stakeholder"], at("2026-03-09 07:00"))
+    assert digest.parts[0].plan is None and digest.parts[0].pace is None
+    assert "no plan yet" in render(digest)
+
+
+def test_a_vp_following_500_reps_gets_one_email_with_the_table_capped(world: World) -> None:
+    vp = make_member(world.workspace, "vp", Role.STAKEHOLDER)
+    reps = [make_member(world.workspace, f"many_{n:03}", Role.REP) for n in range(500)]
+    Following.objects.bulk_create(
+        Following(workspace=world.workspace, stakeholder=vp, rep=rep) for rep in reps
+    )
+    with time_machine.travel(at("2026-03-05 10:00"), tick=False):
+        updates.write_update(reps[-1], dt.date(2026, 3, 2), wins="Closed one", share=True)
+    subscribe(vp, at("2026-03-04 12:00"))
+    with time_machine.travel(at("2026-03-09 08:00"), tick=False):
+        actions.plan_digests()
+        sent = digests_to(vp)
+        assert len(sent) == 1
+        message = sent[0].build_message()
+    html = str(message.alternatives[0][0])
+    assert html.count("<tr>") == ROLLUP_CAP + 1  # the heading row and ROLLUP_CAP reps
+    assert "And 450 more reps" in html and "And 450 more reps" in message.body
+    assert reverse("team_dashboard", args=["acme"]) in html
+    assert "Many 499" in html  # the one with news comes before the quiet ones
+    assert message.to == ["vp@example.org"]
+
+
+def test_a_deactivated_rep_leaves_the_rollup(world: World) -> None:
+    vp = make_member(world.workspace, "vp", Role.STAKEHOLDER)
+    for rep in ("rep", "other_rep"):
+        Following.objects.create(workspace=world.workspace, stakeholder=vp, rep=world.members[rep])
+    accounts.deactivate_member(world.members["other_rep"], by=world.members["admin"])
+    digest = composed_for(vp, at("2026-03-09 07:00"))
+    assert [part.rep for part in digest.parts] == [world.members["rep"]]

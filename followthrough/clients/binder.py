@@ -16,10 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 
@@ -227,6 +228,26 @@ def newest_quote(rep: Membership) -> Quote | None:
         .first()
     )
     return as_quote(row) if row is not None else None
+
+
+def newest_quotes(rep_ids: Iterable[int]) -> dict[int, Quote]:
+    """`newest_quote` for many reps at once, by rep id, in one query whatever their number
+    (the weekly digest's roll-up reads every rep together)."""
+    ids = list(rep_ids)
+    if not ids:
+        return {}
+    newest = (
+        ClientCheckIn.objects.in_binder()
+        .filter(rep=OuterRef("rep"))
+        .order_by("-approved_at", "-id")
+        .values("pk")[:1]
+    )
+    rows = (
+        ClientCheckIn.objects.in_binder()
+        .filter(rep__in=ids, pk=Subquery(newest))
+        .select_related("contact", "opportunity", "rep__user__profile")
+    )
+    return {row.rep_id: as_quote(row) for row in rows}
 
 
 # Sharing ------------------------------------------------------------------------------------

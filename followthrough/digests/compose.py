@@ -2,7 +2,8 @@
 
 Figures first, one screen. For one rep: the pace against the target with the week's change,
 commitments closed, slipped and open (with the rep's words where the recipient may read them),
-sessions held, the pipeline's change, confidence, the rep's own update, and "needs you". For
+sessions held, the pipeline's change, confidence, the rep's own update, the newest client
+quote approved for the praise binder, and "needs you". For
 several reps: one roll-up, a row per rep, those needing attention first, capped at ROLLUP_CAP
 rows with a link to the dashboard.
 
@@ -28,6 +29,8 @@ from django.utils.translation import ngettext
 
 from followthrough import permissions
 from followthrough.accounts.models import Membership, Role
+from followthrough.clients import binder
+from followthrough.clients.binder import Quote
 from followthrough.coaching.models import Commitment, CommitmentState, Plan, Response
 from followthrough.digests.models import (
     ROLLUP_CAP,
@@ -75,6 +78,7 @@ class RepPart:
     pace_note: str = ""
     update: WeeklyUpdate | None = None
     update_readable: bool = False
+    quote: Quote | None = None  # the client's newest approved quote (consented to be shown)
     open_loops: int = 0
     unanswered: int = 0
     needs: list[str] = field(default_factory=list)
@@ -235,6 +239,7 @@ class Book:
     loops: dict[int, tuple[int, int]]  # rep id -> (open loops, check-ins unanswered)
     urls: dict[int, str]
     reps: list[Membership] = field(default_factory=list)
+    quotes: dict[int, Quote] = field(default_factory=dict)
 
     @classmethod
     def load(cls, reps: Sequence[Membership], week: dt.date, now: dt.datetime) -> Book:
@@ -251,6 +256,7 @@ class Book:
             loops=_loops(ids, now),
             urls=_urls(reps),
             reps=reps,
+            quotes=binder.newest_quotes(ids),
         )
 
 
@@ -442,6 +448,7 @@ def assemble(
             pace_note=note,
             update=update,
             update_readable=update is not None and words.may_read(update),
+            quote=book.quotes.get(rep.pk),
             open_loops=loops,
             unanswered=unanswered,
         )

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from followthrough.accounts.models import Membership
 from followthrough.demo import stories as demo
 from followthrough.demo import sync as sync_demo
+from followthrough.followups.dispatcher import Dispatcher
 from followthrough.sync.models import Review
 from tests.browser.conftest import NewContext
 from tests.browser.test_shell import heading, log_in
@@ -28,6 +29,7 @@ def sync_demo_data(demo_data: None) -> None:
 def test_karen_reads_the_brief_and_morgan_reads_her_note(
     new_context: NewContext, sync_demo_data: None, screenshot_dir: Path
 ) -> None:
+    Dispatcher(worker="web-1:4242").heartbeat(force=True)  # no warning on the screenshots
     bob = Membership.objects.get(user__email="bob@example.com", workspace__slug="brightline")
     review = Review.objects.get(rep=bob)
     karen = new_context().new_page()
@@ -36,6 +38,7 @@ def test_karen_reads_the_brief_and_morgan_reads_her_note(
     karen.get_by_role("link", name="Coach–manager thread on Bob").click()
     expect(heading(karen)).to_have_text("Coach–manager thread on Bob Keller")
     expect(karen.get_by_role("listitem").filter(has_text="rushes the demos")).to_be_visible()
+    karen.screenshot(path=screenshot_dir / "45-sync-thread.png", full_page=True)
     karen.locator(f'a[href="{review.get_absolute_url()}"]').click()
 
     expect(heading(karen)).to_have_text("Review brief: Bob Keller")
@@ -49,7 +52,7 @@ def test_karen_reads_the_brief_and_morgan_reads_her_note(
     assert sections.index("What Bob gained since the plan started") < sections.index(
         "Not moved yet"
     )
-    karen.screenshot(path=screenshot_dir / "40-review-brief.png", full_page=True)
+    karen.screenshot(path=screenshot_dir / "42-review-brief.png", full_page=True)
 
     karen.get_by_label("How did the review go?").fill(
         "We started with his numbers. <b>Keep going</b>."
