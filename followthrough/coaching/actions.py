@@ -56,7 +56,7 @@ def create_plan(
         raise ActionRefused(
             _("%(name)s is not a coach in this workspace.") % {"name": coach.user.name}
         )
-    if not rep.is_rep or rep.workspace_id != coach.workspace_id:
+    if not (rep.is_rep or rep.is_coach) or rep == coach or rep.workspace_id != coach.workspace_id:
         raise ActionRefused(_("%(name)s is not a rep in this workspace.") % {"name": rep.user.name})
     with transaction.atomic():
         if new_metric is not None:
