@@ -25,12 +25,31 @@ from tests.builders import (
     run_of_rep,
 )
 from tests.conftest import World
-from tests.permission_matrix import METRIC, ROWS, VISITORS, Row, a_file, calls_url, details, visit
+from tests.permission_matrix import (
+    METRIC,
+    PROGRAMS,
+    ROWS,
+    VISITORS,
+    Row,
+    a_file,
+    calls_url,
+    details,
+    visit,
+)
+from tests.programs_helpers import PROGRAM_VISITORS, cast
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
 @pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v or "anonymous")
 def test_matrix(world: World, row: Row, visitor: str | None) -> None:
+    visit(world, row, visitor)
+
+
+@pytest.mark.parametrize("row", PROGRAMS, ids=str)
+@pytest.mark.parametrize("visitor", PROGRAM_VISITORS)
+def test_program_matrix(world: World, row: Row, visitor: str) -> None:
+    """The program rows for the three visitors only programs have (tests/programs_helpers)."""
+    cast(world)
     visit(world, row, visitor)
 
 
