@@ -117,7 +117,7 @@ def test_a_cohort_is_invited_moved_and_cancelled_in_each_zone(
         assert dispatch().sent == 3
         cancels = calendars(smtp_server.wait_for(27)[24:])
         for key in ("facilitator", "manager", "peer"):
-            message, text = cancels[world.user(key).email]
+            _message, text = cancels[world.user(key).email]
             calendar = icalendar.Calendar.from_ical(text)
             assert str(calendar["METHOD"]) == "CANCEL"
             assert str(event_of(calendar)["UID"]) == first_call.ical_uid
