@@ -79,7 +79,7 @@ def test_a_cohort_is_invited_moved_and_cancelled_in_each_zone(
             world.user(k).email for k in ("facilitator", "manager", "peer")
         )
         for key, zone, hour in (("manager", NEW_YORK, 9), ("peer", BERLIN, 15)):
-            message, text = sent[world.user(key).email]
+            _message, text = sent[world.user(key).email]
             check_with_vobject(text, FIRST_CALL, 60)
             calendar = icalendar.Calendar.from_ical(text)
             event = event_of(calendar)
@@ -101,7 +101,7 @@ def test_a_cohort_is_invited_moved_and_cancelled_in_each_zone(
         assert dispatch().sent == 3
         updates = calendars(smtp_server.wait_for(24)[21:])
         for key in ("facilitator", "manager", "peer"):
-            message, text = updates[world.user(key).email]
+            _message, text = updates[world.user(key).email]
             check_with_vobject(text, moved_to, 60)
             event = event_of(icalendar.Calendar.from_ical(text))
             assert str(event["UID"]) == first_call.ical_uid

@@ -375,10 +375,13 @@ def record_held(
             % {"ids": ", ".join(str(pk) for pk in sorted(unknown))}
         )
     with transaction.atomic():
-        session.state = ProgramSessionState.HELD
-        session.held_at = timezone.now()
-        session.debrief = debrief
-        session.save(update_fields=["state", "held_at", "debrief"])
+        # One conditional UPDATE: a second click (or a stale page) finds it held already.
+        won = ProgramSession.objects.filter(
+            pk=session.pk, state=ProgramSessionState.SCHEDULED
+        ).update(state=ProgramSessionState.HELD, held_at=timezone.now(), debrief=debrief)
+        if not won:
+            raise ActionRefused(_("Only a scheduled session can be recorded as held."))
+        session.refresh_from_db()
         for enrollment in enrollments.values():
             said = managers.get(enrollment.pk, Present())
             attendance, _created = Attendance.objects.update_or_create(
