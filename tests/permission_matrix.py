@@ -1092,7 +1092,11 @@ def later(w: World) -> dict[str, object]:
     return {"starts_at": next_week() + "T10:00", "duration_minutes": "60", "location": "Phone"}
 
 
-PROGRAM_FORM = {"name": "Coaching for managers", "phone_sessions": "6", "weeks_between": "2"}
+PROGRAM_FORM: dict[str, object] = {
+    "name": "Coaching for managers",
+    "phone_sessions": "6",
+    "weeks_between": "2",
+}
 
 PROGRAMS = [
     Row("programs", "get", lambda w: reverse("programs", args=["acme"]), PROGRAMS_PAGE),

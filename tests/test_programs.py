@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from followthrough.accounts import actions as accounts
-from followthrough.accounts.models import CoachingRelationship
+from followthrough.accounts.models import CoachingRelationship, Role
 from followthrough.coaching import actions as coaching
 from followthrough.coaching.models import Commitment, Plan, SessionState
 from followthrough.events.models import Event
@@ -372,7 +372,7 @@ def test_cohort_pages_do_not_grow_queries_with_managers(world: World) -> None:
         before = counts()
         for n in range(5):
             actions.enroll(
-                cohort, make_member(world.workspace, f"m{n}", "coach"), by=world.user("admin")
+                cohort, make_member(world.workspace, f"m{n}", Role.COACH), by=world.user("admin")
             )
         enrollments = {
             e.pk: actions.Present(present=True, private_note="n")
