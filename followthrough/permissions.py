@@ -178,24 +178,49 @@ def can_view_followup(member: Membership, followup: FollowUp) -> bool:
 def visible_followups(member: Membership) -> FollowUpQuerySet:
     """The workspace's follow-ups this member may list: all for an admin; for a coach, those
     to the reps they coach, to themselves, created by them, or to the clients of the reps they
-    coach."""
+    coach; and, of those to a manager they coach, the ones about the manager's own plans (not
+    the notices about the manager's reps' answers)."""
     rows = FollowUp.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return rows
     if member.role != Role.COACH:
         return rows.none()
     coached = Membership.objects.filter(coached_by__coach=member)
-    reps = coached.values("user_id")
+    reps = coached.filter(role=Role.REP)
+    managers = coached.exclude(role=Role.REP)
     # The check-ins to the clients of the reps they coach, too (sent in the manager's name).
     client_checkins = Q(
         about_type=ContentType.objects.get_for_model(ClientCheckIn),
-        about_id__in=ClientCheckIn.objects.filter(rep__in=coached).values("pk"),
+        about_id__in=ClientCheckIn.objects.filter(rep__in=reps).values("pk"),
+    )
+    managers_own = Q(recipient__in=managers.values("user_id")) & about_plans(
+        Plan.objects.filter(rep__in=managers)
     )
     return rows.filter(
-        Q(recipient__in=reps)
+        Q(recipient__in=reps.values("user_id"))
         | Q(recipient=member.user)
         | Q(created_by=member.user)
         | client_checkins
+        | managers_own
+    )
+
+
+def about_plans(plans: QuerySet[Plan]) -> Q:
+    """Follow-ups about these plans' sessions, commitments and answers."""
+    types = ContentType.objects.get_for_models(Session, Commitment, Response)
+    return (
+        Q(
+            about_type=types[Session],
+            about_id__in=Session.objects.filter(plan__in=plans).values("pk"),
+        )
+        | Q(
+            about_type=types[Commitment],
+            about_id__in=Commitment.objects.filter(plan__in=plans).values("pk"),
+        )
+        | Q(
+            about_type=types[Response],
+            about_id__in=Response.objects.filter(commitment__plan__in=plans).values("pk"),
+        )
     )
 
 
@@ -805,7 +830,7 @@ def access_binder(
             raise NotAllowed(_("Only the rep's coaches and admins share this binder."))
         return target
     if scope == "team":
-        if not CoachingRelationship.objects.filter(coach=target).exists():
+        if not CoachingRelationship.objects.filter(coach=target, rep__role=Role.REP).exists():
             raise NotFound("Only a coach of reps has a team binder.")
         if member.pk != target.pk and member.role != Role.ADMIN:
             raise NotAllowed(_("Only the team's coach and admins see this binder."))

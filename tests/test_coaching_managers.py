@@ -6,6 +6,8 @@ time zone, the manager answers them like a rep; and who sees what around a coach
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,13 +20,14 @@ from django.urls import reverse
 from followthrough import permissions
 from followthrough.accounts import actions as accounts
 from followthrough.accounts.models import CoachingRelationship, Membership, Role
+from followthrough.clients import binder as binders
 from followthrough.coaching import actions
 from followthrough.coaching.models import Commitment, CommitmentState, Plan, Response, Session
 from followthrough.events.models import Event
 from followthrough.followups.models import FollowUp, Kind, State
-from followthrough.lib.errors import ActionRefused
+from followthrough.lib.errors import ActionRefused, NotFound
 from tests.coaching_helpers import NEW_YORK, checkin_links, live_in
-from tests.conftest import Inbox, World, dispatch, make_member, text_body
+from tests.conftest import Inbox, World, dispatch, make_member
 from tests.test_i18n import speaks
 
 UTC = dt.UTC
@@ -127,7 +130,7 @@ def test_relationships_that_are_refused(
 ) -> None:
     m = program.members
     before = list(CoachingRelationship.objects.values_list("coach_id", "rep_id"))
-    with pytest.raises(ActionRefused, match=message):
+    with pytest.raises(ActionRefused, match=re.escape(message)):
         accounts.set_relationships(m[person], [m[c] for c in coaches], [m[f] for f in followers])
     assert list(CoachingRelationship.objects.values_list("coach_id", "rep_id")) == before
 
@@ -137,7 +140,7 @@ def test_rep_relationships_unchanged(program: World) -> None:
     accounts.set_relationships(m["other_rep"], [m["admin"], m["coach"]], [m["stakeholder"]])
     assert set(m["other_rep"].coaches()) == {m["admin"], m["coach"]}
     assert list(m["other_rep"].followers()) == [m["stakeholder"]]
-    with pytest.raises(ActionRefused, match="A rep cannot follow another rep."):
+    with pytest.raises(ActionRefused, match=re.escape("A rep cannot follow another rep.")):
         accounts.set_relationships(m["other_rep"], [], [m["rep"]])
 
 
@@ -184,7 +187,11 @@ def test_a_facilitator_opens_a_plan_for_a_manager(program: World) -> None:
 
 def test_plans_that_are_refused(program: World) -> None:
     m = program.members
-    fields = {"purpose": "x", "starts_on": dt.date(2026, 1, 1), "deadline": dt.date(2026, 2, 1)}
+    fields: dict[str, Any] = {
+        "purpose": "x",
+        "starts_on": dt.date(2026, 1, 1),
+        "deadline": dt.date(2026, 2, 1),
+    }
     with pytest.raises(ActionRefused, match="Nobody coaches themselves"):
         actions.create_plan(coach=m["coach"], rep=m["coach"], **fields)
     with pytest.raises(ActionRefused, match="Stakeholder cannot be coached"):
@@ -427,11 +434,22 @@ def test_the_facilitator_sees_the_managers_plan_not_the_managers_reps(program: W
     today = facilitator.get(reverse("workspace_home", args=["acme"])).text
     assert "M words" in today and "Rep words" not in today
     assert theirs.plan not in permissions.visible_plans(m["facilitator"])
-    assert (
-        not permissions.visible_followups(m["facilitator"])
-        .filter(recipient=program.user("rep"))
-        .exists()
-    )
+    seen = permissions.visible_followups(m["facilitator"])
+    assert not seen.filter(recipient=program.user("rep")).exists()
+    # The manager is told of their rep's answer; that notice is not the facilitator's to read.
+    notice = FollowUp.objects.about(Response.objects.get(commitment=theirs)).get()
+    assert notice.recipient == program.user("coach")
+    assert not seen.filter(pk=notice.pk).exists()
+    assert facilitator.get(reverse("followup_detail", args=["acme", notice.pk])).status_code == 403
+    # The manager's own check-in and recap are.
+    assert seen.filter(kind=Kind.CHECK_IN, recipient=program.user("coach")).exists()
+    assert seen.filter(kind=Kind.RECAP, recipient=program.user("coach")).exists()
+    assert "Rep words" not in facilitator.get(reverse("outbox", args=["acme"])).text
+    # Coaching a manager gives no team binder: it holds the quotes of reps.
+    assert binders.own_binder_scope(m["facilitator"]) == ""
+    assert binders.own_binder_scope(m["coach"]) == "team"
+    with pytest.raises(NotFound):
+        permissions.access_binder(m["admin"], "team", m["facilitator"].pk)
 
 
 def test_a_facilitator_who_also_coaches_the_rep_sees_them_as_their_coach(
