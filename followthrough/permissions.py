@@ -16,6 +16,9 @@ Rules, in short:
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
 - Stakeholders read figures about the reps they follow, the rep's own words only when
   shared (can_read_words), and write only in the coach-manager thread of the reps they follow.
+- Programs (manager-as-coach): a cohort and its sessions are seen by the admins, its
+  facilitator, its managers and the program's sponsors, and run by the admins and the
+  facilitator; a manager's private note is the facilitator's and that manager's only.
 - The coach-manager thread of a rep (sync app): the rep's coaches, the admins and the
   stakeholders who follow the rep; the rep reads only the notes shared with them.
 """
