@@ -141,6 +141,8 @@ def ask_to_fix(followup: FollowUp, suppression: Suppression) -> None:
 
 
 def fixers(followup: FollowUp) -> list[Membership]:
+    if followup.workspace_id is None:
+        return []
     members = Membership.objects.filter(workspace_id=followup.workspace_id, is_active=True)
     if followup.recipient_id is not None:
         member = members.filter(user_id=followup.recipient_id).first()

@@ -152,7 +152,8 @@ class FollowUp(models.Model):
     body_html = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # The provider's own id of the message (its API's answer), which its webhooks name.
-    provider_message_id = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "", for mail that had no provider (SMTP): the index holds only the others.
+    provider_message_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     # The latest delivery report, kept here so that the outbox lists it without a join; the
     # reports themselves (DeliveryReport) are the history, with the server's words.
     delivery = models.CharField(max_length=16, choices=Delivery.choices, blank=True)
@@ -337,7 +338,8 @@ class DeliveryReport(models.Model):
     status = models.CharField(max_length=16, choices=Delivery.choices)
     source = models.CharField(max_length=16, choices=Source.choices)
     provider = models.CharField(max_length=32, blank=True)
-    event_id = models.CharField(max_length=255, null=True, blank=True)
+    # NULL when the report has no id (a bounce message): unique only among those with one.
+    event_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     recipient = models.EmailField(blank=True)
     code = models.CharField(max_length=16, blank=True)  # the DSN status, as 5.1.1
     reason = models.TextField(blank=True)  # the remote server's words, as they came

@@ -11,7 +11,6 @@ command exits 0, so that the mail server does not bounce the bounce.
 
 from __future__ import annotations
 
-import mailbox
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,14 +35,11 @@ class Command(BaseCommand):
             return
         where = Path(path)
         if (where / "new").is_dir() and (where / "cur").is_dir():
-            box = mailbox.Maildir(where, create=False)
-            for key in list(box.iterkeys()):
-                if box.get_subdir(key) != "new":
-                    continue
-                self.read(box.get_bytes(key), key)
-                message = box[key]
-                message.set_subdir("cur")
-                box[key] = message
+            for message in sorted((where / "new").iterdir()):
+                if message.is_file():
+                    self.read(message.read_bytes(), message.name)
+                    # Seen: into cur/ with the maildir "seen" flag, as a mail reader would.
+                    message.rename(where / "cur" / f"{message.name}:2,S")
             return
         if not where.is_file():
             raise CommandError(f"{path}: neither a maildir nor a message file")
