@@ -261,6 +261,11 @@ def parse_anymail(email_url: str, secret: str, signing_key: str) -> tuple[str, d
                 "EMAIL_WEBHOOK_SECRET: write user:password, the password of 16 characters or more"
             )
         settings["WEBHOOK_SECRET"] = secret
+    if provider == "mailgun" and secret and not signing_key:
+        raise ConfigError(
+            "EMAIL_WEBHOOK_SIGNING_KEY: Mailgun's webhooks are checked with its webhook "
+            "signing key (Sending > Webhooks in Mailgun); set it too"
+        )
     if signing_key:
         if provider == "mailgun":
             settings["MAILGUN_WEBHOOK_SIGNING_KEY"] = signing_key

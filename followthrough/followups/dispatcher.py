@@ -26,6 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
@@ -105,6 +106,15 @@ def classify(error: BaseException) -> Exception:
         words = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
         text = f"{error.smtp_code} {words}"
         return PermanentFailure(text) if error.smtp_code >= 500 else TemporaryFailure(text)
+    if isinstance(error, AnymailRecipientsRefused):  # a provider's API refused the address
+        return PermanentFailure(str(error))
+    if isinstance(error, AnymailAPIError):
+        # No answer (status None), too many requests (429) or the provider's trouble (5xx):
+        # later; any other 4xx (a wrong key, a refused message) will not fix itself.
+        code = error.status_code
+        text = f"{code or type(error).__name__}: {error}"
+        temporary = code is None or code == 429 or code >= 500
+        return TemporaryFailure(text) if temporary else PermanentFailure(text)
     if isinstance(error, (smtplib.SMTPException, OSError, socket.timeout)):
         return TemporaryFailure(f"{type(error).__name__}: {error}".strip())
     return UnexpectedFailure(f"{type(error).__name__}: {error}")
@@ -314,7 +324,7 @@ class Dispatcher:
         webhooks name later; SMTP has none."""
         status = getattr(message, "anymail_status", None)
         provider_id = getattr(status, "message_id", None) if status is not None else None
-        if provider_id:
+        if provider_id is not None and provider_id != "":
             FollowUp.objects.filter(pk=followup.pk).update(
                 provider_message_id=str(provider_id)[:255]
             )

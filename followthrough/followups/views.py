@@ -213,14 +213,23 @@ TRACKING_VIEWS = {
 }
 
 
+# What makes a provider's webhook trustworthy: its own signature where it signs (Mailgun
+# always; Resend when given its secret), else the shared secret of basic auth. Without any,
+# anymail would take anybody's word (it only warns), so the webhook is not there at all.
+WEBHOOK_KEYS = {
+    "mailgun": ("MAILGUN_WEBHOOK_SIGNING_KEY",),
+    "resend": ("RESEND_SIGNING_SECRET", "WEBHOOK_SECRET"),
+}
+
+
 @csrf_exempt
 def delivery_webhook(request: HttpRequest, provider: str) -> HttpResponse:
-    """Live only for the provider EMAIL_URL names, and only with a webhook secret: without
-    one, anymail would take anybody's word (it only warns)."""
+    """Live only for the provider EMAIL_URL names, and only once its webhook can be trusted."""
+    keys = WEBHOOK_KEYS.get(provider, ("WEBHOOK_SECRET",))
     if (
         provider != settings.EMAIL_PROVIDER
         or provider not in TRACKING_VIEWS
-        or not settings.ANYMAIL.get("WEBHOOK_SECRET")
+        or not any(settings.ANYMAIL.get(key) for key in keys)
     ):
         raise Http404("No delivery webhook here")
     view = import_string(TRACKING_VIEWS[provider]).as_view()
