@@ -272,7 +272,7 @@ def parse_anymail(email_url: str, secret: str, signing_key: str) -> tuple[str, d
         elif provider == "resend":
             if not signing_key.startswith("whsec_"):
                 raise ConfigError(
-                    "EMAIL_WEBHOOK_SIGNING_KEY: a Resend signing secret starts whsec_"
+                    "EMAIL_WEBHOOK_SIGNING_KEY: a Resend signing secret starts with whsec_"
                 )
             settings["RESEND_SIGNING_SECRET"] = signing_key
         else:
