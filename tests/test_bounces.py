@@ -345,3 +345,34 @@ def test_a_providers_answers_are_sorted_into_later_and_never() -> None:
     for code in (400, 401, 422):
         assert isinstance(classify(api_error(code)), PermanentFailure), code
     assert isinstance(classify(AnymailRecipientsRefused("refused")), PermanentFailure)
+
+
+def test_only_an_admin_lets_mail_go_again(world: World) -> None:
+    suppression = Suppression.objects.create(
+        workspace=world.workspace, address="rep@example.org", reason=Delivery.BOUNCED
+    )
+    url = reverse("suppression_lift", args=["acme", suppression.pk])
+    assert world.client("coach").post(url).status_code == 403
+    assert world.client("outsider").post(url.replace("acme", "globex")).status_code == 404
+    suppression.refresh_from_db()
+    assert suppression.is_active
+    assert not Event.objects.filter(verb="suppression.lifted").exists()
+
+
+def test_the_page_of_addresses_held_back_does_not_grow_its_queries(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    admin = world.members["admin"]
+    for number in range(30):
+        Suppression.objects.create(
+            workspace=world.workspace,
+            address=f"gone{number}@example.org",
+            reason=Delivery.BOUNCED,
+            lifted_at=timezone.now() if number % 2 else None,
+            lifted_by=admin.user if number % 2 else None,
+        )
+    client = world.client("admin")
+    url = reverse("suppressions", args=["acme"])
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert page.status_code == 200 and "gone29@example.org" in page.content.decode()
