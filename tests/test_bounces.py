@@ -271,6 +271,10 @@ def test_a_provider_bounce_holds_back_the_next_check_in_until_lifted(world: Worl
         assert second.failure_note == "No se envió: el correo rebotó el 8 dic 2026."
     outbox = world.client("coach").get(reverse("outbox", args=["acme"]))
     assert "Not sent: address bounced on 8 Dec 2026." in outbox.content.decode()
+    detail = world.client("coach").get(reverse("followup_detail", args=["acme", second.pk]))
+    assert "Not sent: address bounced on 8 Dec 2026." in detail.content.decode()
+    bounced = world.client("coach").get(reverse("followup_detail", args=["acme", first.pk]))
+    assert "5.1.1 The email account does not exist" in bounced.content.decode()
 
     admin = world.client("admin")
     page = admin.get(reverse("suppressions", args=["acme"]))

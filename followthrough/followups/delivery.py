@@ -136,7 +136,7 @@ def ask_to_fix(followup: FollowUp, suppression: Suppression) -> None:
             kind=todo.kind,
             text=todo.text,
             params=todo.params,
-            due_on=timezone.localdate(),
+            due_on=timezone.localdate(timezone.now(), owner.user.profile.zone),
         )
 
 
