@@ -15,15 +15,20 @@ from typing import Any
 import pytest
 import time_machine
 from anymail.backends.test import EmailBackend as AnymailTestBackend
+from anymail.exceptions import AnymailRecipientsRefused, AnymailRequestsAPIError
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from requests import Response
 
 from followthrough.coaching.models import Todo, TodoKind
 from followthrough.events.models import Event
+from followthrough.events.verbs import describe
 from followthrough.followups import actions as followups
+from followthrough.followups import delivery
+from followthrough.followups.backends import ResendBackend
 from followthrough.followups.dispatcher import PermanentFailure, TemporaryFailure, classify
 from followthrough.followups.models import (
     Delivery,
@@ -33,7 +38,7 @@ from followthrough.followups.models import (
     State,
     Suppression,
 )
-from followthrough.lib import dsn
+from followthrough.lib import dsn, emails
 from tests.builders import followup_to
 from tests.conftest import Inbox, World, dispatch
 
@@ -316,9 +321,6 @@ def test_the_webhook_is_not_there_without_its_provider_and_key(world: World, set
 
 
 def test_resend_gets_our_message_id_as_its_idempotency_key() -> None:
-    from followthrough.followups.backends import ResendBackend
-    from followthrough.lib import emails
-
     message = emails.build(
         "notice",
         ["rep@example.org"],
@@ -331,9 +333,6 @@ def test_resend_gets_our_message_id_as_its_idempotency_key() -> None:
 
 def api_error(code: int | None) -> Exception:
     """What anymail raises when a provider's API answers `code` (None: no answer at all)."""
-    from anymail.exceptions import AnymailRequestsAPIError
-    from requests import Response
-
     if code is None:
         return AnymailRequestsAPIError("connection reset")
     response = Response()
@@ -342,8 +341,6 @@ def api_error(code: int | None) -> Exception:
 
 
 def test_a_providers_answers_are_sorted_into_later_and_never() -> None:
-    from anymail.exceptions import AnymailRecipientsRefused
-
     for code in (429, 500, 503, None):
         assert isinstance(classify(api_error(code)), TemporaryFailure), code
     for code in (400, 401, 422):
@@ -380,3 +377,22 @@ def test_the_page_of_addresses_held_back_does_not_grow_its_queries(
     with django_assert_max_num_queries(12):
         page = client.get(url)
     assert page.status_code == 200 and "gone29@example.org" in page.content.decode()
+
+
+def test_history_says_what_happened_in_both_languages(
+    world: World, smtp_server: Inbox, tmp_path: Path
+) -> None:
+    followup = sent_to_rep(world)
+    run_bounces(bounce("postfix-hard.eml", followup), tmp_path)
+    delivery.lift(Suppression.objects.get(), world.user("admin"))
+    said = {event.verb: event for event in Event.objects.all()}
+    english = {verb: describe(event) for verb, event in said.items()}
+    assert english["followup.bounced"].startswith("The check-in to rep@example.org bounced: 550")
+    assert english["suppression.added"] == (
+        "Mail to rep@example.org is held back: it bounced or was marked as spam"
+    )
+    assert english["suppression.lifted"] == "Admin let mail go to rep@example.org again"
+    with translation.override("es"):
+        spanish = {verb: describe(event) for verb, event in said.items()}
+    assert spanish["suppression.lifted"] == "Admin volvió a permitir el correo a rep@example.org"
+    assert "rebotó: 550" in spanish["followup.bounced"]
