@@ -396,3 +396,46 @@ def test_history_says_what_happened_in_both_languages(
         spanish = {verb: describe(event) for verb, event in said.items()}
     assert spanish["suppression.lifted"] == "Admin volvió a permitir el correo a rep@example.org"
     assert "rebotó: 550" in spanish["followup.bounced"]
+
+
+class PostmarkLikeTestBackend(AnymailTestBackend):
+    """anymail's test backend, answering with an id shaped as Postmark's."""
+
+    def get_esp_message_id(self, message: Any) -> str:
+        return f"883953f4-6105-42a2-a16a-77a8eac7{mail.outbox.index(message):04d}"
+
+
+def test_postmark_bounce_through_its_basic_auth_webhook(world: World, settings: Any) -> None:
+    mail.outbox = []
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.PostmarkLikeTestBackend"}}
+    settings.EMAIL_PROVIDER, settings.ANYMAIL = "postmark", {"WEBHOOK_SECRET": WEBHOOK_SECRET}
+    sent = sent_to_rep(world)
+    assert sent.provider_message_id == "883953f4-6105-42a2-a16a-77a8eac70000"
+    payload = {
+        "RecordType": "Bounce",
+        "ID": 4323372036,
+        "Type": "HardBounce",
+        "TypeCode": 1,
+        "MessageID": sent.provider_message_id,
+        "Email": "rep@example.org",
+        "BouncedAt": "2026-12-08T09:00:05Z",
+        "Description": "The server was unable to deliver your message (ex: unknown user).",
+        "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
+    }
+    url = reverse("delivery_webhook", args=["postmark"])
+
+    def post(auth: str) -> int:
+        header = "Basic " + b64encode(auth.encode()).decode()
+        response = Client().post(
+            url, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=header
+        )
+        return int(response.status_code)
+
+    assert post("hooks:not-the-secret") == 400
+    assert not DeliveryReport.objects.exists()
+    assert post(WEBHOOK_SECRET) == 200
+    assert post(WEBHOOK_SECRET) == 400  # Postmark's ID again: a replay
+    report = DeliveryReport.objects.get()
+    assert report.status == Delivery.BOUNCED and "5.1.1" in report.reason
+    assert Suppression.objects.get().address == "rep@example.org"
+    assert Todo.objects.filter(owner=world.members["coach"], kind=TodoKind.FIX_ADDRESS).exists()

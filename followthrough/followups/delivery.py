@@ -17,7 +17,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from followthrough.accounts.models import Membership, Role, User
@@ -63,7 +62,6 @@ def record(
 ) -> DeliveryReport:
     """One report on a follow-up; a hard bounce or a complaint suppresses its address in its
     workspace and puts a to-do on the list of whoever fixes it (not for a cancelled one)."""
-    address = (recipient or followup.to_email).lower()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -73,7 +71,7 @@ def record(
                     source=source,
                     provider=provider,
                     event_id=event_id or None,
-                    recipient=address,
+                    recipient=(recipient or followup.to_email).lower(),
                     code=code[:16],
                     reason=reason[:2000],
                     at=at or timezone.now(),
@@ -84,7 +82,8 @@ def record(
         followup.delivery = status
         if status in (Delivery.BOUNCED, Delivery.COMPLAINED):
             events.log(f"followup.{status}", followup, None, reason=reason[:300], code=code)
-            suppression = suppress(followup, address, status, reason)
+            # What we send to, whatever alias the remote server reported.
+            suppression = suppress(followup, followup.to_email.lower(), status, reason)
             if suppression is not None and followup.state != State.CANCELLED:
                 ask_to_fix(followup, suppression)
     return report
@@ -99,13 +98,17 @@ def suppress(followup: FollowUp, address: str, status: Delivery, reason: str) ->
         workspace_id=followup.workspace_id, address=address, lifted_at__isnull=True
     ).exists():
         return None
-    suppression = Suppression.objects.create(
-        workspace_id=followup.workspace_id,
-        address=address,
-        reason=status,
-        detail=reason[:2000],
-        followup=followup,
-    )
+    try:
+        with transaction.atomic():
+            suppression = Suppression.objects.create(
+                workspace_id=followup.workspace_id,
+                address=address,
+                reason=status,
+                detail=reason[:2000],
+                followup=followup,
+            )
+    except IntegrityError:  # another report on the address won the race: it wrote the to-do
+        return None
     event_actions.record(
         "suppression.added",
         workspace=suppression.workspace,
@@ -247,13 +250,9 @@ def on_tracking(sender: Any, event: Any, esp_name: str, **kwargs: Any) -> None:
     status = ANYMAIL_TYPES.get(event.event_type)
     if status is None or not event.message_id:
         return
-    followup = (
-        FollowUp.objects.filter(
-            Q(provider_message_id=event.message_id) | Q(message_id=event.message_id)
-        )
-        .order_by("-id")
-        .first()
-    )
+    # The provider's id (indexed); else our own Message-ID, where the provider reports that.
+    followup = FollowUp.objects.filter(provider_message_id=event.message_id).first()
+    followup = followup or followup_of(event.message_id)
     if followup is None:
         log.info("%s reported on message %s, not one of ours", esp_name, event.message_id)
         return
