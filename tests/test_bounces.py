@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 from base64 import b64encode
 from io import StringIO
@@ -17,7 +18,7 @@ import time_machine
 from anymail.backends.test import EmailBackend as AnymailTestBackend
 from anymail.exceptions import AnymailRecipientsRefused, AnymailRequestsAPIError
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -439,3 +440,19 @@ def test_postmark_bounce_through_its_basic_auth_webhook(world: World, settings: 
     assert report.status == Delivery.BOUNCED and "5.1.1" in report.reason
     assert Suppression.objects.get().address == "rep@example.org"
     assert Todo.objects.filter(owner=world.members["coach"], kind=TodoKind.FIX_ADDRESS).exists()
+
+
+def test_bounces_reads_standard_input_and_shrugs_at_garbage(
+    world: World, smtp_server: Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    followup = sent_to_rep(world)
+    for raw, said in [
+        (bounce("exchange.eml", followup), f"stdin: follow-up {followup.pk} to rep@example.org"),
+        (b"\x00\xffnot a message at all", "stdin: ignored, not a message of ours (no Message-ID)"),
+    ]:
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
+        out = StringIO()
+        call_command("bounces", stdout=out)
+        assert out.getvalue().startswith(said)
+    with pytest.raises(CommandError, match="neither a maildir nor a message file"):
+        call_command("bounces", "/no/such/place")
