@@ -7,8 +7,11 @@ what is wrong; settings.py prints that line and stops, so nobody sees a stack tr
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import secrets
+import uuid
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +42,10 @@ class Config:
     default_from_email: str
     var_dir: Path
     followup_retry_window_hours: int = 72
+    # The email provider's name when EMAIL_URL names one (postmark, ses, mailgun...), and
+    # django-anymail's settings for it (its webhook secret among them); "" and {} otherwise.
+    email_provider: str = ""
+    anymail: dict[str, Any] = field(default_factory=dict)
     https: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -164,10 +171,116 @@ def parse_email_url(value: str, debug: bool) -> dict[str, Any]:
                 "timeout": 30,
             },
         }
+    if parts.scheme in PROVIDERS:
+        return parse_provider_url(parts)
     raise ConfigError(
         f"{name}: unsupported scheme {parts.scheme or '(none)'!r}; "
-        "use smtp://, smtps://, console:// or outbox://"
+        "use smtp://, smtps://, console://, outbox:// or a provider "
+        f"({', '.join(f'{scheme}://' for scheme in PROVIDERS)})"
     )
+
+
+# The providers' APIs, through django-anymail: EMAIL_URL's scheme -> the anymail backend, and
+# what a well-formed key of theirs looks like (a wrong one stops start-up, not the 9:00 sends).
+PROVIDERS = {
+    "postmark": "anymail.backends.postmark.EmailBackend",
+    "ses": "anymail.backends.amazon_ses.EmailBackend",
+    "mailgun": "anymail.backends.mailgun.EmailBackend",
+    "sendgrid": "anymail.backends.sendgrid.EmailBackend",
+    "brevo": "anymail.backends.brevo.EmailBackend",
+    # Resend takes an Idempotency-Key: ours sends the Message-ID as one (followups.backends).
+    "resend": "followthrough.followups.backends.ResendBackend",
+}
+KEY_PREFIXES = {"sendgrid": "SG.", "brevo": "xkeysib-", "resend": "re_"}
+AWS_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+MAILGUN_REGIONS = {"us": "https://api.mailgun.net/v3", "eu": "https://api.eu.mailgun.net/v3"}
+
+
+def parse_provider_url(parts: Any) -> dict[str, Any]:
+    """postmark://TOKEN@, mailgun://KEY@domain?region=eu, sendgrid://KEY@, brevo://KEY@,
+    resend://KEY@, ses://?region=eu-west-1 (AWS credentials as boto3 finds them, or
+    ses://ACCESS_KEY_ID:SECRET@?region=...)."""
+    name, provider = "EMAIL_URL", parts.scheme
+    key = unquote(parts.username or "")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    options: dict[str, Any] = {}
+    if provider == "ses":
+        if importlib.util.find_spec("boto3") is None:
+            raise ConfigError(f"{name}: ses:// needs the boto3 package (pip install boto3)")
+        region = query.get("region", "")
+        if not AWS_REGION.fullmatch(region):
+            raise ConfigError(f"{name}: ses:// needs ?region=<an AWS region such as eu-west-1>")
+        session: dict[str, str] = {"region_name": region}
+        if key:
+            session |= {
+                "aws_access_key_id": key,
+                "aws_secret_access_key": unquote(parts.password or ""),
+            }
+        options["session_params"] = session
+    else:
+        if not key or any(char.isspace() for char in key):
+            raise ConfigError(f"{name}: {provider}:// needs its API key ({provider}://KEY@)")
+        prefix = KEY_PREFIXES.get(provider)
+        if prefix and not key.startswith(prefix):
+            raise ConfigError(f"{name}: a {provider} API key starts with {prefix!r}")
+        if provider == "postmark":
+            try:
+                uuid.UUID(key)
+            except ValueError:
+                raise ConfigError(
+                    f"{name}: a Postmark server token looks like "
+                    "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+                ) from None
+            options["server_token"] = key
+        else:
+            options["api_key"] = key
+        if provider == "mailgun":
+            domain = parts.hostname or ""
+            if "." not in domain:
+                raise ConfigError(f"{name}: mailgun:// names its sending domain (KEY@mg.example)")
+            region = query.get("region", "us")
+            if region not in MAILGUN_REGIONS:
+                raise ConfigError(f"{name}: mailgun region is us or eu, got {region!r}")
+            options |= {"sender_domain": domain, "api_url": MAILGUN_REGIONS[region]}
+    return {"BACKEND": PROVIDERS[provider], "OPTIONS": options}
+
+
+def parse_anymail(email_url: str, secret: str, signing_key: str) -> tuple[str, dict[str, Any]]:
+    """The provider EMAIL_URL names, and anymail's settings for its delivery webhook: the
+    shared secret of HTTP basic auth (EMAIL_WEBHOOK_SECRET, user:password, which every
+    provider can send), and the key of the provider's own signature where it signs (Mailgun's
+    webhook signing key, Resend's whsec_ signing secret)."""
+    provider = urlsplit(email_url).scheme
+    if provider not in PROVIDERS:
+        return "", {}
+    settings: dict[str, Any] = {}
+    if secret:
+        user, sep, password = secret.partition(":")
+        if not sep or not user or len(password) < 16:
+            raise ConfigError(
+                "EMAIL_WEBHOOK_SECRET: write user:password, the password of 16 characters or more"
+            )
+        settings["WEBHOOK_SECRET"] = secret
+    if provider == "mailgun" and secret and not signing_key:
+        raise ConfigError(
+            "EMAIL_WEBHOOK_SIGNING_KEY: Mailgun's webhooks are checked with its webhook "
+            "signing key (Sending > Webhooks in Mailgun); set it too"
+        )
+    if signing_key:
+        if provider == "mailgun":
+            settings["MAILGUN_WEBHOOK_SIGNING_KEY"] = signing_key
+        elif provider == "resend":
+            if not signing_key.startswith("whsec_"):
+                raise ConfigError(
+                    "EMAIL_WEBHOOK_SIGNING_KEY: a Resend signing secret starts with whsec_"
+                )
+            settings["RESEND_SIGNING_SECRET"] = signing_key
+        else:
+            raise ConfigError(
+                f"EMAIL_WEBHOOK_SIGNING_KEY: {provider} does not sign its webhooks with a key; "
+                "use EMAIL_WEBHOOK_SECRET"
+            )
+    return provider, settings
 
 
 def parse_base_url(value: str) -> str:
@@ -252,6 +365,11 @@ def load(environ: Mapping[str, str], dotenv_path: Path | None = None) -> Config:
     debug = parse_bool("DEBUG", env.get("DEBUG", "false"))
     database = parse_database_url(env.get("DATABASE_URL", ""), var_dir)
     base_url = parse_base_url(env.get("BASE_URL", ""))
+    provider, anymail = parse_anymail(
+        env.get("EMAIL_URL", ""),
+        env.get("EMAIL_WEBHOOK_SECRET", ""),
+        env.get("EMAIL_WEBHOOK_SIGNING_KEY", ""),
+    )
     return Config(
         debug=debug,
         secret_key=parse_secret_key(env.get("SECRET_KEY", ""), database, var_dir),
@@ -263,6 +381,8 @@ def load(environ: Mapping[str, str], dotenv_path: Path | None = None) -> Config:
         default_from_email=parse_from_email(env.get("DEFAULT_FROM_EMAIL", ""), base_url),
         var_dir=var_dir,
         followup_retry_window_hours=parse_retry_window(env.get("FOLLOWUP_RETRY_WINDOW_HOURS", "")),
+        email_provider=provider,
+        anymail=anymail,
     )
 
 

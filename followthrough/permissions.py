@@ -48,7 +48,7 @@ from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn
 from followthrough.clients.models import Contact as ClientContact
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
-from followthrough.followups.models import FollowUp, FollowUpQuerySet
+from followthrough.followups.models import FollowUp, FollowUpQuerySet, Suppression
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
@@ -238,6 +238,12 @@ def can_retry_failed_followups(member: Membership) -> bool:
     """ "Retry all failed" in the outbox: admins and coaches, for the rows they may see
     (visible_followups)."""
     return can_view_outbox(member) and can_write(member)
+
+
+def can_manage_suppressions(member: Membership) -> bool:
+    """The addresses held back after a bounce or a spam complaint, and lifting them: admins
+    (an address held back may be anyone's in the workspace)."""
+    return member.role == Role.ADMIN
 
 
 def can_change_followup(member: Membership, followup: FollowUp) -> bool:
@@ -794,6 +800,14 @@ def access_followup(member: Membership, followup_id: int, *, for_change: bool = 
     if for_change and not can_change_followup(member, followup):
         raise NotAllowed(_("You may not change this follow-up."))
     return followup
+
+
+def access_suppression(member: Membership, suppression_id: int) -> Suppression:
+    """A held-back address of the member's workspace, for an admin."""
+    suppression = _one(member, Suppression.objects.all(), suppression_id)
+    if not can_manage_suppressions(member):
+        raise NotAllowed(_("Only an admin may let mail go to an address again."))
+    return suppression
 
 
 def access_opportunity(

@@ -155,6 +155,10 @@ MESSAGE_ID_DOMAIN = DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">").strip()
 SERVER_EMAIL = CONFIG.default_from_email
 EMAIL_SUBJECT_PREFIX = "[Followthrough] "
 MAILERS = {"default": CONFIG.mailer}
+# The provider EMAIL_URL names ("" for SMTP and the rest): its delivery webhook, at
+# /hooks/anymail/<provider>/tracking/, is live only for it and only with a webhook secret.
+EMAIL_PROVIDER = CONFIG.email_provider
+ANYMAIL = CONFIG.anymail
 # A follow-up that meets temporary failures is tried again for this long from its first try.
 FOLLOWUP_RETRY_WINDOW = dt.timedelta(hours=CONFIG.followup_retry_window_hours)
 

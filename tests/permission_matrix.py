@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from followthrough.clients import binder as binders
 from followthrough.clients.models import ClientCheckIn
 from followthrough.coaching import actions
 from followthrough.coaching.models import Response
+from followthrough.followups.models import Delivery, Suppression
 from followthrough.metrics.models import Metric
 from tests import binder_helpers, programs_helpers
 from tests.builders import (
@@ -58,6 +60,8 @@ class Row:
     url: Callable[[World], str]
     expected: dict[str | None, int | str]
     data: Callable[[World], dict[str, object]] | None = None
+    # Settings the row is tried under (a provider's webhook exists only when one is set up).
+    settings: dict[str, Any] | None = None
 
     def __str__(self) -> str:
         return self.name
@@ -318,6 +322,63 @@ OUTBOX = [
         "post",
         lambda w: reverse("outbox_retry_failed", args=["acme"]),
         by_role(admin=302, coach=302, rep=403, other_rep=403, stakeholder=403),
+    ),
+]
+
+# Addresses held back after a bounce, and the providers' delivery webhooks ----------------------
+
+
+def suppression_of(w: World) -> Suppression:
+    return Suppression.objects.create(
+        workspace=w.workspace, address="rep@example.org", reason=Delivery.BOUNCED
+    )
+
+
+def hook_url(provider: str) -> Callable[[World], str]:
+    return lambda w: reverse("delivery_webhook", args=[provider])
+
+
+MAILGUN = {
+    "EMAIL_PROVIDER": "mailgun",
+    "ANYMAIL": {"MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key-of-the-matrix"},
+}
+POSTMARK = {"EMAIL_PROVIDER": "postmark", "ANYMAIL": {"WEBHOOK_SECRET": "hooks:matrix-secret-0123"}}
+
+DELIVERY = [
+    Row(
+        "addresses held back",
+        "get",
+        lambda w: reverse("suppressions", args=["acme"]),
+        ADMIN_ONLY,
+    ),
+    Row(
+        "let mail go to an address again",
+        "post",
+        object_url("suppression_lift", suppression_of),
+        ADMIN_WRITES,
+    ),
+    # Public endpoints, signed by the provider: nobody gets in by being logged in.
+    Row(
+        "a delivery webhook no provider is set up for",
+        "post",
+        hook_url("mailgun"),
+        everyone(404, anonymous=404),
+    ),
+    Row(
+        "Mailgun's delivery webhook, with a forged signature",
+        "post",
+        hook_url("mailgun"),
+        everyone(400, anonymous=400),
+        data=lambda w: {"token": "t", "timestamp": "1796720400", "signature": "forged"},
+        settings=MAILGUN,
+    ),
+    Row(
+        "Postmark's delivery webhook, without its secret",
+        "post",
+        hook_url("postmark"),
+        everyone(400, anonymous=400),
+        data=lambda w: {"RecordType": "Bounce"},
+        settings=POSTMARK,
     ),
 ]
 
@@ -1190,6 +1251,7 @@ PROGRAMS = [
 ROWS = [
     *ACCOUNT_AND_MEMBERS,
     *OUTBOX,
+    *DELIVERY,
     *COACHING,
     *HISTORY,
     *METRICS_AND_IMPORTS,
@@ -1212,7 +1274,8 @@ def visit(world: World, row: Row, visitor: str | None) -> Any:
     client = world.client(visitor)
     url = row.url(world)
     data = row.data(world) if row.data else {}
-    response = client.post(url, data) if row.method == "post" else client.get(url)
+    with override_settings(**(row.settings or {})):
+        response = client.post(url, data) if row.method == "post" else client.get(url)
     expected = row.expected[visitor]
     if expected == LOGIN:
         assert response.status_code == 302

@@ -168,3 +168,132 @@ def test_start_up_with_good_configuration(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "secret_key").is_file()
+
+
+# Providers' APIs through django-anymail ---------------------------------------------------------
+
+POSTMARK_TOKEN = "0f8e2c1a-5b7d-4e3f-9a6c-2d1b0e9f8a7c"
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "options"),
+    [
+        (
+            f"postmark://{POSTMARK_TOKEN}@",
+            "anymail.backends.postmark.EmailBackend",
+            {"server_token": POSTMARK_TOKEN},
+        ),
+        (
+            "mailgun://key-0123abcd@mg.example.com?region=eu",
+            "anymail.backends.mailgun.EmailBackend",
+            {
+                "api_key": "key-0123abcd",
+                "sender_domain": "mg.example.com",
+                "api_url": "https://api.eu.mailgun.net/v3",
+            },
+        ),
+        (
+            "sendgrid://SG.abc.def@",
+            "anymail.backends.sendgrid.EmailBackend",
+            {"api_key": "SG.abc.def"},
+        ),
+        (
+            "brevo://xkeysib-123-abc@",
+            "anymail.backends.brevo.EmailBackend",
+            {"api_key": "xkeysib-123-abc"},
+        ),
+        (
+            "resend://re_123abc@",
+            "followthrough.followups.backends.ResendBackend",
+            {"api_key": "re_123abc"},
+        ),
+    ],
+)
+def test_provider_urls(tmp_path: Path, url: str, backend: str, options: dict[str, str]) -> None:
+    cfg = load(tmp_path, EMAIL_URL=url)
+    assert cfg.mailer == {"BACKEND": backend, "OPTIONS": options}
+    assert cfg.email_provider == url.split(":", 1)[0]
+    assert cfg.anymail == {}  # no webhook secret: no webhook
+
+
+def test_ses_url_needs_boto3_and_a_region(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    found = {"boto3": object()}
+    monkeypatch.setattr(config.importlib.util, "find_spec", lambda name: found.get(name))
+    cfg = load(tmp_path, EMAIL_URL="ses://AKIAEXAMPLE:s%2Fecret@?region=eu-west-1")
+    assert cfg.mailer["BACKEND"] == "anymail.backends.amazon_ses.EmailBackend"
+    assert cfg.mailer["OPTIONS"]["session_params"] == {
+        "region_name": "eu-west-1",
+        "aws_access_key_id": "AKIAEXAMPLE",
+        "aws_secret_access_key": "s/ecret",
+    }
+    with pytest.raises(config.ConfigError, match=r"^EMAIL_URL: ses:// needs \?region="):
+        load(tmp_path, EMAIL_URL="ses://?region=moon")
+    found.clear()
+    with pytest.raises(config.ConfigError, match=r"^EMAIL_URL: ses:// needs the boto3 package"):
+        load(tmp_path, EMAIL_URL="ses://?region=eu-west-1")
+
+
+def test_webhook_secrets(tmp_path: Path) -> None:
+    secret = "hooks:0123456789abcdef"
+    cfg = load(tmp_path, EMAIL_URL=f"postmark://{POSTMARK_TOKEN}@", EMAIL_WEBHOOK_SECRET=secret)
+    assert cfg.anymail == {"WEBHOOK_SECRET": secret}
+    cfg = load(
+        tmp_path,
+        EMAIL_URL="mailgun://key-1@mg.example.com",
+        EMAIL_WEBHOOK_SECRET=secret,
+        EMAIL_WEBHOOK_SIGNING_KEY="signing-key",
+    )
+    assert cfg.anymail == {"WEBHOOK_SECRET": secret, "MAILGUN_WEBHOOK_SIGNING_KEY": "signing-key"}
+    cfg = load(tmp_path, EMAIL_URL="resend://re_1@", EMAIL_WEBHOOK_SIGNING_KEY="whsec_abc")
+    assert cfg.anymail == {"RESEND_SIGNING_SECRET": "whsec_abc"}
+    # SMTP has no provider and no webhook, whatever is set.
+    assert load(tmp_path, EMAIL_WEBHOOK_SECRET="nonsense").anymail == {}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EMAIL_URL": "postmark://@"}, "EMAIL_URL: postmark:// needs its API key"),
+        ({"EMAIL_URL": "postmark://not-a-token@"}, "EMAIL_URL: a Postmark server token looks like"),
+        ({"EMAIL_URL": "sendgrid://abc@"}, "EMAIL_URL: a sendgrid API key starts with 'SG.'"),
+        ({"EMAIL_URL": "brevo://abc@"}, "EMAIL_URL: a brevo API key starts with 'xkeysib-'"),
+        ({"EMAIL_URL": "resend://abc@"}, "EMAIL_URL: a resend API key starts with 're_'"),
+        ({"EMAIL_URL": "mailgun://key-1@"}, "EMAIL_URL: mailgun:// names its sending domain"),
+        ({"EMAIL_URL": "mailgun://key-1@mg.example.com?region=mars"}, "EMAIL_URL: mailgun region"),
+        (
+            {"EMAIL_URL": "resend://re_1@", "EMAIL_WEBHOOK_SECRET": "no-colon"},
+            "EMAIL_WEBHOOK_SECRET: write user:password",
+        ),
+        (
+            {
+                "EMAIL_URL": "mailgun://key-1@mg.example.com",
+                "EMAIL_WEBHOOK_SECRET": "a:0123456789abcdef",
+            },
+            "EMAIL_WEBHOOK_SIGNING_KEY: Mailgun's webhooks are checked",
+        ),
+        (
+            {"EMAIL_URL": "resend://re_1@", "EMAIL_WEBHOOK_SIGNING_KEY": "abc"},
+            "EMAIL_WEBHOOK_SIGNING_KEY: a Resend signing secret starts with whsec_",
+        ),
+        (
+            {"EMAIL_URL": f"postmark://{POSTMARK_TOKEN}@", "EMAIL_WEBHOOK_SIGNING_KEY": "abc"},
+            "EMAIL_WEBHOOK_SIGNING_KEY: postmark does not sign",
+        ),
+    ],
+)
+def test_bad_provider_values_name_the_problem(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(config.ConfigError) as error:
+        load(tmp_path, **env)
+    assert str(error.value).startswith(message)
+
+
+def test_a_wrong_provider_key_stops_start_up_in_one_line(tmp_path: Path) -> None:
+    # PYTHONPATH: this checkout's code, whichever one the virtual environment installed.
+    root = str(Path(__file__).resolve().parent.parent)
+    result = run_cli(tmp_path, "check", EMAIL_URL="sendgrid://oops@", PYTHONPATH=root)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "followthrough: configuration error: EMAIL_URL: a sendgrid API key starts with 'SG.'"
+    ]

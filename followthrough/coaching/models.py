@@ -559,6 +559,8 @@ class TodoKind(models.TextChoices):
     TALK = "talk", gettext_lazy("Talk")  # a rep's confidence fell
     CALLBACK = "callback", gettext_lazy("Call back")  # a client's low score
     OWN = "own", gettext_lazy("To-do")
+    FIX_ADDRESS = "fix_address", gettext_lazy("Fix an address")  # mail to it bounced
+    SPAM_COMPLAINT = "spam_complaint", gettext_lazy("Spam complaint")
 
 
 # The sentence of each kind the app writes by itself, filled from the to-do's params when it is
@@ -572,6 +574,12 @@ TODO_SENTENCES = {
     TodoKind.CALLBACK: gettext_lazy(
         "Call %(client)s (%(account)s) back within one working day: %(score)s/10 from "
         "%(rep)s's client"
+    ),
+    TodoKind.FIX_ADDRESS: gettext_lazy(
+        "Fix the email address of %(name)s: mail to %(address)s bounced (%(reason)s)"
+    ),
+    TodoKind.SPAM_COMPLAINT: gettext_lazy(
+        "Talk to %(name)s: mail to %(address)s was marked as spam, so none is sent there now"
     ),
 }
 

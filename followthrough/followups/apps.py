@@ -7,8 +7,11 @@ class FollowupsConfig(AppConfig):
     verbose_name = "Follow-ups"
 
     def ready(self) -> None:
-        from followthrough.followups import kinds
+        from anymail.signals import tracking
+
+        from followthrough.followups import delivery, kinds
         from followthrough.followups.events import register_verbs
 
         kinds.register(kinds.NOTICE)
         register_verbs()
+        tracking.connect(delivery.on_tracking, dispatch_uid="followthrough.delivery")

@@ -26,6 +26,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
@@ -39,7 +40,7 @@ from django.db import (
 )
 from django.utils import timezone
 
-from followthrough.followups import actions, planners
+from followthrough.followups import actions, delivery, planners
 from followthrough.followups.models import LONG_WAIT, Failure, FollowUp, Heartbeat, State
 from followthrough.lib import emails
 
@@ -105,6 +106,15 @@ def classify(error: BaseException) -> Exception:
         words = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
         text = f"{error.smtp_code} {words}"
         return PermanentFailure(text) if error.smtp_code >= 500 else TemporaryFailure(text)
+    if isinstance(error, AnymailRecipientsRefused):  # a provider's API refused the address
+        return PermanentFailure(str(error))
+    if isinstance(error, AnymailAPIError):
+        # No answer (status None), too many requests (429) or the provider's trouble (5xx):
+        # later; any other 4xx (a wrong key, a refused message) will not fix itself.
+        code = error.status_code
+        text = f"{code or type(error).__name__}: {error}"
+        temporary = code is None or code == 429 or code >= 500
+        return TemporaryFailure(text) if temporary else PermanentFailure(text)
     if isinstance(error, (smtplib.SMTPException, OSError, socket.timeout)):
         return TemporaryFailure(f"{type(error).__name__}: {error}".strip())
     return UnexpectedFailure(f"{type(error).__name__}: {error}")
@@ -165,6 +175,8 @@ class Dispatcher:
     _last_beat: float = 0.0
     _sent_since_beat: int = 0
     _planned_at: dt.datetime | None = None
+    # The batch in hand's addresses that bounced or complained (delivery.suppressed).
+    _suppressed: dict[tuple[int, str], Any] = field(default_factory=dict)
 
     # The loop -----------------------------------------------------------------------------
 
@@ -266,6 +278,7 @@ class Dispatcher:
     def deliver(self, claimed: list[FollowUp]) -> Counts:
         """Sends a claimed batch; the batch in hand is finished even when asked to stop."""
         counts = Counts()
+        self._suppressed = delivery.suppressed(claimed)
         for followup in claimed:
             outcome = self.deliver_one(followup)
             setattr(counts, outcome, getattr(counts, outcome) + 1)
@@ -275,6 +288,14 @@ class Dispatcher:
     def deliver_one(self, followup: FollowUp) -> str:
         if not self.start_sending(followup):
             return "skipped"
+        if followup.workspace_id is not None and (
+            held := self._suppressed.get((followup.workspace_id, followup.to_email.lower()))
+        ):
+            # Not a silent drop: failed, and the outbox says "not sent: address bounced on ...".
+            since = timezone.localdate(held.since).isoformat()
+            params = {"since": since, "reason": held.reason}
+            self.mark_failed(followup, f"suppressed since {since}", Failure.SUPPRESSED, params)
+            return "failed"
         try:
             message = followup.build_message()
         except Exception as error:  # a template or context problem will not fix itself
@@ -294,8 +315,19 @@ class Dispatcher:
                 return "failed"
             return self.retry_later(followup, str(failure))
         self.mark_sent(followup, message)
+        self.keep_provider_id(followup, message)
         self.after_a_long_wait(followup)
         return "sent"
+
+    def keep_provider_id(self, followup: FollowUp, message: Any) -> None:
+        """A provider's API (anymail) answers with its own id of the message, which its
+        webhooks name later; SMTP has none."""
+        status = getattr(message, "anymail_status", None)
+        provider_id = getattr(status, "message_id", None) if status is not None else None
+        if provider_id is not None and provider_id != "":
+            FollowUp.objects.filter(pk=followup.pk).update(
+                provider_message_id=str(provider_id)[:255]
+            )
 
     def after_a_long_wait(self, followup: FollowUp) -> None:
         """The mail server answers again after this row waited long for it: the workspace's

@@ -88,3 +88,9 @@ def register_verbs() -> None:
     verbs.register("followup.sent_now", _about(_("{actor} sent the {kind_name} to {to} now")))
     verbs.register("followup.retried", _about(_("{actor} tried the {kind_name} to {to} again")))
     verbs.register("followup.retried_all", _retried_all)
+    verbs.register("followup.bounced", _about(_("The {kind_name} to {to} bounced: {reason}")))
+    verbs.register("followup.complained", _about(_("The {kind_name} to {to} was marked as spam")))
+    verbs.register(
+        "suppression.added", _("Mail to {address} is held back: it bounced or was marked as spam")
+    )
+    verbs.register("suppression.lifted", _("{actor} let mail go to {address} again"))

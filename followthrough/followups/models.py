@@ -40,6 +40,17 @@ class Failure(models.TextChoices):
     ERROR = "error", gettext_lazy("Sending failed with an unexpected error.")
     TEMPORARY = "temporary", gettext_lazy("The last try failed; it will be tried again later.")
     GAVE_UP = "gave_up", gettext_lazy("Gave up after trying for a long time.")
+    SUPPRESSED = "suppressed", gettext_lazy("Not sent: mail to this address bounced.")
+
+
+class Delivery(models.TextChoices):
+    """What the recipient's side said after the message left: the provider's delivery
+    webhook, or a bounce message (DSN) that came back to our bounce address."""
+
+    DELIVERED = "delivered", pgettext_lazy("delivery", "Delivered")
+    DEFERRED = "deferred", pgettext_lazy("delivery", "Deferred")
+    BOUNCED = "bounced", pgettext_lazy("delivery", "Bounced")
+    COMPLAINED = "complained", pgettext_lazy("delivery", "Marked as spam")
 
 
 # A person may still change these; a row in any other state is on its way out or done.
@@ -140,6 +151,12 @@ class FollowUp(models.Model):
     body_text = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The provider's own id of the message (its API's answer), which its webhooks name.
+    # NULL, not "", for mail that had no provider (SMTP): the index holds only the others.
+    provider_message_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    # The latest delivery report, kept here so that the outbox lists it without a join; the
+    # reports themselves (DeliveryReport) are the history, with the server's words.
+    delivery = models.CharField(max_length=16, choices=Delivery.choices, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -166,6 +183,11 @@ class FollowUp(models.Model):
             ),
             models.Index(fields=["workspace", "state", "send_at"], name="followup_outbox"),
             models.Index(fields=["about_type", "about_id"], name="followup_about"),
+            models.Index(
+                fields=["provider_message_id"],
+                condition=Q(provider_message_id__isnull=False),
+                name="followup_provider_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +226,14 @@ class FollowUp(models.Model):
     @property
     def failure_note(self) -> str:
         """What went wrong, in the active language (the reader's); "" when nothing did."""
+        if self.error_code == Failure.SUPPRESSED and "since" in self.error_params:
+            since = dt.date.fromisoformat(str(self.error_params["since"]))
+            day = shortdates.short(since, "j M Y")
+            if self.error_params.get("reason") == Delivery.COMPLAINED:
+                return gettext("Not sent: the recipient marked our mail as spam on %(date)s.") % {
+                    "date": day
+                }
+            return gettext("Not sent: address bounced on %(date)s.") % {"date": day}
         if self.error_code == Failure.GAVE_UP and "attempts" in self.error_params:
             attempts = int(self.error_params["attempts"])
             hours = round(float(self.error_params.get("hours", 0)), 2)
@@ -292,6 +322,80 @@ class FollowUp(models.Model):
             return None
         sequence = int(self.context.get("calendar_sequence", 0))
         return about.as_icalendar(method, sequence), str(method)
+
+
+class DeliveryReport(models.Model):
+    """One report on a sent follow-up: delivered, deferred, bounced or marked as spam, from a
+    provider's webhook or a bounce message. A model rather than fields alone because one
+    message gets several (deferred, then bounced), and because `event_id` (the provider's id
+    of the notification) refuses a replayed webhook."""
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", gettext_lazy("Provider's webhook")
+        DSN = "dsn", gettext_lazy("Bounce message")
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reports")
+    status = models.CharField(max_length=16, choices=Delivery.choices)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    provider = models.CharField(max_length=32, blank=True)
+    # NULL when the report has no id (a bounce message): unique only among those with one.
+    event_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
+    recipient = models.EmailField(blank=True)
+    code = models.CharField(max_length=16, blank=True)  # the DSN status, as 5.1.1
+    reason = models.TextField(blank=True)  # the remote server's words, as they came
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "event_id"],
+                condition=Q(event_id__isnull=False),
+                name="delivery_report_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.recipient} {self.code}".strip()
+
+
+class Suppression(models.Model):
+    """An address of a workspace that bounced for good or complained: later sends to it are
+    not sent (and the outbox says why) until an admin lifts the suppression. Per workspace,
+    since its admin is who fixes it; mail outside any workspace (a password reset) is never
+    suppressed, as the person asking for it is there to see it."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="suppressions")
+    address = models.EmailField()
+    reason = models.CharField(max_length=16, choices=Delivery.choices)
+    detail = models.TextField(blank=True)  # the bounce's words
+    followup = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.SET_NULL)
+    since = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-since", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "address"],
+                condition=Q(lifted_at__isnull=True),
+                name="suppression_active_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
 
 
 @dataclass

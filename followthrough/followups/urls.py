@@ -3,6 +3,17 @@ from django.urls import path
 from followthrough.followups import views
 
 urlpatterns = [
+    path(
+        "hooks/anymail/<slug:provider>/tracking/",
+        views.delivery_webhook,
+        name="delivery_webhook",
+    ),
+    path("w/<slug:slug>/outbox/suppressed/", views.suppressions, name="suppressions"),
+    path(
+        "w/<slug:slug>/outbox/suppressed/<int:suppression_id>/lift/",
+        views.suppression_lift,
+        name="suppression_lift",
+    ),
     path("w/<slug:slug>/outbox/", views.outbox, name="outbox"),
     path(
         "w/<slug:slug>/outbox/retry-failed/", views.outbox_retry_failed, name="outbox_retry_failed"

@@ -8,19 +8,21 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.csp import CSP
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from followthrough import permissions
 from followthrough.accounts.models import User
 from followthrough.core.tasks import failed_in
-from followthrough.followups import actions
+from followthrough.followups import actions, delivery
 from followthrough.followups.forms import OutboxFilter, RescheduleForm
-from followthrough.followups.models import FollowUp, Heartbeat
+from followthrough.followups.models import FollowUp, Heartbeat, Suppression
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current, signed_in
 
@@ -52,6 +54,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
             "dispatchers": Heartbeat.state(),
             "failed_count": visible.failed().count(),
             "can_retry": permissions.can_retry_failed_followups(member),
+            "can_see_suppressions": permissions.can_manage_suppressions(member),
             "failed_tasks": failed_in(member.workspace)
             if permissions.can_see_failed_tasks(member)
             else [],
@@ -169,3 +172,66 @@ def followup_reschedule(request: HttpRequest, followup_id: int) -> HttpResponse:
         lambda followup, by: actions.reschedule(followup, when, by),
         gettext("Rescheduled."),
     )
+
+
+@workspace_view(permissions.can_manage_suppressions)
+def suppressions(request: HttpRequest) -> HttpResponse:
+    """Addresses held back after a hard bounce or a spam complaint, newest first."""
+    member = current(request)
+    rows = Suppression.objects.filter(workspace=member.workspace).select_related("lifted_by")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "followups/suppressions.html", {"page": page})
+
+
+@require_POST
+@workspace_view(permissions.can_manage_suppressions)
+def suppression_lift(request: HttpRequest, suppression_id: int) -> HttpResponse:
+    member = current(request)
+    suppression = permissions.access_suppression(member, suppression_id)
+    if not suppression.is_active:
+        messages.info(request, gettext("Nothing to do: mail already goes to this address."))
+        return redirect("suppressions", member.workspace.slug)
+    count = delivery.lift(suppression, signed_in(request))
+    text = ngettext(
+        "Mail goes to %(address)s again; %(count)d follow-up held back goes out now.",
+        "Mail goes to %(address)s again; %(count)d follow-ups held back go out now.",
+        count,
+    )
+    messages.success(request, text % {"address": suppression.address, "count": count})
+    return redirect("suppressions", member.workspace.slug)
+
+
+# The providers' delivery webhooks, checked and parsed by django-anymail (its tracking signal
+# reaches followups.delivery.on_tracking).
+TRACKING_VIEWS = {
+    "postmark": "anymail.webhooks.postmark.PostmarkTrackingWebhookView",
+    "ses": "anymail.webhooks.amazon_ses.AmazonSESTrackingWebhookView",
+    "mailgun": "anymail.webhooks.mailgun.MailgunTrackingWebhookView",
+    "sendgrid": "anymail.webhooks.sendgrid.SendGridTrackingWebhookView",
+    "brevo": "anymail.webhooks.brevo.BrevoTrackingWebhookView",
+    "resend": "anymail.webhooks.resend.ResendTrackingWebhookView",
+}
+
+
+# What makes a provider's webhook trustworthy: its own signature where it signs (Mailgun
+# always; Resend when given its secret), else the shared secret of basic auth. Without any,
+# anymail would take anybody's word (it only warns), so the webhook is not there at all.
+WEBHOOK_KEYS = {
+    "mailgun": ("MAILGUN_WEBHOOK_SIGNING_KEY",),
+    "resend": ("RESEND_SIGNING_SECRET", "WEBHOOK_SECRET"),
+}
+
+
+@csrf_exempt
+def delivery_webhook(request: HttpRequest, provider: str) -> HttpResponse:
+    """Live only for the provider EMAIL_URL names, and only once its webhook can be trusted."""
+    keys = WEBHOOK_KEYS.get(provider, ("WEBHOOK_SECRET",))
+    if (
+        provider != settings.EMAIL_PROVIDER
+        or provider not in TRACKING_VIEWS
+        or not any(settings.ANYMAIL.get(key) for key in keys)
+    ):
+        raise Http404("No delivery webhook here")
+    view = import_string(TRACKING_VIEWS[provider]).as_view()
+    response: HttpResponse = view(request)
+    return response
