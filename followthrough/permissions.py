@@ -41,6 +41,7 @@ from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn
 from followthrough.clients.models import Contact as ClientContact
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
+from followthrough.events.models import Event, EventQuerySet
 from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
@@ -425,6 +426,19 @@ def visible_reps(member: Membership) -> QuerySet[Membership]:
     if member.role == Role.STAKEHOLDER:
         return reps.filter(followed_by__stakeholder=member)
     return reps.filter(pk=member.pk)
+
+
+def visible_events(member: Membership) -> EventQuerySet:
+    """The event log through the API: an admin's whole workspace; anyone else the events of
+    the reps whose history they may read (visible_reps, oneself for a rep), private ones
+    (a coach's notes) only for the reps they coach (can_read_private_events)."""
+    rows = Event.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return rows
+    rows = rows.filter(rep__in=visible_reps(member))
+    if member.role != Role.COACH:
+        rows = rows.filter(private=False)
+    return rows
 
 
 def can_view_dashboard(member: Membership) -> bool:
