@@ -37,6 +37,7 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.api.models import ApiToken
 from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn
 from followthrough.clients.models import Contact as ClientContact
@@ -933,3 +934,14 @@ def access_digest(member: Membership, subscription_id: int) -> tuple[Any, set[in
     if not about:
         raise NotAllowed(_("This digest tells about no rep you coach or are."))
     return subscription, about
+
+
+# -- personal API tokens
+
+
+def access_api_token(user: User, token_id: int) -> ApiToken:
+    """A personal API token is its owner's alone: anyone else finds nothing."""
+    token = ApiToken.objects.filter(pk=token_id, membership__user=user).first()
+    if token is None:
+        raise NotFound(f"No ApiToken {token_id} here")
+    return token

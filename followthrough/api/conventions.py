@@ -72,9 +72,18 @@ def problem(
 class ApiError(Exception):
     """An API refusal with its status, and headers such as Retry-After."""
 
-    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        headers: dict[str, str] | None = None,
+        *,
+        field: str | None = None,
+    ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.headers = status, detail, headers or {}
+        # A 422 about one field names it, as validation errors do.
+        self.errors = [{"field": field, "message": detail, "type": "invalid"}] if field else None
 
 
 def field_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -101,7 +110,7 @@ def install_error_handlers(api: Any) -> None:
 
     @handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-        return problem(exc.status, exc.detail, headers=exc.headers)
+        return problem(exc.status, exc.detail, headers=exc.headers, errors=exc.errors)
 
     @handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:

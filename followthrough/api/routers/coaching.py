@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from followthrough import permissions
@@ -194,13 +194,13 @@ def measures_of(measures: list[Measure]) -> list[dict[str, object]]:
 
 
 @router.post("/commitments", response={201: CommitmentOut}, url_name="api_commitments_create")
-def create_commitment(request: HttpRequest, payload: CommitmentIn) -> tuple[int, Commitment]:
+def create_commitment(request: HttpRequest, payload: CommitmentIn) -> Status[Commitment]:
     """Agree a commitment in a session: whoever runs the plan (as on the session page)."""
     member = member_of(request)
     session = permissions.access_session(member, payload.session_id, for_change=True)
     owner = session.plan.step_owners().filter(pk=payload.owner_id).first()
     if owner is None:
-        raise ApiError(422, "owner_id: the rep or one of the rep's coaches.")
+        raise ApiError(422, "the rep or one of the rep's coaches.", field="owner_id")
     commitment = actions.add_commitment(
         session,
         owner=owner,
@@ -210,7 +210,7 @@ def create_commitment(request: HttpRequest, payload: CommitmentIn) -> tuple[int,
         followup_at=payload.followup_at,
         by=member.user,
     )
-    return 201, permissions.access_commitment(member, commitment.pk)
+    return Status(201, permissions.access_commitment(member, commitment.pk))
 
 
 class CommitmentChange(Input):
@@ -340,7 +340,7 @@ class AnswerIn(Input):
 )
 def answer_commitment(
     request: HttpRequest, commitment_id: int, payload: AnswerIn
-) -> tuple[int, Response]:
+) -> Status[Response]:
     """The owner answers (reports progress on) their own commitment, as on its page."""
     member = member_of(request)
     commitment = permissions.access_commitment(member, commitment_id)
@@ -348,9 +348,9 @@ def answer_commitment(
         raise ApiError(403, "Only the person who owns this commitment answers it.")
     unknown = set(payload.numbers) - set(commitment.measure_names())
     if unknown:
-        raise ApiError(422, f"numbers: not measures of this commitment: {sorted(unknown)}")
+        raise ApiError(422, f"not measures of this commitment: {sorted(unknown)}", field="numbers")
     if payload.answer == Answer.NOT_YET and payload.new_due_on is None:
-        raise ApiError(422, "new_due_on: give the new date for “not yet”.")
+        raise ApiError(422, "give the new date for “not yet”.", field="new_due_on")
     response = actions.record_response(
         commitment,
         answer=payload.answer,
@@ -361,4 +361,4 @@ def answer_commitment(
         by=member.user,
         share=payload.share,
     )
-    return 201, permissions.access_response(member, response.pk)
+    return Status(201, permissions.access_response(member, response.pk))

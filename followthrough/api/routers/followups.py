@@ -97,9 +97,13 @@ class RescheduleIn(Input):
 def reschedule_followup(request: HttpRequest, followup_id: int, payload: RescheduleIn) -> FollowUp:
     send_at = payload.send_at
     if send_at.tzinfo is None:
-        raise ApiError(422, "send_at: give a time with its offset, e.g. 2027-01-05T09:00:00+01:00.")
+        raise ApiError(
+            422, "give a time with its offset, e.g. 2027-01-05T09:00:00+01:00.", field="send_at"
+        )
     if send_at < timezone.now() - dt.timedelta(minutes=1):
-        raise ApiError(422, "send_at: a time from now on; to send it at once, use send-now.")
+        raise ApiError(
+            422, "a time from now on; to send it at once, use send-now.", field="send_at"
+        )
     return change(request, followup_id, lambda f, by: actions.reschedule(f, send_at, by))
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from followthrough import permissions
@@ -84,7 +84,7 @@ class EntryIn(Input):
 
 
 @router.post("/entries", response={201: EntryOut}, url_name="api_entries_create")
-def log_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, Entry]:
+def log_entry(request: HttpRequest, payload: EntryIn) -> Status[Entry]:
     """A rep logs a number for a day, as on their daily log page (the day's number of that
     metric is set, not added to)."""
     member = member_of(request)
@@ -92,7 +92,7 @@ def log_entry(request: HttpRequest, payload: EntryIn) -> tuple[int, Entry]:
         raise ApiError(403, "Only reps log their own numbers.")
     metric = Metric.objects.filter(workspace=member.workspace, pk=payload.metric_id).first()
     if metric is None:
-        raise ApiError(422, "metric_id: not a metric of this workspace.")
+        raise ApiError(422, "not a metric of this workspace.", field="metric_id")
     actions.log_day(member, payload.day, {metric: payload.value}, by=member.user)
     entry = Entry.objects.get(member=member, metric=metric, day=payload.day, source=EntrySource.LOG)
-    return 201, entry
+    return Status(201, entry)

@@ -82,7 +82,7 @@ def list_members(request: HttpRequest, filters: Query[PageParams]) -> dict[str, 
 
 
 @router.get("/members/{member_id}", response=MemberDetailOut, url_name="api_member")
-def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
+def get_member(request: HttpRequest, member_id: int) -> Membership:
     """A person and who coaches and follows whom, limited to the people the caller sees."""
     viewer = member_of(request)
     target = permissions.access_member(viewer, member_id)
@@ -91,15 +91,10 @@ def get_member(request: HttpRequest, member_id: int) -> dict[str, Any]:
     def ids(rows: Any, field: str) -> list[int]:
         return sorted(pk for pk in rows.values_list(field, flat=True) if pk in seen)
 
-    return {
-        "id": target.pk,
-        "name": target.user.name,
-        "role": target.role,
-        "is_active": target.is_active,
-        "relationships": {
-            "coaches": ids(CoachingRelationship.objects.filter(rep=target), "coach_id"),
-            "coached": ids(CoachingRelationship.objects.filter(coach=target), "rep_id"),
-            "followers": ids(Following.objects.filter(rep=target), "stakeholder_id"),
-            "follows": ids(Following.objects.filter(stakeholder=target), "rep_id"),
-        },
+    target.relationships = {  # type: ignore[attr-defined]
+        "coaches": ids(CoachingRelationship.objects.filter(rep=target), "coach_id"),
+        "coached": ids(CoachingRelationship.objects.filter(coach=target), "rep_id"),
+        "followers": ids(Following.objects.filter(rep=target), "stakeholder_id"),
+        "follows": ids(Following.objects.filter(stakeholder=target), "rep_id"),
     }
+    return target
