@@ -30,7 +30,9 @@ def call(
     raw: bytes | str | None = None,
     **headers: str,
 ) -> Any:
-    """One request to the API; `body` is sent as JSON, `raw` as it is."""
+    """One request to the API; `body` is sent as JSON, `raw` as it is; HTTP_IF_NONE_MATCH="x"
+    sends If-None-Match: x."""
+    headers = {k.removeprefix("HTTP_").replace("_", "-").title(): v for k, v in headers.items()}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     data = raw if raw is not None else (json.dumps(body) if body is not None else None)
