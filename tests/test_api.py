@@ -190,7 +190,7 @@ def test_a_rep_logs_an_entry(world: World) -> None:
     assert metric is not None
     rep = token_of(world, "rep")
     today = timezone.localdate().isoformat()
-    created = call(rep, "post", "/entries", {"metric_id": metric.pk, "day": today, "value": "4.5"})
+    created = call(rep, "post", "/entries", {"metric_id": metric.pk, "day": today, "value": 4.5})
     assert created.status_code == 201, created.content
     assert Entry.objects.get().value == 4.5
     assert Event.objects.filter(verb="log.saved").exists()

@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI, Swagger
 
 from followthrough.api.conventions import TokenAuth, install_error_handlers
 from followthrough.api.routers import coaching, events, followups, metrics, people
 
-api = NinjaAPI(
+# Every operation may answer these, each as a problem document (api/conventions.py).
+ERRORS = {
+    "400": "Bad request: a body that is not JSON, a cursor that is not ours.",
+    "401": "No token, or a wrong, expired or revoked one.",
+    "403": "The token's owner may not do this, or the token may only read.",
+    "404": "No such object in the token's workspace.",
+    "409": "A rule of the app refuses it (the message says which; `errors` names the field).",
+    "413": "The body is too large.",
+    "422": "Invalid fields (listed in `errors`), or an Idempotency-Key reused with another body.",
+    "429": "Too many requests with this token: wait for Retry-After seconds.",
+}
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["type", "title", "status"],
+}
+
+
+class FollowthroughAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Ninja's document, with the problem+json answers every operation may give."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+        problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERRORS.items():
+                    responses.setdefault(status, {"description": description, "content": problem})
+        return schema
+
+
+api = FollowthroughAPI(
     title="Followthrough API",
     version="1",
     description=(

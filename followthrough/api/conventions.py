@@ -10,11 +10,14 @@ the caller, the app's access_* helper and actions, and `paginate` for its list.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
+import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.core import signing
@@ -26,7 +29,7 @@ from django.utils import timezone
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from followthrough.accounts.models import Membership
 from followthrough.api import tokens
@@ -79,11 +82,12 @@ class ApiError(Exception):
         headers: dict[str, str] | None = None,
         *,
         field: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status, self.detail, self.headers = status, detail, headers or {}
-        # A 422 about one field names it, as validation errors do.
-        self.errors = [{"field": field, "message": detail, "type": "invalid"}] if field else None
+        # A refusal about one field names it, as validation errors do.
+        self.errors = [{"field": field, "message": detail, "type": "invalid"}] if field else errors
 
 
 def field_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -160,6 +164,51 @@ class Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+# An id: a positive number the databases can hold (a larger one would be a server error).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})$"
+)
+
+
+def _iso(pattern: re.Pattern[str], example: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        # Pydantic would take 0 for 1970-01-01 and a date for midnight: only ISO 8601 text.
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ValueError(f"give an ISO 8601 value such as {example}")
+        return value
+
+    return check
+
+
+# Dates as 2027-01-05; times as 2027-01-05T09:00:00+01:00, always with their offset.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso(ISO_DATE, "2027-01-05"))]
+IsoDateTime = Annotated[
+    dt.datetime, BeforeValidator(_iso(ISO_DATETIME, "2027-01-05T09:00:00+01:00"))
+]
+
+
+def amount(most: Decimal) -> Any:
+    """A number from 0 to `most` with at most two decimals, written as a JSON number."""
+    return Annotated[
+        Decimal,
+        BeforeValidator(_number),
+        Field(ge=0, le=most, max_digits=14, decimal_places=2),
+        WithJsonSchema(
+            {"type": "number", "minimum": 0, "maximum": float(most), "multipleOf": 0.01}
+        ),
+    ]
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("give a number")
+    # 0.07 arrives as the float 0.07000000000000001: its two decimals are what was meant.
+    return Decimal(str(value)) if isinstance(value, float) else value
+
+
 # Tokens and the rate limit --------------------------------------------------------------------
 
 
@@ -168,7 +217,7 @@ def rate_limit(token: ApiToken, now: dt.datetime) -> None:
     minute). Over it: 429 with Retry-After (seconds to the next minute)."""
     limit = settings.API_RATE_LIMIT
     minute = int(now.timestamp()) // 60
-    key = f"ft-api-rate:{token.pk}:{minute}"
+    key = f"ft-api-rate:{token.hash[:24]}:{minute}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
@@ -203,6 +252,7 @@ class TokenAuth(HttpBearer):
         if not (member.is_active and member.user.is_active):
             return None
         rate_limit(found, now)
+        check_query(request)
         if request.method not in SAFE_METHODS and not found.can_write:
             raise ApiError(403, "This token may only read.")
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
@@ -210,6 +260,45 @@ class TokenAuth(HttpBearer):
         request.member = member  # type: ignore[attr-defined]
         request.api_token = found  # type: ignore[attr-defined]
         return found
+
+
+@functools.cache
+def query_names() -> dict[tuple[str, str], frozenset[str]]:
+    """(method, OpenAPI path) -> the query parameters the operation takes."""
+    from followthrough.api.api import api
+
+    names = {}
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method, operation in methods.items():
+            params = operation.get("parameters", [])
+            names[method.upper(), path] = frozenset(
+                p["name"] for p in params if p.get("in") == "query"
+            )
+    return names
+
+
+def check_query(request: HttpRequest) -> None:
+    """An unknown query parameter is an error, as an unknown field of a body is (ninja would
+    drop it silently: a misspelt filter would list everything)."""
+    match = request.resolver_match
+    if match is None:
+        return
+    path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", match.route)
+    allowed = query_names().get(((request.method or "GET").upper(), path))
+    unknown = sorted(set(request.GET) - allowed) if allowed is not None else []
+    if unknown:
+        raise ApiError(
+            422,
+            "Unknown query parameters.",
+            errors=[
+                {
+                    "field": name,
+                    "message": "not a parameter of this operation",
+                    "type": "extra_forbidden",
+                }
+                for name in unknown
+            ],
+        )
 
 
 def member_of(request: HttpRequest) -> Membership:

@@ -17,8 +17,12 @@ from followthrough.api.conventions import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     ApiError,
+    Id,
     Input,
+    IsoDate,
+    IsoDateTime,
     Page,
+    amount,
     member_of,
     paginate,
 )
@@ -40,7 +44,7 @@ router = Router(tags=["coaching"])
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
 
 
-class PageParams(Schema):
+class PageParams(Input):
     limit: Limit = DEFAULT_LIMIT
     cursor: str | None = None
 
@@ -50,8 +54,8 @@ class PageParams(Schema):
 
 class PlanOut(Schema):
     id: int
-    rep_id: int
-    coach_id: int
+    rep_id: Id
+    coach_id: Id
     purpose: str
     starts_on: dt.date
     deadline: dt.date
@@ -65,7 +69,7 @@ class PlanOut(Schema):
 
 
 class PlanFilters(PageParams):
-    rep: int | None = None
+    rep: Id | None = None
     open: bool | None = None
 
 
@@ -81,13 +85,13 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, A
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, url_name="api_plan")
-def get_plan(request: HttpRequest, plan_id: int) -> Plan:
+def get_plan(request: HttpRequest, plan_id: Id) -> Plan:
     return permissions.access_plan(member_of(request), plan_id)
 
 
 class SessionOut(Schema):
     id: int
-    plan_id: int
+    plan_id: Id
     starts_at: dt.datetime
     duration_minutes: int
     location: str
@@ -98,7 +102,7 @@ class SessionOut(Schema):
 
 
 class SessionFilters(PageParams):
-    plan: int | None = None
+    plan: Id | None = None
     state: SessionState | None = None
 
 
@@ -114,7 +118,7 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> dict[
 
 
 @router.get("/sessions/{session_id}", response=SessionOut, url_name="api_session")
-def get_session(request: HttpRequest, session_id: int) -> Session:
+def get_session(request: HttpRequest, session_id: Id) -> Session:
     return permissions.access_session(member_of(request), session_id)
 
 
@@ -123,14 +127,14 @@ def get_session(request: HttpRequest, session_id: int) -> Session:
 
 class Measure(Input):
     name: Annotated[str, Field(min_length=1, max_length=60)]
-    target: Annotated[Decimal, Field(ge=0, le=MAX_MEASURE, max_digits=14, decimal_places=2)]
+    target: amount(MAX_MEASURE)  # type: ignore[valid-type]
 
 
 class CommitmentOut(Schema):
     id: int
-    plan_id: int
-    session_id: int
-    owner_id: int
+    plan_id: Id
+    session_id: Id
+    owner_id: Id
     text: str
     due_on: dt.date
     measures: list[dict[str, Any]]
@@ -144,11 +148,11 @@ class CommitmentOut(Schema):
 
 class CommitmentFilters(PageParams):
     state: CommitmentState | None = None
-    owner: int | None = None
-    plan: int | None = None
-    session: int | None = None
-    due_after: dt.date | None = None
-    due_before: dt.date | None = None
+    owner: Id | None = None
+    plan: Id | None = None
+    session: Id | None = None
+    due_after: IsoDate | None = None
+    due_before: IsoDate | None = None
 
 
 def commitment_rows(member: Membership, filters: CommitmentFilters) -> QuerySet[Commitment]:
@@ -175,32 +179,59 @@ def list_commitments(request: HttpRequest, filters: Query[CommitmentFilters]) ->
     return {"items": items, "next": link}
 
 
-@router.get("/commitments/{commitment_id}", response=CommitmentOut, url_name="api_commitment")
-def get_commitment(request: HttpRequest, commitment_id: int) -> Commitment:
+@router.get(
+    "/commitments/{commitment_id}",
+    response=CommitmentOut,
+    url_name="api_commitment",
+    operation_id="get_commitment",
+)
+def get_commitment(request: HttpRequest, commitment_id: Id) -> Commitment:
     return permissions.access_commitment(member_of(request), commitment_id)
 
 
 class CommitmentIn(Input):
-    session_id: int
-    owner_id: int
+    session_id: Id
+    owner_id: Id
     text: Annotated[str, Field(min_length=1, max_length=300)]
-    due_on: dt.date
+    due_on: IsoDate
     measures: Annotated[list[Measure], Field(max_length=10)] = []
-    followup_at: dt.datetime | None = None
+    followup_at: IsoDateTime | None = None
 
 
 def measures_of(measures: list[Measure]) -> list[dict[str, object]]:
     return [{"name": m.name, "target": float(m.target)} for m in measures]
 
 
-@router.post("/commitments", response={201: CommitmentOut}, url_name="api_commitments_create")
+@router.post(
+    "/commitments",
+    response={201: CommitmentOut},
+    url_name="api_commitments_create",
+    operation_id="create_commitment",
+    # OpenAPI links: what a client (and schemathesis' stateful run) does next with the new id.
+    openapi_extra={
+        "responses": {
+            201: {
+                "links": {
+                    "GetCommitment": {
+                        "operationId": "get_commitment",
+                        "parameters": {"commitment_id": "$response.body#/id"},
+                    },
+                    "AnswerCommitment": {
+                        "operationId": "answer_commitment",
+                        "parameters": {"commitment_id": "$response.body#/id"},
+                    },
+                }
+            }
+        }
+    },
+)
 def create_commitment(request: HttpRequest, payload: CommitmentIn) -> Status[Commitment]:
     """Agree a commitment in a session: whoever runs the plan (as on the session page)."""
     member = member_of(request)
     session = permissions.access_session(member, payload.session_id, for_change=True)
     owner = session.plan.step_owners().filter(pk=payload.owner_id).first()
     if owner is None:
-        raise ApiError(422, "the rep or one of the rep's coaches.", field="owner_id")
+        raise ApiError(409, "The rep or one of the rep's coaches.", field="owner_id")
     commitment = actions.add_commitment(
         session,
         owner=owner,
@@ -217,16 +248,16 @@ class CommitmentChange(Input):
     """Only the fields given change."""
 
     text: Annotated[str, Field(min_length=1, max_length=300)] | None = None
-    due_on: dt.date | None = None
+    due_on: IsoDate | None = None
     measures: Annotated[list[Measure], Field(max_length=10)] | None = None
-    followup_at: dt.datetime | None = None
+    followup_at: IsoDateTime | None = None
 
 
 @router.patch(
     "/commitments/{commitment_id}", response=CommitmentOut, url_name="api_commitment_change"
 )
 def change_commitment(
-    request: HttpRequest, commitment_id: int, payload: CommitmentChange
+    request: HttpRequest, commitment_id: Id, payload: CommitmentChange
 ) -> Commitment:
     member = member_of(request)
     commitment = permissions.access_commitment(member, commitment_id, for_change=True)
@@ -254,7 +285,7 @@ class OutcomeIn(Input):
     response=CommitmentOut,
     url_name="api_commitment_outcome",
 )
-def record_outcome(request: HttpRequest, commitment_id: int, payload: OutcomeIn) -> Commitment:
+def record_outcome(request: HttpRequest, commitment_id: Id, payload: OutcomeIn) -> Commitment:
     """The coach writes down how it went (done, partly, missed), as on the commitment page."""
     member = member_of(request)
     commitment = permissions.access_commitment(member, commitment_id, for_change=True)
@@ -265,7 +296,7 @@ def record_outcome(request: HttpRequest, commitment_id: int, payload: OutcomeIn)
 @router.post(
     "/commitments/{commitment_id}/drop", response=CommitmentOut, url_name="api_commitment_drop"
 )
-def drop_commitment(request: HttpRequest, commitment_id: int) -> Commitment:
+def drop_commitment(request: HttpRequest, commitment_id: Id) -> Commitment:
     member = member_of(request)
     commitment = permissions.access_commitment(member, commitment_id, for_change=True)
     actions.drop_commitment(commitment, by=member.user)
@@ -277,7 +308,7 @@ def drop_commitment(request: HttpRequest, commitment_id: int) -> Commitment:
 
 class ResponseOut(Schema):
     id: int
-    commitment_id: int
+    commitment_id: Id
     round: int
     answer: Answer
     numbers: dict[str, Any]
@@ -301,9 +332,9 @@ class ResponseOut(Schema):
 
 
 class ResponseFilters(PageParams):
-    commitment: int | None = None
+    commitment: Id | None = None
     answer: Answer | None = None
-    since: dt.datetime | None = None
+    since: IsoDateTime | None = None
 
 
 @router.get("/responses", response=Page[ResponseOut], url_name="api_responses")
@@ -321,15 +352,15 @@ def list_responses(request: HttpRequest, filters: Query[ResponseFilters]) -> dic
 
 
 @router.get("/responses/{response_id}", response=ResponseOut, url_name="api_response")
-def get_response(request: HttpRequest, response_id: int) -> Response:
+def get_response(request: HttpRequest, response_id: Id) -> Response:
     return permissions.access_response(member_of(request), response_id)
 
 
 class AnswerIn(Input):
     answer: Answer
-    numbers: dict[str, Annotated[Decimal, Field(ge=0, le=MAX_MEASURE, decimal_places=2)]] = {}
+    numbers: dict[str, amount(MAX_MEASURE)] = {}  # type: ignore[valid-type]
     comment: Annotated[str, Field(max_length=4000)] = ""
-    new_due_on: dt.date | None = None
+    new_due_on: IsoDate | None = None
     share: bool | None = None
 
 
@@ -337,9 +368,10 @@ class AnswerIn(Input):
     "/commitments/{commitment_id}/responses",
     response={201: ResponseOut},
     url_name="api_commitment_answer",
+    operation_id="answer_commitment",
 )
 def answer_commitment(
-    request: HttpRequest, commitment_id: int, payload: AnswerIn
+    request: HttpRequest, commitment_id: Id, payload: AnswerIn
 ) -> Status[Response]:
     """The owner answers (reports progress on) their own commitment, as on its page."""
     member = member_of(request)
@@ -348,9 +380,9 @@ def answer_commitment(
         raise ApiError(403, "Only the person who owns this commitment answers it.")
     unknown = set(payload.numbers) - set(commitment.measure_names())
     if unknown:
-        raise ApiError(422, f"not measures of this commitment: {sorted(unknown)}", field="numbers")
+        raise ApiError(409, f"Not measures of this commitment: {sorted(unknown)}", field="numbers")
     if payload.answer == Answer.NOT_YET and payload.new_due_on is None:
-        raise ApiError(422, "give the new date for “not yet”.", field="new_due_on")
+        raise ApiError(409, "Give the new date for “not yet”.", field="new_due_on")
     response = actions.record_response(
         commitment,
         answer=payload.answer,

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from followthrough import permissions
-from followthrough.api.conventions import Page, member_of, paginate
+from followthrough.api.conventions import Id, IsoDateTime, Page, member_of, paginate
 from followthrough.api.routers.coaching import PageParams
 from followthrough.events.models import Event
 from followthrough.events.verbs import describe
@@ -22,11 +22,11 @@ class EventOut(Schema):
     id: int
     verb: str
     at: dt.datetime
-    actor_id: int | None
-    rep_id: int | None
-    plan_id: int | None
+    actor_id: Id | None
+    rep_id: Id | None
+    plan_id: Id | None
     about_type: str
-    about_id: int
+    about_id: Id
     data: dict[str, Any]
     summary: str
 
@@ -42,9 +42,9 @@ class EventOut(Schema):
 
 class EventFilters(PageParams):
     verb: str | None = None
-    rep: int | None = None
-    plan: int | None = None
-    since: dt.datetime | None = None
+    rep: Id | None = None
+    plan: Id | None = None
+    since: IsoDateTime | None = None
 
 
 @router.get("/events", response=Page[EventOut], url_name="api_events")

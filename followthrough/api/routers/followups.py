@@ -13,7 +13,15 @@ from ninja import Query, Router, Schema
 
 from followthrough import permissions
 from followthrough.accounts.models import User
-from followthrough.api.conventions import ApiError, Input, Page, member_of, paginate
+from followthrough.api.conventions import (
+    ApiError,
+    Id,
+    Input,
+    IsoDateTime,
+    Page,
+    member_of,
+    paginate,
+)
 from followthrough.api.routers.coaching import PageParams
 from followthrough.followups import actions
 from followthrough.followups.models import FollowUp, State
@@ -26,13 +34,13 @@ class FollowUpOut(Schema):
     kind: str
     state: State
     to_email: str
-    recipient_id: int | None
+    recipient_id: Id | None
     send_at: dt.datetime
     version: int
     attempts: int
     error_code: str
     about_type: str | None
-    about_id: int | None
+    about_id: Id | None
 
     @staticmethod
     def resolve_about_type(obj: FollowUp) -> str | None:
@@ -45,7 +53,7 @@ class FollowUpOut(Schema):
 class FollowUpFilters(PageParams):
     state: State | None = None
     kind: str | None = None
-    recipient: int | None = None
+    recipient: Id | None = None
 
 
 @router.get("/followups", response=Page[FollowUpOut], url_name="api_followups")
@@ -62,12 +70,12 @@ def list_followups(request: HttpRequest, filters: Query[FollowUpFilters]) -> dic
 
 
 @router.get("/followups/{followup_id}", response=FollowUpOut, url_name="api_followup")
-def get_followup(request: HttpRequest, followup_id: int) -> FollowUp:
+def get_followup(request: HttpRequest, followup_id: Id) -> FollowUp:
     return permissions.access_followup(member_of(request), followup_id)
 
 
 def change(
-    request: HttpRequest, followup_id: int, verb: Callable[[FollowUp, User], actions.Outcome]
+    request: HttpRequest, followup_id: Id, verb: Callable[[FollowUp, User], actions.Outcome]
 ) -> FollowUp:
     """The outbox page's buttons: too late (sending, sent) or already cancelled is a 409."""
     member = member_of(request)
@@ -81,12 +89,12 @@ def change(
 @router.post(
     "/followups/{followup_id}/cancel", response=FollowUpOut, url_name="api_followup_cancel"
 )
-def cancel_followup(request: HttpRequest, followup_id: int) -> FollowUp:
+def cancel_followup(request: HttpRequest, followup_id: Id) -> FollowUp:
     return change(request, followup_id, actions.cancel)
 
 
 class RescheduleIn(Input):
-    send_at: dt.datetime
+    send_at: IsoDateTime
 
 
 @router.post(
@@ -94,15 +102,12 @@ class RescheduleIn(Input):
     response=FollowUpOut,
     url_name="api_followup_reschedule",
 )
-def reschedule_followup(request: HttpRequest, followup_id: int, payload: RescheduleIn) -> FollowUp:
+def reschedule_followup(request: HttpRequest, followup_id: Id, payload: RescheduleIn) -> FollowUp:
     send_at = payload.send_at
-    if send_at.tzinfo is None:
-        raise ApiError(
-            422, "give a time with its offset, e.g. 2027-01-05T09:00:00+01:00.", field="send_at"
-        )
+    permissions.access_followup(member_of(request), followup_id, for_change=True)
     if send_at < timezone.now() - dt.timedelta(minutes=1):
         raise ApiError(
-            422, "a time from now on; to send it at once, use send-now.", field="send_at"
+            409, "A time from now on; to send it at once, use send-now.", field="send_at"
         )
     return change(request, followup_id, lambda f, by: actions.reschedule(f, send_at, by))
 
@@ -110,10 +115,10 @@ def reschedule_followup(request: HttpRequest, followup_id: int, payload: Resched
 @router.post(
     "/followups/{followup_id}/send-now", response=FollowUpOut, url_name="api_followup_send_now"
 )
-def send_followup_now(request: HttpRequest, followup_id: int) -> FollowUp:
+def send_followup_now(request: HttpRequest, followup_id: Id) -> FollowUp:
     return change(request, followup_id, actions.send_now)
 
 
 @router.post("/followups/{followup_id}/retry", response=FollowUpOut, url_name="api_followup_retry")
-def retry_followup(request: HttpRequest, followup_id: int) -> FollowUp:
+def retry_followup(request: HttpRequest, followup_id: Id) -> FollowUp:
     return change(request, followup_id, actions.retry)

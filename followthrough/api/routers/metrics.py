@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
 
 from followthrough import permissions
-from followthrough.api.conventions import ApiError, Input, Page, member_of, paginate
+from followthrough.api.conventions import (
+    ApiError,
+    Id,
+    Input,
+    IsoDate,
+    Page,
+    amount,
+    member_of,
+    paginate,
+)
 from followthrough.api.routers.coaching import PageParams
 from followthrough.metrics import actions
 from followthrough.metrics.models import MAX_VALUE, Entry, EntrySource, Metric, MetricKind
@@ -37,23 +45,23 @@ def list_metrics(request: HttpRequest, filters: Query[PageParams]) -> dict[str, 
 
 class EntryOut(Schema):
     id: int
-    member_id: int
-    metric_id: int
+    member_id: Id
+    metric_id: Id
     day: dt.date
     value: Decimal
     source: EntrySource
-    response_id: int | None
-    opportunity_id: int | None
+    response_id: Id | None
+    opportunity_id: Id | None
     created_at: dt.datetime
     updated_at: dt.datetime
 
 
 class EntryFilters(PageParams):
-    member: int | None = None
-    metric: int | None = None
+    member: Id | None = None
+    metric: Id | None = None
     source: EntrySource | None = None
-    day_from: dt.date | None = None
-    day_to: dt.date | None = None
+    day_from: IsoDate | None = None
+    day_to: IsoDate | None = None
 
 
 @router.get("/entries", response=Page[EntryOut], url_name="api_entries")
@@ -78,9 +86,9 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> dict[str
 
 
 class EntryIn(Input):
-    metric_id: int
-    day: dt.date
-    value: Annotated[Decimal, Field(ge=0, le=MAX_VALUE, max_digits=14, decimal_places=2)]
+    metric_id: Id
+    day: IsoDate
+    value: amount(MAX_VALUE)  # type: ignore[valid-type]
 
 
 @router.post("/entries", response={201: EntryOut}, url_name="api_entries_create")
@@ -92,7 +100,7 @@ def log_entry(request: HttpRequest, payload: EntryIn) -> Status[Entry]:
         raise ApiError(403, "Only reps log their own numbers.")
     metric = Metric.objects.filter(workspace=member.workspace, pk=payload.metric_id).first()
     if metric is None:
-        raise ApiError(422, "not a metric of this workspace.", field="metric_id")
+        raise ApiError(409, "Not a metric of this workspace.", field="metric_id")
     actions.log_day(member, payload.day, {metric: payload.value}, by=member.user)
     entry = Entry.objects.get(member=member, metric=metric, day=payload.day, source=EntrySource.LOG)
     return Status(201, entry)

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 
 from followthrough import permissions
 from followthrough.accounts.models import CoachingRelationship, Following, Membership, Role
-from followthrough.api.conventions import Page, member_of, paginate
+from followthrough.api.conventions import Id, Page, member_of, paginate
 from followthrough.api.routers.coaching import PageParams
 
 router = Router(tags=["people"])
@@ -25,7 +25,7 @@ class WorkspaceOut(Schema):
 
 
 class MeOut(Schema):
-    membership_id: int
+    membership_id: Id
     name: str
     email: str
     role: Role
@@ -82,7 +82,7 @@ def list_members(request: HttpRequest, filters: Query[PageParams]) -> dict[str, 
 
 
 @router.get("/members/{member_id}", response=MemberDetailOut, url_name="api_member")
-def get_member(request: HttpRequest, member_id: int) -> Membership:
+def get_member(request: HttpRequest, member_id: Id) -> Membership:
     """A person and who coaches and follows whom, limited to the people the caller sees."""
     viewer = member_of(request)
     target = permissions.access_member(viewer, member_id)
