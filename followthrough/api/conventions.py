@@ -110,7 +110,7 @@ def install_error_handlers(api: Any) -> None:
     """Every error the API answers is a problem document; never a stack trace."""
 
     def handler(exc_type: type[Exception]) -> Callable[..., Any]:
-        return api.exception_handler(exc_type)  # type: ignore[no-any-return]
+        return api.exception_handler(exc_type)
 
     @handler(ApiError)
     def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
@@ -303,7 +303,7 @@ def check_query(request: HttpRequest) -> None:
 
 def member_of(request: HttpRequest) -> Membership:
     """The caller: the token's owner in the token's workspace."""
-    return request.member  # type: ignore[attr-defined,no-any-return]
+    return request.member  # type: ignore[attr-defined]
 
 
 # Cursor pagination ----------------------------------------------------------------------------
@@ -345,5 +345,6 @@ def paginate[M: Model](
     query = request.GET.copy()
     query["cursor"] = signing.dumps({"before": items[-1].pk}, salt=CURSOR_SALT, compress=True)
     link = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-    request.api_next_link = link  # type: ignore[attr-defined]  (the middleware's Link header)
+    # For the middleware's Link header.
+    request.api_next_link = link  # type: ignore[attr-defined]
     return items, link

@@ -9,13 +9,20 @@ from followthrough.accounts.models import Membership, User
 from followthrough.api.models import EXPIRY_DAYS, Scope
 
 
+class WorkspaceChoiceField(forms.ModelChoiceField[Membership]):
+    """One's memberships, named by their workspace."""
+
+    def label_from_instance(self, obj: Membership) -> str:
+        return obj.workspace.name
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=80,
         label=gettext_lazy("Name"),
         help_text=gettext_lazy("What the token is for, such as “CRM sync”."),
     )
-    membership = forms.ModelChoiceField(
+    membership = WorkspaceChoiceField(
         queryset=Membership.objects.none(),
         label=gettext_lazy("Workspace"),
         empty_label=None,
@@ -33,6 +40,5 @@ class TokenForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["membership"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, WorkspaceChoiceField)
         field.queryset = user.active_memberships().order_by("workspace__name")
-        field.label_from_instance = lambda m: m.workspace.name
