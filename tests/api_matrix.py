@@ -19,7 +19,14 @@ from django.utils import timezone
 
 from followthrough.followups.models import FollowUp, State
 from followthrough.metrics.models import Metric
-from tests.builders import answer_of, commitment_of, followup_to, plan_of, session_of
+from tests.builders import (
+    answer_of,
+    commitment_of,
+    followup_to,
+    opportunity_of,
+    plan_of,
+    session_of,
+)
 from tests.conftest import World
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
@@ -154,6 +161,17 @@ ROWS = [
         by_role(admin=403, coach=403, rep=201, other_rep=201, stakeholder=403, outsider=403),
         make=lambda w: Metric.of(w.workspace).first(),
         body=lambda w, m: {"metric_id": m.pk, "day": timezone.localdate().isoformat(), "value": 4},
+    ),
+    Row("opportunities", "get", "/opportunities?stage=proposal", EVERYONE),
+    Row("opportunity", "get", "/opportunities/{id}", VIEW_REP, make=opportunity_of),
+    Row("opportunity stages", "get", "/opportunities/{id}/stages", VIEW_REP, make=opportunity_of),
+    Row(
+        "opportunity move",
+        "post",
+        "/opportunities/{id}/stage",
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=opportunity_of,
+        body=lambda w, o: {"stage": "won"},
     ),
     Row("events", "get", "/events?verb=commitment.", EVERYONE),
 ]

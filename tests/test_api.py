@@ -373,3 +373,27 @@ def test_create_token_refuses_another_persons_membership(world: World, scope: st
         create_token(
             world.members["rep"], name="x", scope=scope, expiry_days=30, by=world.user("coach")
         )
+
+
+def test_opportunities_share_the_pages_filters_and_moves_write_history(world: World) -> None:
+    from followthrough.pipeline.models import StageChange
+    from tests.builders import opportunity_of, other_reps_opportunity
+
+    mine, theirs = opportunity_of(world), other_reps_opportunity(world)
+    admin, coach = token_of(world, "admin"), token_of(world, "coach")
+    listed = call(admin, "get", f"/opportunities?owner={world.members['rep'].pk}").json()
+    assert [o["id"] for o in listed["items"]] == [mine.pk]
+    assert [o["id"] for o in call(admin, "get", "/opportunities").json()["items"]] == [
+        theirs.pk,
+        mine.pk,
+    ]
+    # The coach does not see other_rep's pipeline: asking for it lists nothing.
+    other = world.members["other_rep"].pk
+    assert call(coach, "get", f"/opportunities?owner={other}").json()["items"] == []
+    assert_problem(call(coach, "get", "/opportunities?stage=nonsense"), 422)
+    moved = call(coach, "post", f"/opportunities/{mine.pk}/stage", {"stage": "won"})
+    assert moved.status_code == 200 and moved.json()["stage"] == "won"
+    stages = call(coach, "get", f"/opportunities/{mine.pk}/stages").json()
+    assert [s["to_stage"] for s in stages][-1] == "won"
+    assert StageChange.objects.filter(opportunity=mine).count() == len(stages)
+    assert Event.objects.filter(verb__startswith="opportunity.").exists()
