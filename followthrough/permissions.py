@@ -740,6 +740,20 @@ def access_client_checkin(member: Membership, checkin_id: int) -> ClientCheckIn:
     return checkin
 
 
+def visible_client_checkins(member: Membership) -> QuerySet[ClientCheckIn]:
+    """The client check-ins (answers, quotes) of the deals whose clients the member sees: the
+    same people as can_view_client_answers (who keeps the rep's pipeline), as a queryset."""
+    rows = ClientCheckIn.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return rows
+    if member.role == Role.COACH:
+        coached = CoachingRelationship.objects.filter(coach=member).values("rep")
+        return rows.filter(Q(opportunity__owner=member) | Q(opportunity__owner__in=coached))
+    if member.role == Role.REP:
+        return rows.filter(opportunity__owner=member)
+    return rows.none()
+
+
 def visible_opportunities_of_contact(
     member: Membership, contact: ClientContact
 ) -> QuerySet[Opportunity]:

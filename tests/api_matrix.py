@@ -27,6 +27,7 @@ from tests.builders import (
     plan_of,
     session_of,
 )
+from tests.clients_helpers import complaint_of
 from tests.conftest import World
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
@@ -172,6 +173,15 @@ ROWS = [
         by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
         make=opportunity_of,
         body=lambda w, o: {"stage": "won"},
+    ),
+    Row("client checkins", "get", "/client-checkins?state=answered", EVERYONE),
+    Row(
+        "client checkin",
+        "get",
+        "/client-checkins/{id}",
+        # Not stakeholders: a complaint goes privately to the rep and the manager.
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=complaint_of,
     ),
     Row("events", "get", "/events?verb=commitment.", EVERYONE),
 ]

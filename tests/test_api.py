@@ -397,3 +397,13 @@ def test_opportunities_share_the_pages_filters_and_moves_write_history(world: Wo
     assert [s["to_stage"] for s in stages][-1] == "won"
     assert StageChange.objects.filter(opportunity=mine).count() == len(stages)
     assert Event.objects.filter(verb__startswith="opportunity.").exists()
+
+
+def test_client_answers_are_for_who_keeps_the_pipeline(world: World) -> None:
+    from tests.clients_helpers import complaint_of
+
+    complaint = complaint_of(world)
+    [mine] = call(token_of(world, "rep"), "get", "/client-checkins").json()["items"]
+    assert (mine["id"], mine["score"], mine["state"]) == (complaint.pk, 2, "answered")
+    for key in ("stakeholder", "other_rep"):
+        assert call(token_of(world, key), "get", "/client-checkins").json()["items"] == []

@@ -7,7 +7,15 @@ from typing import Any
 from ninja import NinjaAPI, Swagger
 
 from followthrough.api.conventions import TokenAuth, install_error_handlers
-from followthrough.api.routers import coaching, events, followups, metrics, people, pipeline
+from followthrough.api.routers import (
+    clients,
+    coaching,
+    events,
+    followups,
+    metrics,
+    people,
+    pipeline,
+)
 
 # Every operation may answer these, each as a problem document (api/conventions.py).
 ERRORS = {
@@ -80,4 +88,5 @@ api.add_router("/", coaching.router)
 api.add_router("/", followups.router)
 api.add_router("/", metrics.router)
 api.add_router("/", pipeline.router)
+api.add_router("/", clients.router)
 api.add_router("/", events.router)
