@@ -44,9 +44,7 @@ class ClientCheckInFilters(PageParams):
     rep: Id | None = None
 
 
-@router.get(
-    "/client-checkins", response=Page[ClientCheckInOut], url_name="api_client_checkins"
-)
+@router.get("/client-checkins", response=Page[ClientCheckInOut], url_name="api_client_checkins")
 def list_client_checkins(
     request: HttpRequest, filters: Query[ClientCheckInFilters]
 ) -> dict[str, Any]:
