@@ -183,5 +183,12 @@ ROWS = [
         by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
         make=complaint_of,
     ),
+    Row(
+        "digest subscription (none set up)",
+        "get",
+        "/digest-subscription",
+        # Reps have no digest; the others have not set one up in this world.
+        {**by_role(admin=404, coach=404, rep=403, other_rep=403, stakeholder=404)},
+    ),
     Row("events", "get", "/events?verb=commitment.", EVERYONE),
 ]

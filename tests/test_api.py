@@ -407,3 +407,62 @@ def test_client_answers_are_for_who_keeps_the_pipeline(world: World) -> None:
     assert (mine["id"], mine["score"], mine["state"]) == (complaint.pk, 2, "answered")
     for key in ("stakeholder", "other_rep"):
         assert call(token_of(world, key), "get", "/client-checkins").json()["items"] == []
+
+
+LISTS = [
+    "/commitments",
+    "/responses",
+    "/entries",
+    "/events",
+    "/followups",
+    "/plans",
+    "/sessions",
+    "/members",
+    "/opportunities",
+    "/client-checkins",
+]
+
+
+def queries_of(token: str, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = call(token, "get", path + "?limit=100")
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def test_list_queries_do_not_grow_with_the_rows(world: World) -> None:
+    """Each list answers in the same number of queries for one row or many."""
+    from tests.builders import answer_of, followup_to, opportunity_of
+
+    admin = token_of(world, "admin")
+    answer_of(world)
+    followup_to(world, "rep")
+    opportunity_of(world)
+    call(admin, "get", "/me")  # the token's last use is written once a minute: not counted
+    few = {path: queries_of(admin, path) for path in LISTS}
+    for _ in range(4):
+        answer_of(world)
+        followup_to(world, "rep")
+        opportunity_of(world)
+    rep = token_of(world, "rep")
+    metric = Metric.of(world.workspace).first()
+    assert metric is not None
+    for days in range(4):
+        day = (timezone.localdate() - dt.timedelta(days=days)).isoformat()
+        call(rep, "post", "/entries", {"metric_id": metric.pk, "day": day, "value": days})
+    many = {path: queries_of(admin, path) for path in LISTS}
+    assert many == few
+    assert max(many.values()) <= 8, many
+
+
+def test_ones_own_digest_subscription(world: World) -> None:
+    from followthrough.digests.actions import ensure_subscriptions
+
+    ensure_subscriptions(world.workspace.pk)
+    mine = call(token_of(world, "stakeholder"), "get", "/digest-subscription")
+    assert mine.status_code == 200, mine.content
+    assert mine.json()["reps"] in ([], [world.members["rep"].pk])
+    assert_problem(call(token_of(world, "rep"), "get", "/digest-subscription"), 403)

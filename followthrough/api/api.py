@@ -10,6 +10,7 @@ from followthrough.api.conventions import TokenAuth, install_error_handlers
 from followthrough.api.routers import (
     clients,
     coaching,
+    digests,
     events,
     followups,
     metrics,
@@ -89,4 +90,5 @@ api.add_router("/", followups.router)
 api.add_router("/", metrics.router)
 api.add_router("/", pipeline.router)
 api.add_router("/", clients.router)
+api.add_router("/", digests.router)
 api.add_router("/", events.router)
