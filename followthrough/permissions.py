@@ -44,10 +44,12 @@ from followthrough.accounts.models import (
     User,
     Workspace,
 )
+from followthrough.api.models import ApiToken
 from followthrough.clients.binder_models import BinderShare
 from followthrough.clients.models import ClientCheckIn
 from followthrough.clients.models import Contact as ClientContact
 from followthrough.coaching.models import Commitment, Plan, Response, Session, SharedWords, Todo
+from followthrough.events.models import Event, EventQuerySet
 from followthrough.followups.models import FollowUp, FollowUpQuerySet, Suppression
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
@@ -481,6 +483,19 @@ def visible_reps(member: Membership) -> QuerySet[Membership]:
     return reps.filter(pk=member.pk)
 
 
+def visible_events(member: Membership) -> EventQuerySet:
+    """The event log through the API: an admin's whole workspace; anyone else the events of
+    the reps whose history they may read (visible_reps, oneself for a rep), private ones
+    (a coach's notes) only for the reps they coach (can_read_private_events)."""
+    rows = Event.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return rows
+    rows = rows.filter(rep__in=visible_reps(member))
+    if member.role != Role.COACH:
+        rows = rows.filter(private=False)
+    return rows
+
+
 def can_view_dashboard(member: Membership) -> bool:
     """The team dashboard: coaches, admins, and managers (stakeholders) of the reps they follow."""
     return member.role in (Role.ADMIN, Role.COACH, Role.STAKEHOLDER)
@@ -900,6 +915,20 @@ def access_client_checkin(member: Membership, checkin_id: int) -> ClientCheckIn:
     return checkin
 
 
+def visible_client_checkins(member: Membership) -> QuerySet[ClientCheckIn]:
+    """The client check-ins (answers, quotes) of the deals whose clients the member sees: the
+    same people as can_view_client_answers (who keeps the rep's pipeline), as a queryset."""
+    rows = ClientCheckIn.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return rows
+    if member.role == Role.COACH:
+        coached = CoachingRelationship.objects.filter(coach=member).values("rep")
+        return rows.filter(Q(opportunity__owner=member) | Q(opportunity__owner__in=coached))
+    if member.role == Role.REP:
+        return rows.filter(opportunity__owner=member)
+    return rows.none()
+
+
 def visible_opportunities_of_contact(
     member: Membership, contact: ClientContact
 ) -> QuerySet[Opportunity]:
@@ -1094,3 +1123,14 @@ def access_digest(member: Membership, subscription_id: int) -> tuple[Any, set[in
     if not about:
         raise NotAllowed(_("This digest tells about no rep you coach or are."))
     return subscription, about
+
+
+# -- personal API tokens
+
+
+def access_api_token(user: User, token_id: int) -> ApiToken:
+    """A personal API token is its owner's alone: anyone else finds nothing."""
+    token = ApiToken.objects.filter(pk=token_id, membership__user=user).first()
+    if token is None:
+        raise NotFound(f"No ApiToken {token_id} here")
+    return token

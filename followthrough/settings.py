@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "followthrough.sync",
     "followthrough.digests",
     "followthrough.programs",
+    "followthrough.api",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -42,10 +43,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # its swagger-ui static files and template, for the API docs page
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "followthrough.api.middleware.ApiMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -177,4 +180,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"},
 }
+# The API (followthrough.api): requests per minute and token, the largest body accepted, and
+# how long an Idempotency-Key's first answer is replayed.
+API_RATE_LIMIT = 600
+API_MAX_BODY_BYTES = 256 * 1024
+API_IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
+
 CSRF_FAILURE_VIEW = "followthrough.web.errors.csrf_failure"

@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from followthrough.api.api import api
+
 admin.site.site_header = "Followthrough administration"
 admin.site.site_title = "Followthrough admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("followthrough.core.urls")),
     path("", include("followthrough.web.urls")),
     path("", include("followthrough.accounts.urls")),
@@ -21,6 +24,7 @@ urlpatterns = [
     path("", include("followthrough.clients.binder_urls")),
     path("", include("followthrough.digests.urls")),
     path("", include("followthrough.programs.urls")),
+    path("", include("followthrough.api.urls")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

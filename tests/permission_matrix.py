@@ -67,6 +67,13 @@ class Row:
         return self.name
 
 
+def rep_token(w: World) -> Any:
+    from followthrough.api.actions import create_token
+
+    rep = w.members["rep"]
+    return create_token(rep, name="CRM", scope="read", expiry_days=30, by=rep.user)[0]
+
+
 # What each visitor gets -----------------------------------------------------------------------
 
 
@@ -169,6 +176,14 @@ ACCOUNT_AND_MEMBERS = [
     Row("home", "get", lambda w: reverse("home"), everyone(302)),
     Row("workspaces", "get", lambda w: reverse("workspaces"), everyone(200)),
     Row("profile", "get", lambda w: reverse("profile"), everyone(200)),
+    # Personal API tokens: each person's own; another's token is not found.
+    Row("api tokens", "get", lambda w: reverse("api_tokens"), everyone(200)),
+    Row(
+        "api token revoke (the rep's)",
+        "post",
+        lambda w: reverse("api_token_revoke", args=[rep_token(w).pk]),
+        by_role(admin=404, coach=404, rep=302, other_rep=404, stakeholder=404),
+    ),
     Row("password change", "get", lambda w: reverse("password_change"), everyone(200)),
     Row(
         "workspace home",

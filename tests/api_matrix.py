@@ -1,0 +1,194 @@
+"""The API's permission matrix: every operation of /api/v1, for every role, another
+workspace's token and an anonymous caller (no token). tests/test_api_matrix.py tries every row
+as every visitor, each with a read-and-write token of their own; tests/test_routes_covered.py
+fails when an API operation has no row here.
+
+The world is that of tests/permission_matrix.py: the coach coaches "rep" and runs the rep's
+plan, the stakeholder follows "rep", "outsider" is the admin of another workspace. A token acts
+in its own workspace only, so an outsider's token finds none of acme's objects (404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from followthrough.followups.models import FollowUp, State
+from followthrough.metrics.models import Metric
+from tests.builders import (
+    answer_of,
+    commitment_of,
+    followup_to,
+    opportunity_of,
+    plan_of,
+    session_of,
+)
+from tests.clients_helpers import complaint_of
+from tests.conftest import World
+
+VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    path: str  # with {id} for the object `make` builds
+    expected: dict[str | None, int]
+    make: Callable[[World], Any] | None = None
+    body: Callable[[World, Any], dict[str, Any]] | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+    def url(self, world: World, made: Any = None) -> str:
+        return "/api/v1" + self.path.format(id=getattr(made, "pk", ""))
+
+
+def by_role(**statuses: int) -> dict[str | None, int]:
+    table: dict[str | None, int] = {"outsider": 404, None: 401}
+    table.update(statuses)
+    return table
+
+
+EVERYONE = {**{v: 200 for v in VISITORS}, None: 401}
+VIEW_REP = by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200)
+RUN = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403)
+OUTBOX = by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403)
+
+
+def failed_followup(w: World) -> FollowUp:
+    followup = followup_to(w, "rep")
+    FollowUp.objects.filter(pk=followup.pk).update(state=State.FAILED)
+    return followup
+
+
+def in_a_week() -> str:
+    return (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+
+
+ROWS = [
+    Row("me", "get", "/me", EVERYONE),
+    Row("members", "get", "/members", EVERYONE),
+    Row(
+        "member",
+        "get",
+        "/members/{id}",
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=200),
+        make=lambda w: w.members["rep"],
+    ),
+    Row("plans", "get", "/plans", EVERYONE),
+    Row("plan", "get", "/plans/{id}", VIEW_REP, make=plan_of),
+    Row("sessions", "get", "/sessions", EVERYONE),
+    Row("session", "get", "/sessions/{id}", VIEW_REP, make=session_of),
+    Row("commitments", "get", "/commitments?state=open", EVERYONE),
+    Row("commitment", "get", "/commitments/{id}", VIEW_REP, make=commitment_of),
+    Row(
+        "commitment create",
+        "post",
+        "/commitments",
+        by_role(admin=201, coach=201, rep=403, other_rep=403, stakeholder=403),
+        make=session_of,
+        body=lambda w, s: {
+            "session_id": s.pk,
+            "owner_id": w.members["rep"].pk,
+            "text": "Ask for two referrals",
+            "due_on": in_a_week(),
+        },
+    ),
+    Row(
+        "commitment change",
+        "patch",
+        "/commitments/{id}",
+        RUN,
+        make=commitment_of,
+        body=lambda w, c: {"due_on": in_a_week()},
+    ),
+    Row(
+        "commitment outcome",
+        "post",
+        "/commitments/{id}/outcome",
+        RUN,
+        make=commitment_of,
+        body=lambda w, c: {"state": "missed", "note": "Ran out of time"},
+    ),
+    Row("commitment drop", "post", "/commitments/{id}/drop", RUN, make=commitment_of),
+    Row("responses", "get", "/responses", EVERYONE),
+    Row("response", "get", "/responses/{id}", VIEW_REP, make=answer_of),
+    Row(
+        "commitment answer",
+        "post",
+        "/commitments/{id}/responses",
+        by_role(admin=403, coach=403, rep=201, other_rep=403, stakeholder=403),
+        make=commitment_of,
+        body=lambda w, c: {"answer": "done", "comment": "Booked three"},
+    ),
+    Row("followups", "get", "/followups", EVERYONE),
+    Row("followup", "get", "/followups/{id}", OUTBOX, make=lambda w: followup_to(w, "rep")),
+    Row(
+        "followup cancel",
+        "post",
+        "/followups/{id}/cancel",
+        OUTBOX,
+        make=lambda w: followup_to(w, "rep"),
+    ),
+    Row(
+        "followup reschedule",
+        "post",
+        "/followups/{id}/reschedule",
+        OUTBOX,
+        make=lambda w: followup_to(w, "rep"),
+        body=lambda w, f: {"send_at": "2099-01-05T09:00:00+01:00"},
+    ),
+    Row(
+        "followup send now",
+        "post",
+        "/followups/{id}/send-now",
+        OUTBOX,
+        make=lambda w: followup_to(w, "rep"),
+    ),
+    Row("followup retry", "post", "/followups/{id}/retry", OUTBOX, make=failed_followup),
+    Row("metrics", "get", "/metrics", EVERYONE),
+    Row("entries", "get", "/entries", EVERYONE),
+    Row(
+        "entry create",
+        "post",
+        "/entries",
+        # Only reps log numbers; the outsider is an admin (of globex): refused for the role.
+        by_role(admin=403, coach=403, rep=201, other_rep=201, stakeholder=403, outsider=403),
+        make=lambda w: Metric.of(w.workspace).first(),
+        body=lambda w, m: {"metric_id": m.pk, "day": timezone.localdate().isoformat(), "value": 4},
+    ),
+    Row("opportunities", "get", "/opportunities?stage=proposal", EVERYONE),
+    Row("opportunity", "get", "/opportunities/{id}", VIEW_REP, make=opportunity_of),
+    Row("opportunity stages", "get", "/opportunities/{id}/stages", VIEW_REP, make=opportunity_of),
+    Row(
+        "opportunity move",
+        "post",
+        "/opportunities/{id}/stage",
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=opportunity_of,
+        body=lambda w, o: {"stage": "won"},
+    ),
+    Row("client checkins", "get", "/client-checkins?state=answered", EVERYONE),
+    Row(
+        "client checkin",
+        "get",
+        "/client-checkins/{id}",
+        # Not stakeholders: a complaint goes privately to the rep and the manager.
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=complaint_of,
+    ),
+    Row(
+        "digest subscription (none set up)",
+        "get",
+        "/digest-subscription",
+        # Reps have no digest; the others have not set one up in this world.
+        {**by_role(admin=404, coach=404, rep=403, other_rep=403, stakeholder=404)},
+    ),
+    Row("events", "get", "/events?verb=commitment.", EVERYONE),
+]
