@@ -46,6 +46,7 @@ from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
 from followthrough.sync.models import Review
+from followthrough.webhooks.models import Endpoint, Message
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -919,3 +920,23 @@ def access_digest(member: Membership, subscription_id: int) -> tuple[Any, set[in
     if not about:
         raise NotAllowed(_("This digest tells about no rep you coach or are."))
     return subscription, about
+
+
+# Webhooks ---------------------------------------------------------------------------------------
+
+
+def can_manage_webhooks(member: Membership) -> bool:
+    """Webhook endpoints send the workspace's events out of it, signed: admins only."""
+    return member.role == Role.ADMIN
+
+
+def access_endpoint(member: Membership, endpoint_id: int) -> Endpoint:
+    endpoint = _one(member, Endpoint.objects.select_related("workspace"), endpoint_id)
+    if not can_manage_webhooks(member):
+        raise NotAllowed(_("Only the workspace's admins manage webhooks."))
+    return endpoint
+
+
+def access_webhook_message(member: Membership, endpoint_id: int, message_id: int) -> Message:
+    endpoint = access_endpoint(member, endpoint_id)
+    return _one(member, Message.objects.all(), message_id, endpoint=endpoint)

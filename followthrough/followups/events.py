@@ -88,3 +88,6 @@ def register_verbs() -> None:
     verbs.register("followup.sent_now", _about(_("{actor} sent the {kind_name} to {to} now")))
     verbs.register("followup.retried", _about(_("{actor} tried the {kind_name} to {to} again")))
     verbs.register("followup.retried_all", _retried_all)
+    # Written by the dispatcher only when a webhook endpoint listens for them (webhooks app).
+    verbs.register("followup.sent", _about(_("The {kind_name} to {to} was sent")))
+    verbs.register("followup.failed", _about(_("The {kind_name} to {to} could not be sent")))
