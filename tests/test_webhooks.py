@@ -338,7 +338,9 @@ def test_an_admin_adds_an_endpoint_sees_its_secret_once_and_changes_it(
     admin = world.client("admin")
     url = reverse("webhook_add", args=["acme"])
     empty = admin.post(url, {"url": receiver.url()})
-    assert empty.status_code == 400 and "Choose at least one kind of event." in empty.content.decode()
+    assert (
+        empty.status_code == 400 and "Choose at least one kind of event." in empty.content.decode()
+    )
     bad = admin.post(url, {"url": "ftp://x", "event_types": ["commitment.created"]})
     assert bad.status_code == 400
     added = admin.post(
@@ -360,7 +362,9 @@ def test_an_admin_adds_an_endpoint_sees_its_secret_once_and_changes_it(
     admin.post(edit, {"url": receiver.url("/other"), "event_types": ["session.finished"]})
     endpoint.refresh_from_db()
     assert endpoint.url.endswith("/other") and endpoint.event_types == ["session.finished"]
-    verbs = list(events.Event.objects.filter(verb__startswith="webhook.").values_list("verb", flat=True))
+    verbs = list(
+        events.Event.objects.filter(verb__startswith="webhook.").values_list("verb", flat=True)
+    )
     assert sorted(verbs) == ["webhook.added", "webhook.changed"]
 
 
@@ -395,7 +399,9 @@ def test_the_buttons_disable_enable_rotate_test_redeliver_and_delete(
     assert endpoint.is_active
     press("webhook_delete")
     assert not Endpoint.objects.exists() and not FollowUp.objects.filter(kind="webhook").exists()
-    verbs = set(events.Event.objects.filter(verb__startswith="webhook.").values_list("verb", flat=True))
+    verbs = set(
+        events.Event.objects.filter(verb__startswith="webhook.").values_list("verb", flat=True)
+    )
     assert verbs == {
         "webhook.added",
         "webhook.tested",

@@ -155,6 +155,11 @@ def event_data(event: Event) -> dict[str, Any]:
     }
 
 
+def on_event(event: Event) -> None:
+    """The event log's receiver (events.listen), run once the event is committed."""
+    fan_out(event)
+
+
 def fan_out(event: Event) -> int:
     """After an event commits: one delivery per active endpoint of its workspace that chose its
     type, in one transaction. Running twice for one event changes nothing (one message per

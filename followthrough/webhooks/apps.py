@@ -17,5 +17,5 @@ class WebhooksConfig(AppConfig):
         kinds.register(kinds.Kind(actions.KIND, _("Webhook"), (), "webhooks.Message"))
         transports.register(actions.KIND, WebhookTransport())
         transports.listen(actions.on_outcome)
-        listen("", actions.fan_out)
+        listen("", actions.on_event)
         register_verbs()

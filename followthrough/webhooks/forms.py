@@ -14,7 +14,9 @@ class EndpointForm(forms.ModelForm):
         max_length=500,
         label=_("Address"),
         assume_scheme="https",
-        help_text=_("Where the events are posted, such as https://crm.example.com/hooks/followthrough."),
+        help_text=_(
+            "Where the events are posted, such as https://crm.example.com/hooks/followthrough."
+        ),
         error_messages={"invalid": _("That is not a web address.")},
     )
     description = forms.CharField(max_length=200, required=False, label=_("Description"))

@@ -39,7 +39,9 @@ def is_public(address: IPAddress) -> bool:
 def check_address(address: IPAddress) -> None:
     if is_public(address):
         return
-    if any(address in network for network in allowed_networks() if address.version == network.version):
+    if any(
+        address in network for network in allowed_networks() if address.version == network.version
+    ):
         return
     raise Refused(
         _("%(address)s is a private, loopback or reserved address; webhooks may not go there.")

@@ -29,7 +29,9 @@ class LogLine:
 
 
 def delivery_log(endpoint: Endpoint) -> list[LogLine]:
-    messages = list(Message.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")[:LOG_LENGTH])
+    messages = list(
+        Message.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")[:LOG_LENGTH]
+    )
     lines = {message.pk: LogLine(message) for message in messages}
     deliveries = FollowUp.objects.filter(
         about_type=ContentType.objects.get_for_model(Message), about_id__in=list(lines)

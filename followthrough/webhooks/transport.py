@@ -110,7 +110,7 @@ class WebhookTransport:
     def send(self, followup: FollowUp, worker: str) -> Delivered:
         message = (
             Message.objects.select_related("endpoint__workspace")
-            .filter(pk=followup.about_id)
+            .filter(pk=followup.about_id or 0)
             .first()
         )
         if message is None:
@@ -130,9 +130,14 @@ class WebhookTransport:
         }
         started = time.monotonic()
         attempt = DeliveryAttempt(
-            message=message, followup_id=followup.pk, at=now, worker=worker, request_headers={
-                **headers, "webhook-signature": "v1,…"  # the log shows no signature to copy
-            }
+            message=message,
+            followup_id=followup.pk,
+            at=now,
+            worker=worker,
+            request_headers={
+                **headers,
+                "webhook-signature": "v1,…",  # the log shows no signature to copy
+            },
         )
         try:
             status, answer_headers, text = post(endpoint.url, body, headers)

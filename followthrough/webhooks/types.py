@@ -60,7 +60,9 @@ TYPES: tuple[EventType, ...] = (
     ),
     EventType("followup.failed", _("A follow-up could not be sent"), ("followup.failed",)),
     EventType("session.finished", _("A session was finished"), ("session.finished",)),
-    EventType("confidence.fell", _("A rep's confidence fell"), ("confidence.rated",), _confidence_fell),
+    EventType(
+        "confidence.fell", _("A rep's confidence fell"), ("confidence.rated",), _confidence_fell
+    ),
     EventType("client.answered", _("A client answered a check-in"), ("client_checkin.answered",)),
     EventType("quote.approved", _("A client's quote was approved"), ("client_quote.approved",)),
     EventType(
