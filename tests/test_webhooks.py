@@ -241,6 +241,10 @@ def test_a_410_disables_the_endpoint_and_the_page_says_so(
     dispatch()
     [delivery] = deliveries(message)
     assert delivery.state == State.FAILED and "410" in delivery.last_error
+    assert delivery.error_code == Failure.UNDELIVERABLE
+    outbox = world.client("admin").get(delivery.get_absolute_url())
+    assert outbox.status_code == 200
+    assert "The receiver refused it for good." in outbox.content.decode()
     endpoint.refresh_from_db()
     assert endpoint.disabled_at is not None and endpoint.disabled_reason == DisabledReason.GONE
     assert events.Event.objects.filter(verb="webhook.disabled", actor=None).exists()

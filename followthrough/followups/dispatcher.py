@@ -319,12 +319,13 @@ class Dispatcher:
                 transports.tell(followup, "failed")
                 return "failed"
             return self.retry_later(followup, str(error), at=when)
-        except Exception as error:
-            failure = classify(error)
-            code = Failure.ERROR if isinstance(failure, UnexpectedFailure) else Failure.REFUSED
-            if code == Failure.ERROR:
-                log.exception("follow-up %s could not be sent", followup.pk)
-            self.mark_failed(followup, str(failure), code)
+        except PermanentFailure as error:
+            self.mark_failed(followup, str(error), Failure.UNDELIVERABLE)
+            transports.tell(followup, "failed")
+            return "failed"
+        except Exception as error:  # a bug of ours or the transport's, not the receiver's answer
+            log.exception("follow-up %s could not be sent", followup.pk)
+            self.mark_failed(followup, f"{type(error).__name__}: {error}", Failure.ERROR)
             transports.tell(followup, "failed")
             return "failed"
         self.mark_sent(followup, delivered)

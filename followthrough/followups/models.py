@@ -40,6 +40,8 @@ class Failure(models.TextChoices):
     ERROR = "error", gettext_lazy("Sending failed with an unexpected error.")
     TEMPORARY = "temporary", gettext_lazy("The last try failed; it will be tried again later.")
     GAVE_UP = "gave_up", gettext_lazy("Gave up after trying for a long time.")
+    # Transports other than email (a webhook endpoint that answered 410, or was disabled).
+    UNDELIVERABLE = "undeliverable", gettext_lazy("The receiver refused it for good.")
 
 
 # A person may still change these; a row in any other state is on its way out or done.
