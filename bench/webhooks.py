@@ -152,13 +152,9 @@ def run(db: str, n: int, dispatchers: int, batch: int) -> dict[str, Any]:
         receiver = Receiver()
         url = f"http://127.0.0.1:{receiver.port}/hook"
         workers = [f"bench-{i}" for i in range(dispatchers)]
+        command = [PYTHON, "-m", "followthrough.cli", "dispatch", "--batch", str(batch)]
         processes = [
-            bench.start(
-                [PYTHON, "-m", "followthrough.cli", "dispatch", "--batch", str(batch)]
-                + ["--worker", worker],
-                f"{worker}.log",
-            )
-            for worker in workers
+            bench.start([*command, "--worker", worker], f"{worker}.log") for worker in workers
         ]
         deadline = time.monotonic() + 60
         while Heartbeat.objects.filter(worker__in=workers).count() < len(workers):
