@@ -161,7 +161,7 @@ def run(db: str, n: int, dispatchers: int, batch: int) -> dict[str, Any]:
             if any(p.poll() is not None for p in processes) or time.monotonic() > deadline:
                 raise RuntimeError(f"a dispatcher did not start; logs in {bench.tmp}")
             time.sleep(0.1)
-        lead = max(3.0, n * 0.001)
+        lead = max(5.0, n * 0.005)  # room to insert every row before any is due
         receiver.secret, due, ids = insert(n, url, lead)
         if time.time() > due:
             raise RuntimeError("the deliveries came due before all were inserted; raise the lead")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import ssl
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -282,6 +285,54 @@ def test_a_slow_endpoint_times_out_and_is_retried(
     assert delivery.state == State.SCHEDULED and "timed out" in delivery.last_error
     [attempt] = DeliveryAttempt.objects.all()
     assert attempt.status is None and attempt.outcome == "retry" and attempt.latency_ms >= 250
+
+
+# HTTPS -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(tmp_path: Any) -> tuple[str, str]:
+    """A self-signed certificate for the name localhost only (not for 127.0.0.1)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = str(tmp_path / "cert.pem"), str(tmp_path / "key.pem")
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+    command += ["-keyout", key, "-out", cert, "-subj", "/CN=localhost"]
+    subprocess.run(
+        [*command, "-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.mark.usefixtures("allow_loopback")
+def test_https_connects_to_the_checked_address_and_checks_the_certificate_for_the_name(
+    world: World, certificate: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = Receiver()
+    server.start(tls=certificate)
+    try:
+        trusted = ssl.create_default_context(cafile=certificate[0])
+        monkeypatch.setattr(transport.ssl, "create_default_context", lambda: trusted)
+        good = Endpoint.objects.create(
+            workspace=world.workspace,
+            url=server.url(scheme="https", host="localhost"),
+            event_types=[],
+        )
+        wrong_name = Endpoint.objects.create(
+            workspace=world.workspace, url=server.url(scheme="https"), event_types=[]
+        )
+        server.secrets.append(good.secret)
+        delivered = send_test_event(world, good)
+        refused = send_test_event(world, wrong_name)
+        dispatch()
+    finally:
+        server.stop()
+    assert [request.verified_with for request in server.received] == [[0]]
+    assert server.received[0].webhook_id == delivered.webhook_id
+    [failed] = deliveries(refused)
+    assert failed.state == State.SCHEDULED and "certificate" in failed.last_error.lower()
 
 
 # The address guard -----------------------------------------------------------------------------

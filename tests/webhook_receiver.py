@@ -5,6 +5,7 @@ test tells it (a status, a redirect, a pause)."""
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -50,10 +51,11 @@ class Receiver:
     # Requests that arrived (counted before any pause), for tests that act mid-request.
     arrived: int = 0
 
-    def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path: str = "/hook", scheme: str = "http", host: str = "127.0.0.1") -> str:
+        return f"{scheme}://{host}:{self.port}{path}"
 
-    def start(self, port: int = 0) -> None:
+    def start(self, port: int = 0, tls: tuple[str, str] | None = None) -> None:
+        """Serves on 127.0.0.1 (HTTPS with tls=(certificate file, key file))."""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -90,6 +92,10 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port or self.port), Handler)
         self.server.daemon_threads = True
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
