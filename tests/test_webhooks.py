@@ -29,6 +29,14 @@ from tests.webhook_receiver import Answer, Receiver
 LOOPBACK = ["127.0.0.0/8"]
 
 
+@pytest.fixture(autouse=True)
+def forget_subscriptions() -> Iterator[None]:
+    """The dispatcher's few-seconds memory of who listens for sent follow-ups outlives the
+    test's rolled-back rows (whose ids the next test may reuse): forgotten after each test."""
+    yield
+    actions.subscriptions.forget()
+
+
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     server = Receiver()
