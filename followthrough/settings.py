@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "followthrough.updates",
     "followthrough.sync",
     "followthrough.digests",
+    "followthrough.programs",
     "followthrough.webhooks",
     "followthrough.demo",
     "django.contrib.admin",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProgramsConfig(AppConfig):
+    name = "followthrough.programs"
+    label = "programs"
+    verbose_name = "Manager-as-coach programs"
