@@ -36,7 +36,8 @@ from followthrough.webhooks.models import (
 )
 
 # The delays between tries after the first: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h,
-# then every 10 h, until the next try would fall more than three days after the first.
+# then every 10 h, as many tries as the schedule fits in three days from the first (12 tries,
+# the last about 68 h after the first; jitter may add a few hours in all).
 SCHEDULE = (
     dt.timedelta(seconds=5),
     dt.timedelta(minutes=5),
@@ -46,6 +47,7 @@ SCHEDULE = (
 )
 LATER = dt.timedelta(hours=10)
 GIVE_UP_AFTER = dt.timedelta(days=3)
+TRIES = 1 + len(SCHEDULE) + int((GIVE_UP_AFTER - sum(SCHEDULE, dt.timedelta())) / LATER)
 # Delays of a few minutes or more get up to this share added at random, so that the deliveries
 # of an outage do not all come back at the same instant.
 JITTER = 0.1
@@ -59,6 +61,11 @@ def delay_after(attempts: int) -> dt.timedelta:
     if base >= dt.timedelta(minutes=5):
         base += dt.timedelta(seconds=base.total_seconds() * random.uniform(0, JITTER))
     return base
+
+
+def is_last_try(followup: FollowUp) -> bool:
+    """Whether the try under way (a claimed row, counted once it is sent) is the last one."""
+    return followup.attempts + 1 >= TRIES
 
 
 class PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -128,6 +135,7 @@ class WebhookTransport:
             "webhook-timestamp": str(timestamp),
             "webhook-signature": endpoint.sign(message.webhook_id, timestamp, body, now),
         }
+        again = Outcome.FAILED if is_last_try(followup) else Outcome.RETRY
         started = time.monotonic()
         attempt = DeliveryAttempt(
             message=message,
@@ -146,7 +154,7 @@ class WebhookTransport:
             raise PermanentFailure(str(refusal)) from None
         except (OSError, http.client.HTTPException) as error:
             words = f"{type(error).__name__}: {error}".strip()
-            self.record(attempt, started, Outcome.RETRY, error=words)
+            self.record(attempt, started, again, error=words)
             raise TemporaryFailure(words) from None
         attempt.status, attempt.response_headers, attempt.response_body = (
             status,
@@ -160,7 +168,7 @@ class WebhookTransport:
             self.record(attempt, started, Outcome.FAILED)
             self.disable(endpoint)
             raise PermanentFailure(f"HTTP 410 Gone: the endpoint was disabled. {text[:200]}")
-        self.record(attempt, started, Outcome.RETRY)
+        self.record(attempt, started, again)
         what = "a redirect, not followed" if 300 <= status < 400 else "not 2xx"
         raise TemporaryFailure(f"HTTP {status} ({what}): {text[:200]}")
 
@@ -178,11 +186,9 @@ class WebhookTransport:
             actions.disable(endpoint, by=None, reason=DisabledReason.GONE)
 
     def retry_at(self, followup: FollowUp, attempts: int, now: dt.datetime) -> dt.datetime | None:
-        first = followup.first_attempt_at or now
-        when = now + delay_after(attempts)
-        if when - first > GIVE_UP_AFTER:
+        if attempts >= TRIES:
             return None
-        return when
+        return now + delay_after(attempts)
 
     def close(self) -> None:
         """Nothing kept open: each delivery is its own connection."""
