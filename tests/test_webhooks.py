@@ -246,6 +246,24 @@ def test_the_retry_schedule_follows_the_specification_for_about_three_days(
 
 
 @pytest.mark.usefixtures("allow_loopback")
+def test_retry_after_is_honoured_on_429_up_to_a_day(world: World, receiver: Receiver) -> None:
+    endpoint = endpoint_for(world, receiver)
+    receiver.answers.extend(
+        [Answer(status=429, retry_after="120"), Answer(status=503, retry_after="999999")]
+    )
+    message = send_test_event(world, endpoint)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        dispatch()
+        [delivery] = deliveries(message)
+        assert delivery.send_at == timezone.now() + dt.timedelta(seconds=120)  # not 5 s
+        clock.move_to(delivery.send_at)
+        dispatch()
+        delivery.refresh_from_db()
+        assert delivery.send_at == timezone.now() + transport.RETRY_AFTER_MAX
+    assert receiver.ids() == [message.webhook_id] * 2
+
+
+@pytest.mark.usefixtures("allow_loopback")
 def test_a_410_disables_the_endpoint_and_the_page_says_so(
     world: World, receiver: Receiver, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -37,6 +37,7 @@ class Answer:
     status: int = 200
     pause: float = 0.0
     location: str = ""
+    retry_after: str = ""
 
 
 @dataclass
@@ -81,6 +82,8 @@ class Receiver:
                     self.send_response(answer.status)
                     if answer.location:
                         self.send_header("Location", answer.location)
+                    if answer.retry_after:
+                        self.send_header("Retry-After", answer.retry_after)
                     self.send_header("Content-Length", "2")
                     self.end_headers()
                     self.wfile.write(b"ok")

@@ -311,6 +311,9 @@ class Dispatcher:
             attempts = followup.attempts + 1
             now = timezone.now()
             when = transport.retry_at(followup, attempts, now)
+            not_before = getattr(error, "not_before", None)  # the receiver asked to wait
+            if when is not None and not_before is not None:
+                when = max(when, not_before)
             if when is None:
                 first = followup.first_attempt_at or now
                 hours = round((now - first).total_seconds() / 3600, 2)

@@ -63,6 +63,20 @@ def delay_after(attempts: int) -> dt.timedelta:
     return base
 
 
+# A receiver that asks to be left alone for a while (429, 503 with Retry-After in seconds) is,
+# up to this long; the schedule's own delay wins when it is longer.
+RETRY_AFTER_MAX = dt.timedelta(hours=24)
+
+
+def retry_after(status: int, headers: dict[str, str]) -> dt.timedelta | None:
+    if status not in (429, 503):
+        return None
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), "").strip()
+    if not value.isdigit():
+        return None
+    return min(dt.timedelta(seconds=int(value)), RETRY_AFTER_MAX)
+
+
 def is_last_try(followup: FollowUp) -> bool:
     """Whether the try under way (a claimed row, counted once it is sent) is the last one."""
     return followup.attempts + 1 >= TRIES
@@ -170,7 +184,11 @@ class WebhookTransport:
             raise PermanentFailure(f"HTTP 410 Gone: the endpoint was disabled. {text[:200]}")
         self.record(attempt, started, again)
         what = "a redirect, not followed" if 300 <= status < 400 else "not 2xx"
-        raise TemporaryFailure(f"HTTP {status} ({what}): {text[:200]}")
+        failure = TemporaryFailure(f"HTTP {status} ({what}): {text[:200]}")
+        wait = retry_after(status, answer_headers)
+        if wait is not None:
+            failure.not_before = now + wait  # type: ignore[attr-defined]
+        raise failure
 
     def record(
         self, attempt: DeliveryAttempt, started: float, outcome: Outcome, error: str = ""
