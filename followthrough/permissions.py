@@ -16,6 +16,9 @@ Rules, in short:
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
 - Stakeholders read figures about the reps they follow, the rep's own words only when
   shared (can_read_words), and write only in the coach-manager thread of the reps they follow.
+- Programs (manager-as-coach): a cohort and its sessions are seen by the admins, its
+  facilitator, its managers and the program's sponsors, and run by the admins and the
+  facilitator; a manager's private note is the facilitator's and that manager's only.
 - The coach-manager thread of a rep (sync app): the rep's coaches, the admins and the
   stakeholders who follow the rep; the rep reads only the notes shared with them.
 """
@@ -49,6 +52,13 @@ from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
+from followthrough.programs.models import (
+    Attendance,
+    Cohort,
+    Enrollment,
+    Program,
+    ProgramSession,
+)
 from followthrough.sync.models import Review
 from followthrough.webhooks.models import Endpoint, Message
 
@@ -542,6 +552,119 @@ def thread_members(rep: Membership) -> QuerySet[Membership]:
         .exclude(role=Role.REP)
         .select_related("user__profile")
     )
+
+
+# Manager-as-coach programs ---------------------------------------------------------------------
+# A program is seen by the admins, the facilitators of its cohorts, the managers enrolled and its
+# sponsors; a cohort and its sessions by the admins, its facilitator, its managers and the
+# program's sponsors. Admins and the cohort's facilitator run it. A manager's private note is
+# for the facilitator and that manager only: not the admins, the peers or the sponsors.
+
+
+def can_view_programs(member: Membership) -> bool:
+    """The programs page: everyone but reps (programs are about their managers)."""
+    return member.role != Role.REP
+
+
+def can_create_programs(member: Membership) -> bool:
+    return member.role == Role.ADMIN
+
+
+def visible_programs(member: Membership) -> QuerySet[Program]:
+    programs = Program.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return programs
+    return programs.filter(
+        Q(cohorts__facilitator=member) | Q(enrollments__manager=member) | Q(sponsors=member)
+    ).distinct()
+
+
+def can_view_program(member: Membership, program: Program) -> bool:
+    if program.workspace_id != member.workspace_id or not member.is_active:
+        return False
+    return member.role == Role.ADMIN or visible_programs(member).filter(pk=program.pk).exists()
+
+
+def visible_cohorts(member: Membership, program: Program) -> QuerySet[Cohort]:
+    """The program's cohorts this member may open: all for admins and sponsors; else those
+    they facilitate or are enrolled in."""
+    cohorts = Cohort.objects.filter(program=program, workspace=member.workspace)
+    if member.role == Role.ADMIN or program.sponsors.filter(pk=member.pk).exists():
+        return cohorts
+    return cohorts.filter(Q(facilitator=member) | Q(enrollments__manager=member)).distinct()
+
+
+def can_change_program(member: Membership, program: Program) -> bool:
+    """Its name, goal, topics and sponsors: admins and the facilitators of its cohorts."""
+    if program.workspace_id != member.workspace_id or not can_write(member):
+        return False
+    return member.role == Role.ADMIN or program.cohorts.filter(facilitator=member).exists()
+
+
+def can_view_cohort(member: Membership, cohort: Cohort) -> bool:
+    if cohort.workspace_id != member.workspace_id or not member.is_active:
+        return False
+    if member.role == Role.ADMIN or cohort.facilitator_id == member.pk:
+        return True
+    if cohort.enrollments.filter(manager=member).exists():
+        return True
+    return cohort.program.sponsors.filter(pk=member.pk).exists()
+
+
+def can_run_cohort(member: Membership, cohort: Cohort) -> bool:
+    """Enroll managers, move and cancel sessions, record them as held."""
+    if cohort.workspace_id != member.workspace_id or not member.is_active:
+        return False
+    return member.role == Role.ADMIN or cohort.facilitator_id == member.pk
+
+
+def can_read_private_note(member: Membership, attendance: Attendance) -> bool:
+    """The facilitator's note for one manager: the facilitator and that manager."""
+    session = attendance.session
+    return member.pk in (session.cohort.facilitator_id, attendance.enrollment.manager_id)
+
+
+def can_see_attendance_commitments(member: Membership, attendance: Attendance) -> bool:
+    """The commitments a manager agreed on a call live on their plan: its coach (the
+    facilitator), the manager and the admins; peers and sponsors do not see them."""
+    if member.role == Role.ADMIN and member.workspace_id == attendance.workspace_id:
+        return True
+    return can_read_private_note(member, attendance)
+
+
+def access_program(member: Membership, program_id: int, *, for_change: bool = False) -> Program:
+    program = _one(member, Program.objects.all(), program_id)
+    allowed = can_change_program if for_change else can_view_program
+    if not allowed(member, program):
+        raise NotAllowed(_("This program is not one you take part in."))
+    return program
+
+
+def access_cohort(member: Membership, cohort_id: int, *, for_change: bool = False) -> Cohort:
+    cohort = _one(
+        member,
+        Cohort.objects.select_related("program", "facilitator__user__profile", "workspace"),
+        cohort_id,
+    )
+    allowed = can_run_cohort if for_change else can_view_cohort
+    if not allowed(member, cohort):
+        raise NotAllowed(_("This cohort is not one you take part in."))
+    return cohort
+
+
+def access_program_session(
+    member: Membership, session_id: int, *, for_change: bool = False
+) -> ProgramSession:
+    session = _one(member, ProgramSession.objects.all(), session_id)
+    session.cohort = access_cohort(member, session.cohort_id, for_change=for_change)
+    return session
+
+
+def access_enrollment(member: Membership, enrollment_id: int) -> Enrollment:
+    """An enrollment, to change: whoever runs its cohort."""
+    enrollment = _one(member, Enrollment.objects.select_related("manager__user"), enrollment_id)
+    enrollment.cohort = access_cohort(member, enrollment.cohort_id, for_change=True)
+    return enrollment
 
 
 # Fetch or refuse: one object for one member, with no request -----------------------------------

@@ -29,7 +29,7 @@ from followthrough.coaching.models import Response
 from followthrough.metrics.models import Metric
 from followthrough.webhooks import actions as webhook_actions
 from followthrough.webhooks.models import Endpoint
-from tests import binder_helpers
+from tests import binder_helpers, programs_helpers
 from tests.builders import (
     answer_of,
     commitment_of,
@@ -1117,6 +1117,135 @@ WEBHOOKS = [
     Row("redeliver a webhook", "post", redeliver_url, ADMIN_WRITES),
 ]
 
+# Manager-as-coach programs --------------------------------------------------------------------
+# Three more visitors (tests/programs_helpers.py): "facilitator", a coach-role member from outside
+# who runs the cohort; "manager" and "peer", enrolled managers. The stakeholder is the program's
+# sponsor; "coach" takes no part (refused), reps never see programs.
+
+
+def programs_by_role(**statuses: int | str) -> dict[str | None, int | str]:
+    table = by_role(rep=403, other_rep=403)
+    table.update(statuses)
+    return table
+
+
+# Who sees a program, a cohort or its sessions: admins, the facilitator, the managers, sponsors.
+VIEW_PROGRAM = programs_by_role(
+    admin=200, coach=403, stakeholder=200, facilitator=200, manager=200, peer=200
+)
+# Who runs a cohort: the admins and its facilitator.
+RUN_COHORT = programs_by_role(
+    admin=302, coach=403, stakeholder=403, facilitator=302, manager=403, peer=403
+)
+PROGRAMS_PAGE = programs_by_role(
+    admin=200, coach=200, stakeholder=200, facilitator=200, manager=200, peer=200
+)
+ADMIN_PROGRAMS = programs_by_role(
+    admin=200, coach=403, stakeholder=403, facilitator=403, manager=403, peer=403
+)
+ADMIN_PROGRAMS_WRITE = programs_by_role(
+    admin=302, coach=403, stakeholder=403, facilitator=403, manager=403, peer=403
+)
+CHANGE_PROGRAM_PAGE = programs_by_role(
+    admin=200, coach=403, stakeholder=403, facilitator=200, manager=403, peer=403
+)
+
+
+def program_url(view: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", programs_helpers.cohort_of(w).program_id])
+
+
+def cohort_url(view: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", programs_helpers.cohort_of(w).pk])
+
+
+def program_session_url(view: str, number: int = 1) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", programs_helpers.session_of(w, number).pk])
+
+
+def newcomer(w: World) -> dict[str, object]:
+    from tests.conftest import make_member
+
+    return {"manager": make_member(w.workspace, "newcomer", Role.COACH).pk}
+
+
+def held(w: World) -> dict[str, object]:
+    enrollment = programs_helpers.enrollment_of(w)
+    return {"debrief": "Good start", f"present_{enrollment.pk}": "on"}
+
+
+def later(w: World) -> dict[str, object]:
+    return {"starts_at": next_week() + "T10:00", "duration_minutes": "60", "location": "Phone"}
+
+
+PROGRAM_FORM: dict[str, object] = {
+    "name": "Coaching for managers",
+    "phone_sessions": "6",
+    "weeks_between": "2",
+}
+
+PROGRAMS = [
+    Row("programs", "get", lambda w: reverse("programs", args=["acme"]), PROGRAMS_PAGE),
+    Row("new program page", "get", lambda w: reverse("program_new", args=["acme"]), ADMIN_PROGRAMS),
+    Row(
+        "create a program",
+        "post",
+        lambda w: reverse("program_new", args=["acme"]),
+        ADMIN_PROGRAMS_WRITE,
+        lambda w: PROGRAM_FORM,
+    ),
+    Row("a program", "get", program_url("program_detail"), VIEW_PROGRAM),
+    Row("edit a program page", "get", program_url("program_edit"), CHANGE_PROGRAM_PAGE),
+    Row(
+        "edit a program",
+        "post",
+        program_url("program_edit"),
+        RUN_COHORT,
+        lambda w: {"name": "Renamed", "topics": "Workshop\nListening"},
+    ),
+    Row("new cohort page", "get", program_url("cohort_new"), ADMIN_PROGRAMS),
+    Row(
+        "start a cohort",
+        "post",
+        program_url("cohort_new"),
+        ADMIN_PROGRAMS_WRITE,
+        lambda w: {
+            "name": "Autumn",
+            "facilitator": w.members["facilitator"].pk,
+            "starts_on": programs_helpers.next_working_day(w),
+        },
+    ),
+    Row("a cohort", "get", cohort_url("cohort_detail"), VIEW_PROGRAM),
+    Row("enroll a manager", "post", cohort_url("cohort_enroll"), RUN_COHORT, newcomer),
+    Row(
+        "take a manager out of a cohort",
+        "post",
+        lambda w: reverse("enrollment_leave", args=["acme", programs_helpers.enrollment_of(w).pk]),
+        RUN_COHORT,
+    ),
+    Row("a program session", "get", program_session_url("program_session_detail"), VIEW_PROGRAM),
+    Row(
+        "move a program session",
+        "post",
+        program_session_url("program_session_move"),
+        RUN_COHORT,
+        later,
+    ),
+    Row(
+        "cancel a program session",
+        "post",
+        program_session_url("program_session_cancel"),
+        RUN_COHORT,
+    ),
+    Row(
+        "record a program session as held",
+        "post",
+        program_session_url("program_session_held", 0),
+        RUN_COHORT,
+        held,
+    ),
+]
+
 ROWS = [
     *ACCOUNT_AND_MEMBERS,
     *OUTBOX,
@@ -1130,6 +1259,7 @@ ROWS = [
     *UPDATES,
     *SYNC,
     *BINDER,
+    *PROGRAMS,
     *WEBHOOKS,
 ]
 
