@@ -46,6 +46,8 @@ class Config:
     # django-anymail's settings for it (its webhook secret among them); "" and {} otherwise.
     email_provider: str = ""
     anymail: dict[str, Any] = field(default_factory=dict)
+    # Networks webhooks may be sent to although private (loopback, RFC 1918...): none by default.
+    webhook_allowed_networks: list[str] = field(default_factory=list)
     https: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -357,6 +359,28 @@ def parse_retry_window(value: str) -> int:
     return hours
 
 
+def parse_webhook_networks(value: str) -> list[str]:
+    """WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" allows every address; else comma-separated CIDRs
+    (127.0.0.0/8, 10.1.2.0/24...) that webhooks may reach although they are not public."""
+    import ipaddress
+
+    name = "WEBHOOK_ALLOW_PRIVATE_NETWORKS"
+    words = [word.strip() for word in value.split(",") if word.strip()]
+    if len(words) == 1 and words[0].lower() in TRUE_WORDS:
+        return ["0.0.0.0/0", "::/0"]
+    if len(words) == 1 and words[0].lower() in FALSE_WORDS:
+        return []
+    networks = []
+    for word in words:
+        try:
+            networks.append(str(ipaddress.ip_network(word, strict=False)))
+        except ValueError:
+            raise ConfigError(
+                f"{name}: expected true, false or networks such as 10.0.0.0/8, got {word!r}"
+            ) from None
+    return networks
+
+
 def load(environ: Mapping[str, str], dotenv_path: Path | None = None) -> Config:
     """Reads and validates the configuration; environment variables win over a .env file."""
     env = dict(read_dotenv(dotenv_path)) if dotenv_path else {}
@@ -383,6 +407,9 @@ def load(environ: Mapping[str, str], dotenv_path: Path | None = None) -> Config:
         followup_retry_window_hours=parse_retry_window(env.get("FOLLOWUP_RETRY_WINDOW_HOURS", "")),
         email_provider=provider,
         anymail=anymail,
+        webhook_allowed_networks=parse_webhook_networks(
+            env.get("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "")
+        ),
     )
 
 

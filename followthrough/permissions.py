@@ -62,6 +62,7 @@ from followthrough.programs.models import (
     ProgramSession,
 )
 from followthrough.sync.models import Review
+from followthrough.webhooks.models import Endpoint, Message
 
 
 def membership_of(user: User | AnonymousUser, workspace: Workspace) -> Membership | None:
@@ -1134,3 +1135,23 @@ def access_api_token(user: User, token_id: int) -> ApiToken:
     if token is None:
         raise NotFound(f"No ApiToken {token_id} here")
     return token
+
+
+# Webhooks ---------------------------------------------------------------------------------------
+
+
+def can_manage_webhooks(member: Membership) -> bool:
+    """Webhook endpoints send the workspace's events out of it, signed: admins only."""
+    return member.role == Role.ADMIN
+
+
+def access_endpoint(member: Membership, endpoint_id: int) -> Endpoint:
+    endpoint = _one(member, Endpoint.objects.select_related("workspace"), endpoint_id)
+    if not can_manage_webhooks(member):
+        raise NotAllowed(_("Only the workspace's admins manage webhooks."))
+    return endpoint
+
+
+def access_webhook_message(member: Membership, endpoint_id: int, message_id: int) -> Message:
+    endpoint = access_endpoint(member, endpoint_id)
+    return _one(member, Message.objects.all(), message_id, endpoint=endpoint)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "followthrough.digests",
     "followthrough.programs",
     "followthrough.api",
+    "followthrough.webhooks",
     "followthrough.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -164,6 +165,10 @@ EMAIL_PROVIDER = CONFIG.email_provider
 ANYMAIL = CONFIG.anymail
 # A follow-up that meets temporary failures is tried again for this long from its first try.
 FOLLOWUP_RETRY_WINDOW = dt.timedelta(hours=CONFIG.followup_retry_window_hours)
+# Webhooks go to public addresses only, except in these networks (WEBHOOK_ALLOW_PRIVATE_NETWORKS).
+WEBHOOK_ALLOWED_NETWORKS = CONFIG.webhook_allowed_networks
+# Seconds a webhook endpoint has to answer; a slower one counts as a failure and is retried.
+WEBHOOK_TIMEOUT = 5.0
 
 # Work that must not run in a request (the CSV check; PDFs and fan-outs next) is a task of
 # Django's tasks framework, stored in the database and run by `followthrough worker` (which

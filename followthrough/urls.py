@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("followthrough.digests.urls")),
     path("", include("followthrough.programs.urls")),
     path("", include("followthrough.api.urls")),
+    path("", include("followthrough.webhooks.urls")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

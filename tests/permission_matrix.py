@@ -29,6 +29,8 @@ from followthrough.coaching import actions
 from followthrough.coaching.models import Response
 from followthrough.followups.models import Delivery, Suppression
 from followthrough.metrics.models import Metric
+from followthrough.webhooks import actions as webhook_actions
+from followthrough.webhooks.models import Endpoint
 from tests import binder_helpers, programs_helpers
 from tests.builders import (
     answer_of,
@@ -1133,6 +1135,63 @@ BINDER = [
     ),
 ]
 
+# Webhooks: the workspace's admins only -----------------------------------------------------------
+
+PUBLIC_HOOK = "https://93.184.215.14/hook"  # a public address, never contacted by these rows
+
+
+def endpoint_in(w: World, workspace: str = "acme") -> Endpoint:
+    return Endpoint.objects.create(
+        workspace=w.workspace if workspace == "acme" else w.other_workspace,
+        url=PUBLIC_HOOK,
+        event_types=["commitment.created"],
+    )
+
+
+def endpoint_url(view: str) -> Callable[[World], str]:
+    return object_url(view, endpoint_in)
+
+
+def redeliver_url(w: World) -> str:
+    endpoint = endpoint_in(w)
+    message = webhook_actions.send_test(endpoint, by=w.user("admin"))
+    return reverse("webhook_redeliver", args=["acme", endpoint.pk, message.pk])
+
+
+ADD_HOOK: dict[str, object] = {"url": PUBLIC_HOOK, "event_types": ["commitment.created"]}
+
+WEBHOOKS = [
+    Row("webhooks", "get", lambda w: reverse("webhooks", args=["acme"]), ADMIN_ONLY),
+    Row("add a webhook form", "get", lambda w: reverse("webhook_add", args=["acme"]), ADMIN_ONLY),
+    Row(
+        "add a webhook",
+        "post",
+        lambda w: reverse("webhook_add", args=["acme"]),
+        ADMIN_ONLY,
+        data=lambda w: ADD_HOOK,
+    ),
+    Row("a webhook endpoint", "get", endpoint_url("webhook_detail"), ADMIN_ONLY),
+    Row(
+        "another workspace's webhook endpoint",
+        "get",
+        lambda w: reverse("webhook_detail", args=["acme", endpoint_in(w, "globex").pk]),
+        by_role(admin=404, coach=403, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row("change a webhook form", "get", endpoint_url("webhook_edit"), ADMIN_ONLY),
+    Row(
+        "change a webhook",
+        "post",
+        endpoint_url("webhook_edit"),
+        ADMIN_WRITES,
+        data=lambda w: ADD_HOOK,
+    ),
+    Row("disable a webhook", "post", endpoint_url("webhook_disable"), ADMIN_WRITES),
+    Row("enable a webhook", "post", endpoint_url("webhook_enable"), ADMIN_WRITES),
+    Row("delete a webhook", "post", endpoint_url("webhook_delete"), ADMIN_WRITES),
+    Row("rotate a webhook's secret", "post", endpoint_url("webhook_rotate"), ADMIN_ONLY),
+    Row("send a test webhook", "post", endpoint_url("webhook_test"), ADMIN_WRITES),
+    Row("redeliver a webhook", "post", redeliver_url, ADMIN_WRITES),
+]
 
 # Manager-as-coach programs --------------------------------------------------------------------
 # Three more visitors (tests/programs_helpers.py): "facilitator", a coach-role member from outside
@@ -1278,6 +1337,7 @@ ROWS = [
     *SYNC,
     *BINDER,
     *PROGRAMS,
+    *WEBHOOKS,
 ]
 
 

@@ -40,7 +40,7 @@ from django.db import (
 )
 from django.utils import timezone
 
-from followthrough.followups import actions, delivery, planners
+from followthrough.followups import actions, delivery, planners, transports
 from followthrough.followups.models import LONG_WAIT, Failure, FollowUp, Heartbeat, State
 from followthrough.lib import emails
 
@@ -288,6 +288,9 @@ class Dispatcher:
     def deliver_one(self, followup: FollowUp) -> str:
         if not self.start_sending(followup):
             return "skipped"
+        transport = transports.for_kind(followup.kind)
+        if transport is not None:
+            return self.deliver_by(transport, followup)
         if followup.workspace_id is not None and (
             held := self._suppressed.get((followup.workspace_id, followup.to_email.lower()))
         ):
@@ -295,6 +298,7 @@ class Dispatcher:
             since = timezone.localdate(held.since).isoformat()
             params = {"since": since, "reason": held.reason}
             self.mark_failed(followup, f"suppressed since {since}", Failure.SUPPRESSED, params)
+            transports.tell(followup, "failed")
             return "failed"
         try:
             message = followup.build_message()
@@ -312,11 +316,46 @@ class Dispatcher:
                 self.mark_failed(
                     followup, str(failure), Failure.ERROR if unexpected else Failure.REFUSED
                 )
+                transports.tell(followup, "failed")
                 return "failed"
             return self.retry_later(followup, str(failure))
         self.mark_sent(followup, message)
         self.keep_provider_id(followup, message)
         self.after_a_long_wait(followup)
+        transports.tell(followup, "sent")
+        return "sent"
+
+    def deliver_by(self, transport: transports.Transport, followup: FollowUp) -> str:
+        """A row of a kind with its own transport (a webhook): the same states and columns as
+        an email, the transport's own schedule of retries."""
+        try:
+            delivered = transport.send(followup, self.worker)
+        except TemporaryFailure as error:
+            attempts = followup.attempts + 1
+            now = timezone.now()
+            when = transport.retry_at(followup, attempts, now)
+            not_before = getattr(error, "not_before", None)  # the receiver asked to wait
+            if when is not None and not_before is not None:
+                when = max(when, not_before)
+            if when is None:
+                first = followup.first_attempt_at or now
+                hours = round((now - first).total_seconds() / 3600, 2)
+                params = {"attempts": attempts, "hours": hours}
+                self.mark_failed(followup, str(error), Failure.GAVE_UP, params)
+                transports.tell(followup, "failed")
+                return "failed"
+            return self.retry_later(followup, str(error), at=when)
+        except PermanentFailure as error:
+            self.mark_failed(followup, str(error), Failure.UNDELIVERABLE)
+            transports.tell(followup, "failed")
+            return "failed"
+        except Exception as error:  # a bug of ours or the transport's, not the receiver's answer
+            log.exception("follow-up %s could not be sent", followup.pk)
+            self.mark_failed(followup, f"{type(error).__name__}: {error}", Failure.ERROR)
+            transports.tell(followup, "failed")
+            return "failed"
+        self.mark_sent(followup, delivered)
+        transports.tell(followup, "sent")
         return "sent"
 
     def keep_provider_id(self, followup: FollowUp, message: Any) -> None:
@@ -363,7 +402,11 @@ class Dispatcher:
             return cursor.rowcount == 1
 
     def mark_sent(self, followup: FollowUp, message: Any) -> None:
-        html = next((content for content, kind in message.alternatives if kind == "text/html"), "")
+        if isinstance(message, transports.Delivered):
+            message_id, subject, text, html = message.message_id, message.subject, message.body, ""
+        else:
+            message_id, subject, text = followup.message_id_header, message.subject, message.body
+            html = next((c for c, kind in message.alternatives if kind == "text/html"), "")
         now = db_datetime(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(
@@ -371,9 +414,9 @@ class Dispatcher:
                 [
                     State.SENT,
                     now,
-                    followup.message_id_header,
-                    str(message.subject)[:255],
-                    str(message.body),
+                    message_id,
+                    str(subject)[:255],
+                    str(text),
                     str(html),
                     self.worker,  # kept: which dispatcher sent it
                     now,
@@ -402,23 +445,26 @@ class Dispatcher:
             updated_at=timezone.now(),
         )
 
-    def retry_later(self, followup: FollowUp, error: str) -> str:
-        """Back to the queue with backoff, until the retry window from the first try has
-        passed; the last try falls on the window's end."""
+    def retry_later(self, followup: FollowUp, error: str, at: dt.datetime | None = None) -> str:
+        """Back to the queue with backoff (or at `at`, a transport's own schedule), until the
+        retry window from the first try has passed; the last try falls on the window's end."""
         attempts = followup.attempts + 1  # the attempt start_sending just counted
         now = timezone.now()
         deadline = (followup.first_attempt_at or now) + self.options.retry_window
-        if now >= deadline:
+        if at is not None:
+            deadline = at
+        elif now >= deadline:
             hours = self.options.retry_window.total_seconds() / 3600
             self.mark_failed(
                 followup, error, Failure.GAVE_UP, {"attempts": attempts, "hours": hours}
             )
+            transports.tell(followup, "failed")
             return "failed"
         FollowUp.objects.filter(
             pk=followup.pk, version=followup.version, state=State.SENDING
         ).update(
             state=State.SCHEDULED,
-            send_at=min(now + self.backoff(attempts), deadline),
+            send_at=at or min(now + self.backoff(attempts), deadline),
             last_error=error[:2000],
             error_code=Failure.TEMPORARY,
             error_params={},
@@ -457,6 +503,7 @@ class Dispatcher:
         return self._mailer
 
     def close_mailer(self) -> None:
+        transports.close_all()
         if self._mailer is not None:
             try:
                 self._mailer.close()

@@ -94,3 +94,6 @@ def register_verbs() -> None:
         "suppression.added", _("Mail to {address} is held back: it bounced or was marked as spam")
     )
     verbs.register("suppression.lifted", _("{actor} let mail go to {address} again"))
+    # Written by the dispatcher only when a webhook endpoint listens for them (webhooks app).
+    verbs.register("followup.sent", _about(_("The {kind_name} to {to} was sent")))
+    verbs.register("followup.failed", _about(_("The {kind_name} to {to} could not be sent")))

@@ -41,6 +41,8 @@ class Failure(models.TextChoices):
     TEMPORARY = "temporary", gettext_lazy("The last try failed; it will be tried again later.")
     GAVE_UP = "gave_up", gettext_lazy("Gave up after trying for a long time.")
     SUPPRESSED = "suppressed", gettext_lazy("Not sent: mail to this address bounced.")
+    # Transports other than email (a webhook endpoint that answered 410, or was disabled).
+    UNDELIVERABLE = "undeliverable", gettext_lazy("The receiver refused it for good.")
 
 
 class Delivery(models.TextChoices):

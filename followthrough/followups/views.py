@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from followthrough import permissions
 from followthrough.accounts.models import User
 from followthrough.core.tasks import failed_in
-from followthrough.followups import actions, delivery
+from followthrough.followups import actions, delivery, transports
 from followthrough.followups.forms import OutboxFilter, RescheduleForm
 from followthrough.followups.models import FollowUp, Heartbeat, Suppression
 from followthrough.web.decorators import workspace_view
@@ -98,7 +98,7 @@ def detail_context(
 ) -> dict[str, object]:
     preview_error = ""
     subject, text, html = followup.subject, followup.body_text, followup.body_html
-    if not followup.sent_at:
+    if not followup.sent_at and transports.for_kind(followup.kind) is None:
         # Not sent yet: show what it would say now (it is built again when it goes out).
         try:
             message = followup.build_message()

@@ -169,6 +169,7 @@ def rate_confidence(
             by or member.user,
             member=member,
             rating=rating,
+            previous=before.rating if before is not None else None,
         )
     return current
 
