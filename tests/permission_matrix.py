@@ -28,6 +28,7 @@ from followthrough.coaching import actions
 from followthrough.coaching.models import Response
 from followthrough.metrics.models import Metric
 from tests import binder_helpers
+from tests.adoption_matrix import ROWS as ADOPTION
 from tests.builders import (
     answer_of,
     commitment_of,
@@ -1044,6 +1045,9 @@ ROWS = [
     *SYNC,
     *BINDER,
 ]
+# Programs: the cohort's adoption page (its own viewers are tried in
+# tests/test_programs_adoption_pages.py).
+ROWS += [Row(name, method, url, table, data) for name, method, url, table, data in ADOPTION]
 
 
 def visit(world: World, row: Row, visitor: str | None) -> Any:

@@ -35,8 +35,10 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from followthrough.accounts.models import Role
@@ -68,6 +70,7 @@ WEEK_DAYS = 7
 # coaching shows its effect in 8-12 weeks (insights.pace.CHANGE_WEEKS).
 COMPARE_WEEKS = 12
 CHECK_IN = "check_in"
+NO_DATA = _("no data")
 
 
 @dataclass(frozen=True)
@@ -631,3 +634,136 @@ def _add_pace(  # noqa: C901 - one walk over the reps' plans and results
 def _mean(values: Sequence[Decimal]) -> Decimal:
     return (sum(values, ZERO) / len(values)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
+
+
+# The page: rows as text, the trend as a small SVG, the spread -------------------------------
+
+
+def _number(value: Decimal | int, places: int = 1) -> str:
+    return formats.number_format(value, places)
+
+
+def cells(row: ManagerFigures) -> dict[str, str]:
+    """The row's figures as the page and the email show them, formatted once; "no data" where
+    there is nothing to measure."""
+    none = str(NO_DATA)
+    found: dict[str, str] = {}
+    if row.per_week is None:
+        found["sessions"] = none
+    elif row.cadence:
+        found["sessions"] = gettext(
+            "%(per_week)s a week of %(cadence)s (%(percent)s%%)"
+        ) % {
+            "per_week": _number(row.per_week),
+            "cadence": row.cadence,
+            "percent": row.of_cadence,
+        }
+    else:
+        found["sessions"] = gettext("%(per_week)s a week, no open plan") % {
+            "per_week": _number(row.per_week)
+        }
+    found["sessions_before"] = (
+        gettext("before: %(per_week)s a week") % {"per_week": _number(row.per_week_before)}
+        if row.per_week_before is not None
+        else ""
+    )
+    found["commitments"] = none if row.per_session is None else _number(row.per_session)
+    found["answers"] = (
+        none
+        if row.answer_rate is None
+        else gettext("%(percent)s%% (%(part)s of %(whole)s)")
+        % {"percent": row.answer_rate, "part": row.checkins_answered, "whole": row.checkins_sent}
+    )
+    found["follow_through"] = (
+        none
+        if row.follow_through is None
+        else gettext("%(percent)s%% (%(part)s of %(whole)s)")
+        % {"percent": row.follow_through, "part": row.followed, "whole": row.due}
+    )
+    found["gaps"] = (
+        none
+        if row.median_gap is None
+        else gettext("%(days)s days") % {"days": _number(row.median_gap)}
+    )
+    if row.rubric_first is None:
+        found["rubric"] = none
+    elif row.rubric_latest is None:
+        found["rubric"] = f"{_number(row.rubric_first)}%"
+    else:
+        found["rubric"] = f"{_number(row.rubric_first)}% → {_number(row.rubric_latest)}%"
+    found["pace"] = (
+        none
+        if row.pace_before is None or row.pace_after is None
+        else f"{_number(row.pace_before, 0)}% → {_number(row.pace_after, 0)}%"
+    )
+    return found
+
+
+def spread_cells(found: Spread) -> str:
+    if found.median is None or found.low is None or found.high is None:
+        return str(NO_DATA)
+    return gettext("median %(median)s, from %(low)s to %(high)s (%(count)s managers)") % {
+        "median": _number(found.median),
+        "low": _number(found.low),
+        "high": _number(found.high),
+        "count": found.count,
+    }
+
+
+SPARK_W, SPARK_H = 120, 28
+
+
+def sparkline(row: ManagerFigures) -> str:
+    """Sessions held each week of the program as a small SVG line (server-side, no script);
+    its <title> says the same in words. Built from numbers and escaped words only."""
+    weeks = row.weekly
+    if not weeks:
+        return ""
+    top = max(max(count for _, count in weeks), 1)
+    step = SPARK_W / max(len(weeks) - 1, 1)
+    points = " ".join(
+        f"{n * step:.1f},{SPARK_H - 2 - (SPARK_H - 4) * count / top:.1f}"
+        for n, (_, count) in enumerate(weeks)
+    )
+    words = gettext("Sessions each week since the workshop: %(counts)s") % {
+        "counts": ", ".join(str(count) for _, count in weeks)
+    }
+    return (
+        f'<svg class="sparkline" viewBox="-2 0 {SPARK_W + 4} {SPARK_H}" width="{SPARK_W}" '
+        f'height="{SPARK_H}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>{escape(words)}</title>"
+        f'<polyline fill="none" stroke="currentColor" stroke-width="2" points="{points}"/></svg>'
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One manager's line on the page."""
+
+    figures: ManagerFigures
+    cells: dict[str, str]
+    trend: str  # SVG, safe: numbers and escaped words
+
+
+@dataclass(frozen=True)
+class Page:
+    cohort: Cohort
+    lines: list[Line]
+    spread: list[tuple[Formula, str]]
+    formulas: tuple[Formula, ...]
+    whole: bool
+
+
+def page(cohort: Cohort, own: Enrollment | None, *, now: dt.datetime | None = None) -> Page:
+    """The adoption page of a cohort: every manager's line (little use first) for those who see
+    the whole; one's own line only for an enrolled manager; the spread for both."""
+    rows = cohort_figures(cohort, now=now)
+    shown = rows if own is None else [row for row in rows if row.enrollment.pk == own.pk]
+    lines = [Line(row, cells(row), sparkline(row)) for row in shown]
+    return Page(
+        cohort=cohort,
+        lines=lines,
+        spread=[(found.formula, spread_cells(found)) for found in spread(rows)],
+        formulas=FORMULAS,
+        whole=own is None,
+    )
