@@ -32,8 +32,8 @@ from followthrough.programs.models import (
     Filling,
     Level,
     Program,
-    Rubric,
     RolePlay,
+    Rubric,
 )
 from tests.conftest import World, make_member
 
@@ -133,7 +133,10 @@ def commitment(
 
 
 def checkin(
-    c: Commitment, sent_at: dt.datetime, state: str = State.SENT, answered_at: dt.datetime | None = None,
+    c: Commitment,
+    sent_at: dt.datetime,
+    state: str = State.SENT,
+    answered_at: dt.datetime | None = None,
     source: str = Source.LINK,
 ) -> FollowUp:
     followup = FollowUp.objects.create(

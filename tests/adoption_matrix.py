@@ -16,7 +16,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from followthrough.accounts.models import Role
+from followthrough.accounts.models import Profile, Role
 from followthrough.programs import adoption_digest
 from followthrough.programs.models import Cohort, Enrollment, Program
 from tests.conftest import World, make_member
@@ -27,22 +27,28 @@ LOGIN = "login"
 
 def program_world(w: World) -> Cohort:
     """The cohort of the new viewers (made once per world)."""
-    found = Cohort.objects.filter(workspace=w.workspace, name="Spring").first()
+    found = Cohort.objects.filter(workspace=w.workspace, name="Primavera").first()
     if found is not None:
         return found
-    for key, role in [
-        ("facilitator", Role.COACH),
-        ("manager", Role.COACH),
-        ("peer", Role.COACH),
-        ("sponsor", Role.STAKEHOLDER),
+    for key, role, name in [
+        ("facilitator", Role.COACH, "Fabiola Fuentes"),
+        ("manager", Role.COACH, "Marta Molina"),
+        ("peer", Role.COACH, "Pedro Paredes"),
+        ("sponsor", Role.STAKEHOLDER, "Sofía Salas"),
     ]:
         w.members[key] = make_member(w.workspace, key, role)
-    program = Program.objects.create(workspace=w.workspace, name="Manager as Sales Coach")
+        w.members[key].user.name = name
+        w.members[key].user.save(update_fields=["name"])
+        # They read the world's language (the i18n walk's world reads Spanish).
+        Profile.objects.filter(user=w.members[key].user).update(
+            language=Profile.objects.get(user=w.members["admin"].user).language
+        )
+    program = Program.objects.create(workspace=w.workspace, name="Gerente como coach")
     program.sponsors.add(w.members["sponsor"])
     cohort = Cohort.objects.create(
         workspace=w.workspace,
         program=program,
-        name="Spring",
+        name="Primavera",
         facilitator=w.members["facilitator"],
         starts_on=dt.date(2026, 3, 2),
     )
@@ -83,7 +89,7 @@ SUBSCRIBERS = expected(
     sponsor=302,
 )
 EVERYONE = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None, *VIEWERS]
-NOBODY = {**{v: 404 for v in EVERYONE}, None: LOGIN}
+NOBODY: dict[str | None, int | str] = {**{v: 404 for v in EVERYONE}, None: LOGIN}
 POST_ONLY: dict[str | None, int | str] = {v: 405 for v in EVERYONE}
 WITH_THE_LINK: dict[str | None, int | str] = {v: 200 for v in EVERYONE}
 
@@ -108,7 +114,13 @@ ROWS: list[tuple[str, str, Callable[[World], str], dict[str | None, int | str], 
         NOBODY,
         None,
     ),
-    ("email me a cohort's adoption", "post", cohort_url("adoption_subscription"), SUBSCRIBERS, None),
+    (
+        "email me a cohort's adoption",
+        "post",
+        cohort_url("adoption_subscription"),
+        SUBSCRIBERS,
+        None,
+    ),
     ("email me the adoption by GET", "get", cohort_url("adoption_subscription"), POST_ONLY, None),
     ("the adoption email's unsubscribe link", "get", unsubscribe_url, WITH_THE_LINK, None),
 ]

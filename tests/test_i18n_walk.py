@@ -45,10 +45,12 @@ from followthrough.metrics import actions as metrics
 from followthrough.metrics.models import ImportRun, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
+from followthrough.programs import adoption_digest
 from followthrough.sync import actions as sync
 from followthrough.sync.models import Note, Review
 from followthrough.updates import actions as updates
 from followthrough.updates.models import WeeklyUpdate
+from tests import adoption_matrix
 from tests.coaching_helpers import NEW_YORK, live_in
 from tests.conftest import World, dispatch, make_world, run_tasks
 from tests.english_left import english_left, pieces_of_html, pieces_of_text
@@ -386,10 +388,15 @@ def every_email_in_spanish(world: World) -> list[FollowUp]:
         client_on(world, deal, "Marta Solís", "marta@cliente.example")
         pipeline.move_opportunity(deal, Stage.WON, by=rep.user)
         FollowUp.objects.filter(state=State.FAILED).update(state=State.SCHEDULED)
+        # A sponsor who asked for the cohort's adoption page every Monday.
+        cohort = adoption_matrix.program_world(world)
+        Profile.objects.filter(user=world.user("sponsor")).update(language="es")
+        adoption_digest.subscribe(world.members["sponsor"], cohort, None)
         for days in range(12):
             clock.move_to(NOW + dt.timedelta(days=days))
             updates.plan_asks()  # the weekly update's ask and its reminder
             digests.plan_digests()  # Monday's weekly digests
+            adoption_digest.plan_adoption_digests()  # and the cohort's adoption
             dispatch()
     return list(FollowUp.objects.filter(state=State.SENT))
 

@@ -37,7 +37,7 @@ def cohort(world: World) -> h.Cohorts:
     facilitator = h.person(w, "facilitator", Role.COACH)
     priya = h.person(w, "priya", Role.COACH)
     helen = h.person(w, "helen", Role.COACH)
-    sam = h.person(w, "sam", Role.COACH)
+    h.person(w, "sam", Role.COACH)
     rick, rita, hugo = (h.person(w, key, Role.REP) for key in ("rick", "rita", "hugo"))
     made = h.make_cohort(w, facilitator)
     found = h.Cohorts(made, {k: w.members[k] for k in ("facilitator", "priya", "helen", "sam")})
@@ -73,7 +73,9 @@ def cohort(world: World) -> h.Cohorts:
     h.checkin(c1, h.ny("2026-03-09 09:00"), answered_at=h.ny("2026-03-09 11:00"))
     h.checkin(c2, h.ny("2026-03-12 09:00"), answered_at=h.ny("2026-03-12 12:00"))
     h.checkin(c3, h.ny("2026-03-13 09:00"))
-    h.checkin(c5, h.ny("2026-03-27 09:00"), answered_at=h.ny("2026-03-28 09:00"), source=Source.COACH)
+    h.checkin(
+        c5, h.ny("2026-03-27 09:00"), answered_at=h.ny("2026-03-28 09:00"), source=Source.COACH
+    )
     h.checkin(c6, h.ny("2026-04-07 09:00"), state=State.SCHEDULED)
     for day, value in [
         (D(2026, 1, 20), 500),  # before the "before" weeks

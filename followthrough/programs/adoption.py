@@ -17,6 +17,7 @@ sessions (pinned in tests/test_programs_adoption.py): each query covers every ma
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 import zoneinfo
 from collections import defaultdict
@@ -427,7 +428,9 @@ def _add_cadence(
             rows[coach_id].cadence += per_week
 
 
-def _add_sessions(rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]) -> None:
+def _add_sessions(
+    rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]
+) -> None:
     """Sessions held since the workshop (and in the weeks before), their weeks for the trend,
     and the gaps between two sessions in a row with the same rep."""
     earliest = min(w.before for w in windows.values())
@@ -446,6 +449,7 @@ def _add_sessions(rows: dict[int, ManagerFigures], windows: dict[int, _Window], 
     days: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     weekly: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for coach_id, rep_id, finished_at in found.iterator(chunk_size=5000):
+        assert finished_at is not None  # a finished session has its moment
         w, row = windows[coach_id], rows[coach_id]
         if w.starts <= finished_at <= w.ends:
             row.held += 1
@@ -455,7 +459,7 @@ def _add_sessions(rows: dict[int, ManagerFigures], windows: dict[int, _Window], 
         elif w.compare_weeks and w.before <= finished_at < w.starts:
             row.held_before += 1
     for (coach_id, _rep), held_on in days.items():
-        rows[coach_id].gaps += [(b - a).days for a, b in zip(held_on, held_on[1:], strict=False)]
+        rows[coach_id].gaps += [(b - a).days for a, b in itertools.pairwise(held_on)]
     for coach_id, row in rows.items():
         w = windows[coach_id]
         if not w.days:
@@ -489,7 +493,9 @@ def _theirs(ids: list[int]) -> Any:
     )
 
 
-def _add_answers(rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]) -> None:
+def _add_answers(
+    rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]
+) -> None:
     """Check-ins sent to their reps in the window, and those the rep answered after."""
     answered = Response.objects.filter(
         commitment_id=OuterRef("about_id"), created_at__gte=OuterRef("sent_at")
@@ -529,7 +535,9 @@ def _add_follow_through(
         rows[coach_id].due, rows[coach_id].followed = due, followed
 
 
-def _add_rubric(rows: dict[int, ManagerFigures], cohort: Cohort, windows: dict[int, _Window]) -> None:
+def _add_rubric(
+    rows: dict[int, ManagerFigures], cohort: Cohort, windows: dict[int, _Window]
+) -> None:
     """Each role-play a manager played (not calibration), up to their window's end: the
     average over its assessors of points / the rubric's best."""
     manager_of = {row.enrollment.pk: coach_id for coach_id, row in rows.items()}
@@ -579,7 +587,7 @@ def assessment_percent(total: int, best: int) -> Decimal:
     return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _add_pace(  # noqa: C901 - one walk over the reps' plans and results
+def _add_pace(
     rows: dict[int, ManagerFigures],
     windows: dict[int, _Window],
     plans: list[tuple[Any, ...]],
@@ -590,7 +598,7 @@ def _add_pace(  # noqa: C901 - one walk over the reps' plans and results
     the plan needs (the low target over the plan's days); the mean over the reps."""
     metrics = Metric.named(list(Metric.of(cohort.workspace)))
     chosen: dict[tuple[int, int], tuple[int, Decimal]] = {}  # (coach, rep) -> (metric, needed/day)
-    for _pk, coach_id, rep_id, _per_week, *_, starts_on, deadline, name, low in plans:
+    for _pk, coach_id, rep_id, _per_week, *_rest, starts_on, deadline, name, low in plans:
         metric = target_metric(Plan(target_metric=name), metrics)
         if metric is None or not low or not windows[coach_id].compare_weeks:
             continue
@@ -635,7 +643,6 @@ def _mean(values: Sequence[Decimal]) -> Decimal:
     return (sum(values, ZERO) / len(values)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
-
 # The page: rows as text, the trend as a small SVG, the spread -------------------------------
 
 
@@ -651,9 +658,7 @@ def cells(row: ManagerFigures) -> dict[str, str]:
     if row.per_week is None:
         found["sessions"] = none
     elif row.cadence:
-        found["sessions"] = gettext(
-            "%(per_week)s a week of %(cadence)s (%(percent)s%%)"
-        ) % {
+        found["sessions"] = gettext("%(per_week)s a week of %(cadence)s (%(percent)s%%)") % {
             "per_week": _number(row.per_week),
             "cadence": row.cadence,
             "percent": row.of_cadence,

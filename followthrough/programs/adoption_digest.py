@@ -35,9 +35,7 @@ def register() -> None:
     """Called from ProgramsConfig.ready()."""
     from followthrough.followups import kinds, planners
 
-    kinds.register(
-        kinds.Kind(KIND, _("Cohort adoption"), (TEMPLATE,), "programs.AdoptionDigest")
-    )
+    kinds.register(kinds.Kind(KIND, _("Cohort adoption"), (TEMPLATE,), "programs.AdoptionDigest"))
     planners.register("cohort_adoption", plan_adoption_digests)
     verbs.register("adoption.subscribed", _("{name} will receive the adoption of {cohort} weekly"))
     verbs.register("adoption.unsubscribed", _("{name} stopped the weekly adoption of {cohort}"))
