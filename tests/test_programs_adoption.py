@@ -114,7 +114,9 @@ def cohort(world: World) -> h.Cohorts:
     t1 = h.held(p3, h.ny("2026-03-05 10:00"))
     h.held(p3, h.ny("2026-03-17 10:00"))
     late = h.held(p3, h.ny("2026-03-25 10:00"))  # after she was deactivated
-    h.commitment(t1, hugo, D(2026, 3, 10), CommitmentState.DONE)
+    done = h.commitment(t1, hugo, D(2026, 3, 10), CommitmentState.DONE)
+    # Hugo answered on 19 March, after Helen was deactivated: not in her figures.
+    h.checkin(done, h.ny("2026-03-12 09:00"), answered_at=h.ny("2026-03-19 09:00"))
     h.commitment(late, hugo, D(2026, 3, 20))
     h.role_play(
         made,
@@ -208,7 +210,9 @@ def test_a_deactivated_manager_keeps_her_history_and_her_figures_stop(cohort: h.
     assert (helen.due, helen.follow_through) == (1, 100)
     assert helen.median_gap == Decimal("12.0")  # 5 -> 17 March
     assert helen.role_plays == []  # played on 20 March, after she left
-    assert helen.answer_rate is None and helen.pace_before is None
+    # One check-in sent on 12 March, answered on the 19th, after she left: 0 of 1.
+    assert (helen.checkins_sent, helen.checkins_answered, helen.answer_rate) == (1, 0, 0)
+    assert helen.pace_before is None
 
 
 def test_a_manager_with_no_reps_and_no_sessions_has_no_data(cohort: h.Cohorts) -> None:
@@ -247,7 +251,8 @@ def test_the_spread_is_median_low_high_without_names(cohort: h.Cohorts) -> None:
     )
     # Follow-through: 75 and 100: median 87.5.
     assert by_key["follow_through"].median == Decimal("87.5")
-    assert by_key["answers"].count == 1
+    # Answer rate: Helen 0, Priya 50: median 25.
+    assert (by_key["answers"].count, by_key["answers"].median) == (2, Decimal("25.0"))
 
 
 def test_before_the_workshop_there_is_nothing_to_measure(cohort: h.Cohorts) -> None:

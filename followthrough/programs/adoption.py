@@ -28,7 +28,6 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     Max,
     OuterRef,
@@ -496,10 +495,16 @@ def _theirs(ids: list[int]) -> Any:
 def _add_answers(
     rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]
 ) -> None:
-    """Check-ins sent to their reps in the window, and those the rep answered after."""
-    answered = Response.objects.filter(
-        commitment_id=OuterRef("about_id"), created_at__gte=OuterRef("sent_at")
-    ).exclude(source=Source.COACH)
+    """Check-ins sent to their reps in the window, and those the rep answered after they went
+    out and before the window's end (an answer after a manager's figures froze is not theirs)."""
+    first_answer = (
+        Response.objects.filter(
+            commitment_id=OuterRef("about_id"), created_at__gte=OuterRef("sent_at")
+        )
+        .exclude(source=Source.COACH)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
     coach = Commitment.objects.filter(pk=OuterRef("about_id")).values("plan__coach_id")[:1]
     counted = (
         FollowUp.objects.filter(
@@ -509,15 +514,18 @@ def _add_answers(
             about_type__model="commitment",
             about_id__in=_theirs(ids).values("pk"),
         )
-        .annotate(coach=Subquery(coach), answered=Exists(answered))
+        .annotate(coach=Subquery(coach), first_answer=Subquery(first_answer))
         .filter(_in_windows(windows.values(), "coach", "sent_at"))
         .values_list("coach")
-        .annotate(sent=Count("id"), answered_count=Count("id", filter=Q(answered=True)))
+        .annotate(
+            sent=Count("id"),
+            answered=Count("id", filter=_in_windows(windows.values(), "coach", "first_answer")),
+        )
         .order_by()
     )
-    for coach_id, sent, answered_count in counted:
+    for coach_id, sent, answered in counted:
         rows[coach_id].checkins_sent = sent
-        rows[coach_id].checkins_answered = answered_count
+        rows[coach_id].checkins_answered = answered
 
 
 def _add_follow_through(
