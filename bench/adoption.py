@@ -452,6 +452,8 @@ def run(db: str, scale: float, warmup: int, requests: int) -> dict[str, Any]:
         logging.getLogger("django.request").setLevel(logging.CRITICAL)
         url = reverse("cohort_adoption", args=[world["slug"], world["cohort"]])
         figures = {}
+        if os.environ.get("BENCH_SLOWEST"):  # where the time goes: one request's queries
+            slowest(world, url)
         with timer("measure"):
             for who in ("facilitator", "manager"):
                 client = Client(raise_request_exception=False)
@@ -464,6 +466,27 @@ def run(db: str, scale: float, warmup: int, requests: int) -> dict[str, Any]:
         "pages": figures,
         "stages": timer.stages,
     }
+
+
+def slowest(world: dict[str, Any], url: str) -> None:
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(world["facilitator"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        profile = cProfile.Profile()
+        profile.enable()
+        client.get(url)
+        profile.disable()
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
+        print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
 
 
 def print_table(results: Sequence[dict[str, Any]]) -> None:

@@ -52,12 +52,13 @@ from followthrough.coaching.models import (
     Source,
     followed_through,
 )
-from followthrough.followups.models import FollowUp, State
+from followthrough.followups.models import State
 from followthrough.insights.reports import target_metric, week_start
 from followthrough.lib import dates
 from followthrough.metrics.models import Entry, Metric
 from followthrough.programs.models import (
     Cohort,
+    CommitmentCheckIns,
     Enrollment,
     Filling,
     Level,
@@ -496,30 +497,32 @@ def _add_answers(
     rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]
 ) -> None:
     """Check-ins sent to their reps in the window, and those the rep answered after they went
-    out and before the window's end (an answer after a manager's figures froze is not theirs)."""
+    out and before the window's end (an answer after a manager's figures froze is not theirs).
+    One join of their reps' commitments with their sent check-ins (CommitmentCheckIns)."""
     first_answer = (
         Response.objects.filter(
-            commitment_id=OuterRef("about_id"), created_at__gte=OuterRef("sent_at")
+            commitment_id=OuterRef("pk"), created_at__gte=OuterRef("followups__sent_at")
         )
         .exclude(source=Source.COACH)
         .order_by("created_at")
         .values("created_at")[:1]
     )
-    coach = Commitment.objects.filter(pk=OuterRef("about_id")).values("plan__coach_id")[:1]
+    sent_in_window = Q(followups__kind=CHECK_IN, followups__state=State.SENT) & _in_windows(
+        windows.values(), "plan__coach_id", "followups__sent_at"
+    )
     counted = (
-        FollowUp.objects.filter(
-            kind=CHECK_IN,
-            state=State.SENT,
-            about_type__app_label="coaching",
-            about_type__model="commitment",
-            about_id__in=_theirs(ids).values("pk"),
+        CommitmentCheckIns.objects.filter(
+            plan__coach_id__in=ids, plan__rep__role=Role.REP, owner_id=F("plan__rep_id")
         )
-        .annotate(coach=Subquery(coach), first_answer=Subquery(first_answer))
-        .filter(_in_windows(windows.values(), "coach", "sent_at"))
-        .values_list("coach")
+        .filter(sent_in_window)
+        .annotate(first_answer=Subquery(first_answer))
+        .values_list("plan__coach_id")
         .annotate(
-            sent=Count("id"),
-            answered=Count("id", filter=_in_windows(windows.values(), "coach", "first_answer")),
+            sent=Count("followups__id"),
+            answered=Count(
+                "followups__id",
+                filter=_in_windows(windows.values(), "plan__coach_id", "first_answer"),
+            ),
         )
         .order_by()
     )
@@ -614,37 +617,48 @@ def _add_pace(
         chosen[(coach_id, rep_id)] = (metric.pk, Decimal(low) / plan_days)
     if not chosen:
         return
-    widest = max(w.compare_weeks for w in windows.values())
-    first = cohort.starts_on - dt.timedelta(weeks=widest)
-    last = cohort.starts_on + dt.timedelta(weeks=widest)
-    totals = (
-        Entry.objects.filter(
+    # One sum before and one after per length of the weeks compared (every manager still
+    # taking part has the same; a manager whose figures froze may have fewer).
+    start = cohort.starts_on
+    groups: dict[int, set[int]] = defaultdict(set)
+    for coach_id, rep_id in chosen:
+        groups[windows[coach_id].compare_weeks].add(rep_id)
+    sums: dict[str, Sum] = {}
+    for weeks, reps in groups.items():
+        span = dt.timedelta(weeks=weeks)
+        before = Q(member_id__in=reps, day__gte=start - span, day__lt=start)
+        sums[f"before_{weeks}"] = Sum("value", filter=before)
+        sums[f"after_{weeks}"] = Sum(
+            "value", filter=Q(member_id__in=reps, day__gte=start, day__lt=start + span)
+        )
+    widest = dt.timedelta(weeks=max(groups))
+    totals: dict[tuple[int, int], dict[str, Any]] = {
+        (found["member_id"], found["metric_id"]): dict(found)
+        for found in Entry.objects.filter(
             member_id__in={rep for _, rep in chosen},
             metric_id__in={m for m, _ in chosen.values()},
-            day__gte=first,
-            day__lt=last,
+            day__gte=start - widest,
+            day__lt=start + widest,
         )
-        .exclude(value=0)
-        .values_list("member_id", "metric_id", "day")
-        .annotate(total=Sum("value"))
+        .values("member_id", "metric_id")
+        .annotate(**sums)
         .order_by()
-    )
-    daily: dict[tuple[int, int], list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for member_id, metric_id, day, total in totals:
-        daily[(member_id, metric_id)].append((day, total))
+    }
     shares: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for (coach_id, rep_id), (metric_id, needed) in chosen.items():
-        span = dt.timedelta(weeks=windows[coach_id].compare_weeks)
-        start = cohort.starts_on
-        before = sum((v for d, v in daily[(rep_id, metric_id)] if start - span <= d < start), ZERO)
-        after = sum((v for d, v in daily[(rep_id, metric_id)] if start <= d < start + span), ZERO)
-        days = span.days
-        shares[coach_id].append((100 * before / days / needed, 100 * after / days / needed))
-    for coach_id, found in shares.items():
+        weeks = windows[coach_id].compare_weeks
+        sums_of = totals.get((rep_id, metric_id), {})
+        before_total: Decimal = sums_of.get(f"before_{weeks}") or ZERO
+        after_total: Decimal = sums_of.get(f"after_{weeks}") or ZERO
+        days = weeks * WEEK_DAYS
+        shares[coach_id].append(
+            (100 * before_total / days / needed, 100 * after_total / days / needed)
+        )
+    for coach_id, pairs in shares.items():
         row = rows[coach_id]
-        row.paced_reps = len(found)
-        row.pace_before = _mean([b for b, _ in found])
-        row.pace_after = _mean([a for _, a in found])
+        row.paced_reps = len(pairs)
+        row.pace_before = _mean([b for b, _ in pairs])
+        row.pace_after = _mean([a for _, a in pairs])
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal:

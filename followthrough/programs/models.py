@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
+from followthrough.coaching.models import Commitment
 from followthrough.coaching.models import Session as CoachingSession
 from followthrough.lib import dates, signing
 
@@ -430,6 +432,20 @@ class Filling(models.Model):
     def clean(self) -> None:
         if self.level.criterion_id != self.criterion_id:
             raise ValidationError(gettext_lazy("That level belongs to another criterion."))
+
+
+class CommitmentCheckIns(Commitment):
+    """A commitment with its follow-ups (check-ins, reminders) as a relation, so the adoption
+    figures count check-ins by joining them rather than by a subquery per follow-up. A proxy:
+    no table, and the coaching app's Commitment keeps its own behaviour (a GenericRelation on
+    it would also delete the follow-ups of a deleted commitment)."""
+
+    followups = GenericRelation(
+        "followups.FollowUp", content_type_field="about_type", object_id_field="about_id"
+    )
+
+    class Meta:
+        proxy = True
 
 
 # The sponsor's weekly email of the cohort's adoption page --------------------------------------
