@@ -448,7 +448,7 @@ def _add_sessions(
     )
     days: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     weekly: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    for coach_id, rep_id, finished_at in found.iterator(chunk_size=5000):
+    for coach_id, rep_id, finished_at in found:
         assert finished_at is not None  # a finished session has its moment
         w, row = windows[coach_id], rows[coach_id]
         if w.starts <= finished_at <= w.ends:
