@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -545,8 +546,10 @@ class AdoptionDigest(models.Model):
             f"{self.workspace.slug}.{settings.MESSAGE_ID_DOMAIN}>",
         }
 
+    @cached_property
     def page(self) -> Any:
-        """What it says, computed when it is sent (in the recipient's language and zone)."""
+        """What it says, computed when it is sent (in the recipient's language and zone), once
+        for its three templates."""
         from followthrough.programs import adoption
 
         return adoption.page(self.subscription.cohort, None)
