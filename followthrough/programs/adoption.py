@@ -608,9 +608,12 @@ def _add_pace(
     per day over the compared weeks before and since the workshop, as a percent of the pace
     the plan needs (the low target over the plan's days); the mean over the reps."""
     metrics = Metric.named(list(Metric.of(cohort.workspace)))
+    metric_of: dict[str, Metric | None] = {}
     chosen: dict[tuple[int, int], tuple[int, Decimal]] = {}  # (coach, rep) -> (metric, needed/day)
     for _pk, coach_id, rep_id, _per_week, *_rest, starts_on, deadline, name, low in plans:
-        metric = target_metric(Plan(target_metric=name), metrics)
+        if name not in metric_of:  # a few names among many plans: one Plan made per name
+            metric_of[name] = target_metric(Plan(target_metric=name), metrics)
+        metric = metric_of[name]
         if metric is None or not low or not windows[coach_id].compare_weeks:
             continue
         plan_days = max((deadline - starts_on).days + 1, 1)
