@@ -486,7 +486,7 @@ def slowest(world: dict[str, Any], url: str) -> None:
         profile.disable()
     for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
         print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
-    pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+    pstats.Stats(profile).sort_stats("cumulative").print_stats("adoption.py", 12)
 
 
 def print_table(results: Sequence[dict[str, Any]]) -> None:

@@ -289,9 +289,9 @@ def many(w: World, managers: int) -> h.Cohorts:
     return found
 
 
-# Enrollments, plans, sessions, commitments, check-ins, follow-through, role-plays, rubric
-# levels, fillings, the metrics (a look, then the rows), entries.
-QUERIES = 12
+# Enrollments, plans, sessions before and since, commitments, check-ins, follow-through,
+# role-plays, rubric levels, fillings, the metrics (a look, then the rows), entries.
+QUERIES = 13
 
 
 @pytest.mark.parametrize("managers", [2, 12])

@@ -127,8 +127,8 @@ def test_the_page_costs_the_same_queries_for_2_managers_as_for_10(
 
 
 # The request's own eleven (session, user, workspace, membership, last workspace, the menus,
-# the cohort, the sponsor check, the subscription), then the figures' twelve.
-PAGE_QUERIES = 23
+# the cohort, the sponsor check, the subscription), then the figures' thirteen.
+PAGE_QUERIES = 24
 
 
 # The weekly email -----------------------------------------------------------------------------

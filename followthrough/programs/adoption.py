@@ -431,10 +431,28 @@ def _add_cadence(
 def _add_sessions(
     rows: dict[int, ManagerFigures], windows: dict[int, _Window], ids: list[int]
 ) -> None:
-    """Sessions held since the workshop (and in the weeks before), their weeks for the trend,
-    and the gaps between two sessions in a row with the same rep."""
-    earliest = min(w.before for w in windows.values())
+    """Sessions held since the workshop (and counted in the weeks before), their weeks for the
+    trend, and the gaps between two sessions in a row with the same rep."""
+    earliest = min(w.starts for w in windows.values())
     latest = max(w.ends for w in windows.values())
+    # The weeks before need only a count: counted by the database.
+    spans: dict[tuple[dt.datetime, dt.datetime], list[int]] = defaultdict(list)
+    for w in windows.values():
+        if w.compare_weeks:
+            spans[(w.before, w.starts)].append(w.manager_id)
+    before = Q(pk__in=[])
+    for (span_from, span_to), managers in spans.items():
+        before |= Q(
+            plan__coach_id__in=managers, finished_at__gte=span_from, finished_at__lt=span_to
+        )
+    counted = (
+        Session.objects.filter(before, state=SessionState.FINISHED, plan__rep__role=Role.REP)
+        .values_list("plan__coach_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    for coach_id, count in counted:
+        rows[coach_id].held_before = count
     found = (
         Session.objects.filter(
             state=SessionState.FINISHED,
@@ -456,8 +474,6 @@ def _add_sessions(
             day = finished_at.astimezone(w.zone).date()
             days[(coach_id, rep_id)].append(day)
             weekly[coach_id][week_start(day)] += 1
-        elif w.compare_weeks and w.before <= finished_at < w.starts:
-            row.held_before += 1
     for (coach_id, _rep), held_on in days.items():
         rows[coach_id].gaps += [(b - a).days for a, b in itertools.pairwise(held_on)]
     for coach_id, row in rows.items():
