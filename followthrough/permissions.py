@@ -9,9 +9,16 @@ Rules, in short:
 - Nobody sees anything of a workspace they have no active membership in.
 - Admins manage people and see everything in their workspace.
 - Coaches see the people of their workspace; a rep's private data only if they coach the rep.
+- A manager (a coach or an admin) may be coached too, in a manager-as-coach program: then
+  their coach sees their plan as any coach sees a coached rep's, and they see and answer
+  their own like a rep; peers and the manager's own reps do not see it. Being coached gives
+  their coach nothing of the manager's reps (only coaching a rep does).
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
 - Stakeholders read figures about the reps they follow, the rep's own words only when
   shared (can_read_words), and write only in the coach-manager thread of the reps they follow.
+- Programs (manager-as-coach): a cohort and its sessions are seen by the admins, its
+  facilitator, its managers and the program's sponsors, and run by the admins and the
+  facilitator; a manager's private note is the facilitator's and that manager's only.
 - The coach-manager thread of a rep (sync app): the rep's coaches, the admins and the
   stakeholders who follow the rep; the rep reads only the notes shared with them.
 """
@@ -45,6 +52,13 @@ from followthrough.followups.models import FollowUp, FollowUpQuerySet
 from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
+from followthrough.programs.models import (
+    Attendance,
+    Cohort,
+    Enrollment,
+    Program,
+    ProgramSession,
+)
 from followthrough.sync.models import Review
 
 
@@ -174,24 +188,49 @@ def can_view_followup(member: Membership, followup: FollowUp) -> bool:
 def visible_followups(member: Membership) -> FollowUpQuerySet:
     """The workspace's follow-ups this member may list: all for an admin; for a coach, those
     to the reps they coach, to themselves, created by them, or to the clients of the reps they
-    coach."""
+    coach; and, of those to a manager they coach, the ones about the manager's own plans (not
+    the notices about the manager's reps' answers)."""
     rows = FollowUp.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return rows
     if member.role != Role.COACH:
         return rows.none()
     coached = Membership.objects.filter(coached_by__coach=member)
-    reps = coached.values("user_id")
+    reps = coached.filter(role=Role.REP)
+    managers = coached.exclude(role=Role.REP)
     # The check-ins to the clients of the reps they coach, too (sent in the manager's name).
     client_checkins = Q(
         about_type=ContentType.objects.get_for_model(ClientCheckIn),
-        about_id__in=ClientCheckIn.objects.filter(rep__in=coached).values("pk"),
+        about_id__in=ClientCheckIn.objects.filter(rep__in=reps).values("pk"),
+    )
+    managers_own = Q(recipient__in=managers.values("user_id")) & about_plans(
+        Plan.objects.filter(rep__in=managers)
     )
     return rows.filter(
-        Q(recipient__in=reps)
+        Q(recipient__in=reps.values("user_id"))
         | Q(recipient=member.user)
         | Q(created_by=member.user)
         | client_checkins
+        | managers_own
+    )
+
+
+def about_plans(plans: QuerySet[Plan]) -> Q:
+    """Follow-ups about these plans' sessions, commitments and answers."""
+    types = ContentType.objects.get_for_models(Session, Commitment, Response)
+    return (
+        Q(
+            about_type=types[Session],
+            about_id__in=Session.objects.filter(plan__in=plans).values("pk"),
+        )
+        | Q(
+            about_type=types[Commitment],
+            about_id__in=Commitment.objects.filter(plan__in=plans).values("pk"),
+        )
+        | Q(
+            about_type=types[Response],
+            about_id__in=Response.objects.filter(commitment__plan__in=plans).values("pk"),
+        )
     )
 
 
@@ -210,14 +249,23 @@ def can_change_followup(member: Membership, followup: FollowUp) -> bool:
 
 
 def can_start_plans(member: Membership) -> bool:
-    """Admins and coaches open plans (a coach only for the reps they coach)."""
+    """Admins and coaches open plans (a coach only for the people they coach)."""
     return member.is_coach
+
+
+def can_have_own_coaching(member: Membership) -> bool:
+    """A page of one's own plans and commitments to answer: whoever may be coached (reps, and
+    managers coached in a program; Membership.can_be_coached)."""
+    return member.is_active and member.can_be_coached
 
 
 def can_run_plan(member: Membership, plan: Plan) -> bool:
     """Hold its sessions, add and change commitments, record outcomes: the plan's coach, an
-    admin, or another coach of the rep (a manager standing in)."""
+    admin, or another coach of the rep (a manager standing in). Never the person coached
+    (a coached manager or admin answers their plan like a rep; they do not run it)."""
     if plan.workspace_id != member.workspace_id or not member.is_coach:
+        return False
+    if member.pk == plan.rep_id:
         return False
     if member.role == Role.ADMIN or member.pk == plan.coach_id:
         return True
@@ -226,7 +274,7 @@ def can_run_plan(member: Membership, plan: Plan) -> bool:
 
 def can_read_private_events(member: Membership, rep: Membership) -> bool:
     """Events marked private (a coach's notes) are for those who coach the rep, and admins."""
-    if member.workspace_id != rep.workspace_id or not member.is_coach:
+    if member.workspace_id != rep.workspace_id or not member.is_coach or member.pk == rep.pk:
         return False
     return member.role == Role.ADMIN or coaches(member, rep)
 
@@ -259,8 +307,8 @@ def visible_plans(member: Membership) -> QuerySet[Plan]:
     plans = Plan.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return plans
-    if member.role == Role.COACH:
-        return coached_plans(member)
+    if member.role == Role.COACH:  # and their own, when they are coached
+        return plans.filter(Q(pk__in=coached_plans(member).values("pk")) | Q(rep=member))
     if member.role == Role.REP:
         return plans.filter(rep=member)
     followed = Membership.objects.filter(followed_by__stakeholder=member).values("pk")
@@ -503,6 +551,119 @@ def thread_members(rep: Membership) -> QuerySet[Membership]:
         .exclude(role=Role.REP)
         .select_related("user__profile")
     )
+
+
+# Manager-as-coach programs ---------------------------------------------------------------------
+# A program is seen by the admins, the facilitators of its cohorts, the managers enrolled and its
+# sponsors; a cohort and its sessions by the admins, its facilitator, its managers and the
+# program's sponsors. Admins and the cohort's facilitator run it. A manager's private note is
+# for the facilitator and that manager only: not the admins, the peers or the sponsors.
+
+
+def can_view_programs(member: Membership) -> bool:
+    """The programs page: everyone but reps (programs are about their managers)."""
+    return member.role != Role.REP
+
+
+def can_create_programs(member: Membership) -> bool:
+    return member.role == Role.ADMIN
+
+
+def visible_programs(member: Membership) -> QuerySet[Program]:
+    programs = Program.objects.filter(workspace=member.workspace)
+    if member.role == Role.ADMIN:
+        return programs
+    return programs.filter(
+        Q(cohorts__facilitator=member) | Q(enrollments__manager=member) | Q(sponsors=member)
+    ).distinct()
+
+
+def can_view_program(member: Membership, program: Program) -> bool:
+    if program.workspace_id != member.workspace_id or not member.is_active:
+        return False
+    return member.role == Role.ADMIN or visible_programs(member).filter(pk=program.pk).exists()
+
+
+def visible_cohorts(member: Membership, program: Program) -> QuerySet[Cohort]:
+    """The program's cohorts this member may open: all for admins and sponsors; else those
+    they facilitate or are enrolled in."""
+    cohorts = Cohort.objects.filter(program=program, workspace=member.workspace)
+    if member.role == Role.ADMIN or program.sponsors.filter(pk=member.pk).exists():
+        return cohorts
+    return cohorts.filter(Q(facilitator=member) | Q(enrollments__manager=member)).distinct()
+
+
+def can_change_program(member: Membership, program: Program) -> bool:
+    """Its name, goal, topics and sponsors: admins and the facilitators of its cohorts."""
+    if program.workspace_id != member.workspace_id or not can_write(member):
+        return False
+    return member.role == Role.ADMIN or program.cohorts.filter(facilitator=member).exists()
+
+
+def can_view_cohort(member: Membership, cohort: Cohort) -> bool:
+    if cohort.workspace_id != member.workspace_id or not member.is_active:
+        return False
+    if member.role == Role.ADMIN or cohort.facilitator_id == member.pk:
+        return True
+    if cohort.enrollments.filter(manager=member).exists():
+        return True
+    return cohort.program.sponsors.filter(pk=member.pk).exists()
+
+
+def can_run_cohort(member: Membership, cohort: Cohort) -> bool:
+    """Enroll managers, move and cancel sessions, record them as held."""
+    if cohort.workspace_id != member.workspace_id or not member.is_active:
+        return False
+    return member.role == Role.ADMIN or cohort.facilitator_id == member.pk
+
+
+def can_read_private_note(member: Membership, attendance: Attendance) -> bool:
+    """The facilitator's note for one manager: the facilitator and that manager."""
+    session = attendance.session
+    return member.pk in (session.cohort.facilitator_id, attendance.enrollment.manager_id)
+
+
+def can_see_attendance_commitments(member: Membership, attendance: Attendance) -> bool:
+    """The commitments a manager agreed on a call live on their plan: its coach (the
+    facilitator), the manager and the admins; peers and sponsors do not see them."""
+    if member.role == Role.ADMIN and member.workspace_id == attendance.workspace_id:
+        return True
+    return can_read_private_note(member, attendance)
+
+
+def access_program(member: Membership, program_id: int, *, for_change: bool = False) -> Program:
+    program = _one(member, Program.objects.all(), program_id)
+    allowed = can_change_program if for_change else can_view_program
+    if not allowed(member, program):
+        raise NotAllowed(_("This program is not one you take part in."))
+    return program
+
+
+def access_cohort(member: Membership, cohort_id: int, *, for_change: bool = False) -> Cohort:
+    cohort = _one(
+        member,
+        Cohort.objects.select_related("program", "facilitator__user__profile", "workspace"),
+        cohort_id,
+    )
+    allowed = can_run_cohort if for_change else can_view_cohort
+    if not allowed(member, cohort):
+        raise NotAllowed(_("This cohort is not one you take part in."))
+    return cohort
+
+
+def access_program_session(
+    member: Membership, session_id: int, *, for_change: bool = False
+) -> ProgramSession:
+    session = _one(member, ProgramSession.objects.all(), session_id)
+    session.cohort = access_cohort(member, session.cohort_id, for_change=for_change)
+    return session
+
+
+def access_enrollment(member: Membership, enrollment_id: int) -> Enrollment:
+    """An enrollment, to change: whoever runs its cohort."""
+    enrollment = _one(member, Enrollment.objects.select_related("manager__user"), enrollment_id)
+    enrollment.cohort = access_cohort(member, enrollment.cohort_id, for_change=True)
+    return enrollment
 
 
 # Fetch or refuse: one object for one member, with no request -----------------------------------
@@ -792,7 +953,7 @@ def access_binder(
             raise NotAllowed(_("Only the rep's coaches and admins share this binder."))
         return target
     if scope == "team":
-        if not CoachingRelationship.objects.filter(coach=target).exists():
+        if not CoachingRelationship.objects.filter(coach=target, rep__role=Role.REP).exists():
             raise NotFound("Only a coach of reps has a team binder.")
         if member.pk != target.pk and member.role != Role.ADMIN:
             raise NotAllowed(_("Only the team's coach and admins see this binder."))

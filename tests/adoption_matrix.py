@@ -1,62 +1,26 @@
-"""The adoption page's viewers and rows of the permission matrix (issue 14), kept apart so that
-other program pages can merge theirs: tests/permission_matrix.py adds ROWS to its own (the
-usual visitors), and tests/test_programs_adoption_pages.py tries them as the new viewers.
-
-The new viewers, in workspace "acme" (program_world): the facilitator of the cohort (a coach
-from outside), an enrolled manager and a peer manager of the same cohort (coaches), and the
-program's sponsor (a stakeholder). The world's own stakeholder is no sponsor, its coach no
-manager of the cohort.
-"""
+"""A cohort's adoption page in the permission matrix (issue 14): its rows, added to the program
+rows of tests/permission_matrix.py, so they are tried as the usual visitors and as the program
+visitors of tests/programs_helpers.py ("facilitator", "manager" and "peer", enrolled managers
+of the cohort; the world's stakeholder is the program's sponsor; its coach takes no part)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
 
-from followthrough.accounts.models import Profile, Role
 from followthrough.programs import adoption_digest
-from followthrough.programs.models import Cohort, Enrollment, Program
-from tests.conftest import World, make_member
+from followthrough.programs.models import Cohort
+from tests.conftest import World
+from tests.programs_helpers import PROGRAM_VISITORS, cohort_of
 
-VIEWERS = ["facilitator", "manager", "peer", "sponsor"]
 LOGIN = "login"
 
 
 def program_world(w: World) -> Cohort:
-    """The cohort of the new viewers (made once per world)."""
-    found = Cohort.objects.filter(workspace=w.workspace, name="Primavera").first()
-    if found is not None:
-        return found
-    for key, role, name in [
-        ("facilitator", Role.COACH, "Fabiola Fuentes"),
-        ("manager", Role.COACH, "Marta Molina"),
-        ("peer", Role.COACH, "Pedro Paredes"),
-        ("sponsor", Role.STAKEHOLDER, "Sofía Salas"),
-    ]:
-        w.members[key] = make_member(w.workspace, key, role)
-        w.members[key].user.name = name
-        w.members[key].user.save(update_fields=["name"])
-        # They read the world's language (the i18n walk's world reads Spanish).
-        Profile.objects.filter(user=w.members[key].user).update(
-            language=Profile.objects.get(user=w.members["admin"].user).language
-        )
-    program = Program.objects.create(workspace=w.workspace, name="Gerente como coach")
-    program.sponsors.add(w.members["sponsor"])
-    cohort = Cohort.objects.create(
-        workspace=w.workspace,
-        program=program,
-        name="Primavera",
-        facilitator=w.members["facilitator"],
-        starts_on=dt.date(2026, 3, 2),
-    )
-    for key in ("manager", "peer"):
-        Enrollment.objects.create(
-            workspace=w.workspace, program=program, cohort=cohort, manager=w.members[key]
-        )
-    return cohort
+    """The matrix's cohort (tests/programs_helpers.cohort_of)."""
+    return cohort_of(w)
 
 
 def expected(**statuses: int | str) -> dict[str | None, int | str]:
@@ -71,24 +35,31 @@ READERS = expected(
     coach=403,
     rep=403,
     other_rep=403,
-    stakeholder=403,
+    stakeholder=200,
     facilitator=200,
     manager=200,
     peer=200,
-    sponsor=200,
 )
 SUBSCRIBERS = expected(
     admin=302,
     coach=403,
     rep=403,
     other_rep=403,
-    stakeholder=403,
+    stakeholder=302,
     facilitator=302,
     manager=403,
     peer=403,
-    sponsor=302,
 )
-EVERYONE = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None, *VIEWERS]
+EVERYONE = [
+    "admin",
+    "coach",
+    "rep",
+    "other_rep",
+    "stakeholder",
+    "outsider",
+    None,
+    *PROGRAM_VISITORS,
+]
 NOBODY: dict[str | None, int | str] = {**{v: 404 for v in EVERYONE}, None: LOGIN}
 POST_ONLY: dict[str | None, int | str] = {v: 405 for v in EVERYONE}
 WITH_THE_LINK: dict[str | None, int | str] = {v: 200 for v in EVERYONE}
@@ -99,8 +70,7 @@ def cohort_url(view: str) -> Callable[[World], str]:
 
 
 def unsubscribe_url(w: World) -> str:
-    cohort = program_world(w)
-    found = adoption_digest.subscribe(w.members["sponsor"], cohort, None)
+    found = adoption_digest.subscribe(w.members["stakeholder"], program_world(w), None)
     return reverse("adoption_unsubscribe", args=[found.unsubscribe_token()])
 
 

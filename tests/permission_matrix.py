@@ -27,7 +27,7 @@ from followthrough.clients.models import ClientCheckIn
 from followthrough.coaching import actions
 from followthrough.coaching.models import Response
 from followthrough.metrics.models import Metric
-from tests import binder_helpers
+from tests import binder_helpers, programs_helpers
 from tests.adoption_matrix import ROWS as ADOPTION
 from tests.builders import (
     answer_of,
@@ -353,6 +353,20 @@ COACHING = [
         object_url("plan_detail", lambda w: plan_of(w, "other_rep")),
         VIEW_OTHER,
     ),
+    # A manager coached in a program (the admin coaches "coach"): the manager and their coach
+    # see it; the manager's reps, other reps and stakeholders do not.
+    Row(
+        "a coached manager's plan",
+        "get",
+        object_url("plan_detail", lambda w: plan_of(w, "coach")),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a coached manager's own coaching",
+        "get",
+        lambda w: reverse("my_coaching", args=["acme"]),
+        by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=403),
+    ),
     Row("edit a plan", "get", object_url("plan_edit", plan_of), RUN_PAGE),
     Row(
         "schedule a session",
@@ -398,6 +412,19 @@ COACHING = [
     ),
     Row("cancel a session", "post", object_url("session_cancel", session_of), RUN),
     Row("a commitment", "get", object_url("commitment_detail", commitment_of), VIEW_REP),
+    Row(
+        "a coached manager's commitment",
+        "get",
+        object_url("commitment_detail", lambda w: commitment_of(w, "coach")),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a coached manager reports on their commitment",
+        "post",
+        object_url("commitment_report", lambda w: commitment_of(w, "coach")),
+        by_role(admin=403, coach=302, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"answer": "partly", "measure_0": "3"},
+    ),
     Row(
         "another rep's commitment",
         "get",
@@ -1031,6 +1058,139 @@ BINDER = [
     ),
 ]
 
+
+# Manager-as-coach programs --------------------------------------------------------------------
+# Three more visitors (tests/programs_helpers.py): "facilitator", a coach-role member from outside
+# who runs the cohort; "manager" and "peer", enrolled managers. The stakeholder is the program's
+# sponsor; "coach" takes no part (refused), reps never see programs.
+
+
+def programs_by_role(**statuses: int | str) -> dict[str | None, int | str]:
+    table = by_role(rep=403, other_rep=403)
+    table.update(statuses)
+    return table
+
+
+# Who sees a program, a cohort or its sessions: admins, the facilitator, the managers, sponsors.
+VIEW_PROGRAM = programs_by_role(
+    admin=200, coach=403, stakeholder=200, facilitator=200, manager=200, peer=200
+)
+# Who runs a cohort: the admins and its facilitator.
+RUN_COHORT = programs_by_role(
+    admin=302, coach=403, stakeholder=403, facilitator=302, manager=403, peer=403
+)
+PROGRAMS_PAGE = programs_by_role(
+    admin=200, coach=200, stakeholder=200, facilitator=200, manager=200, peer=200
+)
+ADMIN_PROGRAMS = programs_by_role(
+    admin=200, coach=403, stakeholder=403, facilitator=403, manager=403, peer=403
+)
+ADMIN_PROGRAMS_WRITE = programs_by_role(
+    admin=302, coach=403, stakeholder=403, facilitator=403, manager=403, peer=403
+)
+CHANGE_PROGRAM_PAGE = programs_by_role(
+    admin=200, coach=403, stakeholder=403, facilitator=200, manager=403, peer=403
+)
+
+
+def program_url(view: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", programs_helpers.cohort_of(w).program_id])
+
+
+def cohort_url(view: str) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", programs_helpers.cohort_of(w).pk])
+
+
+def program_session_url(view: str, number: int = 1) -> Callable[[World], str]:
+    return lambda w: reverse(view, args=["acme", programs_helpers.session_of(w, number).pk])
+
+
+def newcomer(w: World) -> dict[str, object]:
+    from tests.conftest import make_member
+
+    return {"manager": make_member(w.workspace, "newcomer", Role.COACH).pk}
+
+
+def held(w: World) -> dict[str, object]:
+    enrollment = programs_helpers.enrollment_of(w)
+    return {"debrief": "Good start", f"present_{enrollment.pk}": "on"}
+
+
+def later(w: World) -> dict[str, object]:
+    return {"starts_at": next_week() + "T10:00", "duration_minutes": "60", "location": "Phone"}
+
+
+PROGRAM_FORM: dict[str, object] = {
+    "name": "Coaching for managers",
+    "phone_sessions": "6",
+    "weeks_between": "2",
+}
+
+PROGRAMS: list[Row] = [
+    Row("programs", "get", lambda w: reverse("programs", args=["acme"]), PROGRAMS_PAGE),
+    Row("new program page", "get", lambda w: reverse("program_new", args=["acme"]), ADMIN_PROGRAMS),
+    Row(
+        "create a program",
+        "post",
+        lambda w: reverse("program_new", args=["acme"]),
+        ADMIN_PROGRAMS_WRITE,
+        lambda w: PROGRAM_FORM,
+    ),
+    Row("a program", "get", program_url("program_detail"), VIEW_PROGRAM),
+    Row("edit a program page", "get", program_url("program_edit"), CHANGE_PROGRAM_PAGE),
+    Row(
+        "edit a program",
+        "post",
+        program_url("program_edit"),
+        RUN_COHORT,
+        lambda w: {"name": "Renamed", "topics": "Workshop\nListening"},
+    ),
+    Row("new cohort page", "get", program_url("cohort_new"), ADMIN_PROGRAMS),
+    Row(
+        "start a cohort",
+        "post",
+        program_url("cohort_new"),
+        ADMIN_PROGRAMS_WRITE,
+        lambda w: {
+            "name": "Autumn",
+            "facilitator": w.members["facilitator"].pk,
+            "starts_on": programs_helpers.next_working_day(w),
+        },
+    ),
+    Row("a cohort", "get", cohort_url("cohort_detail"), VIEW_PROGRAM),
+    Row("enroll a manager", "post", cohort_url("cohort_enroll"), RUN_COHORT, newcomer),
+    Row(
+        "take a manager out of a cohort",
+        "post",
+        lambda w: reverse("enrollment_leave", args=["acme", programs_helpers.enrollment_of(w).pk]),
+        RUN_COHORT,
+    ),
+    Row("a program session", "get", program_session_url("program_session_detail"), VIEW_PROGRAM),
+    Row(
+        "move a program session",
+        "post",
+        program_session_url("program_session_move"),
+        RUN_COHORT,
+        later,
+    ),
+    Row(
+        "cancel a program session",
+        "post",
+        program_session_url("program_session_cancel"),
+        RUN_COHORT,
+    ),
+    Row(
+        "record a program session as held",
+        "post",
+        program_session_url("program_session_held", 0),
+        RUN_COHORT,
+        held,
+    ),
+]
+
+# A cohort's adoption page (tests/adoption_matrix.py), for the program visitors too.
+PROGRAMS += [Row(name, method, url, table, data) for name, method, url, table, data in ADOPTION]
+
 ROWS = [
     *ACCOUNT_AND_MEMBERS,
     *OUTBOX,
@@ -1044,10 +1204,8 @@ ROWS = [
     *UPDATES,
     *SYNC,
     *BINDER,
+    *PROGRAMS,
 ]
-# Programs: the cohort's adoption page (its own viewers are tried in
-# tests/test_programs_adoption_pages.py).
-ROWS += [Row(name, method, url, table, data) for name, method, url, table, data in ADOPTION]
 
 
 def visit(world: World, row: Row, visitor: str | None) -> Any:

@@ -45,12 +45,14 @@ from followthrough.metrics import actions as metrics
 from followthrough.metrics.models import ImportRun, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
+from followthrough.programs import actions as program_actions
 from followthrough.programs import adoption_digest
+from followthrough.programs.models import Cohort, Program, ProgramSession
 from followthrough.sync import actions as sync
 from followthrough.sync.models import Note, Review
 from followthrough.updates import actions as updates
 from followthrough.updates.models import WeeklyUpdate
-from tests import adoption_matrix
+from tests import programs_helpers
 from tests.coaching_helpers import NEW_YORK, live_in
 from tests.conftest import World, dispatch, make_world, run_tasks
 from tests.english_left import english_left, pieces_of_html, pieces_of_text
@@ -214,6 +216,11 @@ def written_by_people() -> tuple[str, ...]:
         *BinderShare.objects.exclude(note="").values_list("note", flat=True),
         *Note.objects.values_list("text", flat=True),
         *Review.objects.exclude(location="").values_list("location", flat=True),
+        *Program.objects.values_list("name", flat=True),
+        *Program.objects.exclude(goal="").values_list("goal", flat=True),
+        *(topic for topics in Program.objects.values_list("topics", flat=True) for topic in topics),
+        *Cohort.objects.values_list("name", flat=True),
+        *ProgramSession.objects.exclude(debrief="").values_list("debrief", flat=True),
         *(
             text
             for texts in WeeklyUpdate.objects.values_list("wins", "next_steps", "help_needed")
@@ -388,10 +395,14 @@ def every_email_in_spanish(world: World) -> list[FollowUp]:
         client_on(world, deal, "Marta Solís", "marta@cliente.example")
         pipeline.move_opportunity(deal, Stage.WON, by=rep.user)
         FollowUp.objects.filter(state=State.FAILED).update(state=State.SCHEDULED)
-        # A sponsor who asked for the cohort's adoption page every Monday.
-        cohort = adoption_matrix.program_world(world)
-        Profile.objects.filter(user=world.user("sponsor")).update(language="es")
-        adoption_digest.subscribe(world.members["sponsor"], cohort, None)
+        # A cohort's invitations, a move and a cancellation, to managers who read Spanish.
+        cohort = programs_helpers.cohort_of(world)
+        Profile.objects.update(language="es")
+        first, second = cohort.sessions.filter(number__in=[1, 2]).order_by("number")
+        program_actions.move_session(first, first.starts_at + dt.timedelta(hours=1), by=rep.user)
+        program_actions.cancel_session(second, by=rep.user)
+        # The sponsor (the stakeholder) asked for the cohort's adoption page every Monday.
+        adoption_digest.subscribe(world.members["stakeholder"], cohort, None)
         for days in range(12):
             clock.move_to(NOW + dt.timedelta(days=days))
             updates.plan_asks()  # the weekly update's ask and its reminder

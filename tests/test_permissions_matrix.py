@@ -25,13 +25,67 @@ from tests.builders import (
     run_of_rep,
 )
 from tests.conftest import World
-from tests.permission_matrix import METRIC, ROWS, VISITORS, Row, a_file, calls_url, details, visit
+from tests.permission_matrix import (
+    METRIC,
+    PROGRAMS,
+    ROWS,
+    VISITORS,
+    Row,
+    a_file,
+    calls_url,
+    details,
+    visit,
+)
+from tests.programs_helpers import PROGRAM_VISITORS, cast, cohort_of
 
 
 @pytest.mark.parametrize("row", ROWS, ids=str)
 @pytest.mark.parametrize("visitor", VISITORS, ids=lambda v: v or "anonymous")
 def test_matrix(world: World, row: Row, visitor: str | None) -> None:
     visit(world, row, visitor)
+
+
+@pytest.mark.parametrize("row", PROGRAMS, ids=str)
+@pytest.mark.parametrize("visitor", PROGRAM_VISITORS)
+def test_program_matrix(world: World, row: Row, visitor: str) -> None:
+    """The program rows for the three visitors only programs have (tests/programs_helpers)."""
+    cast(world)
+    visit(world, row, visitor)
+
+
+@pytest.mark.parametrize(
+    "visitor", ["coach", "manager", "peer", "stakeholder", "rep", "outsider", None]
+)
+def test_refused_program_writes_change_nothing(world: World, visitor: str | None) -> None:
+    cohort = cohort_of(world)
+    first, workshop = cohort.sessions.get(number=1), cohort.sessions.get(number=0)
+    mine = cohort.enrollments.get(manager=world.members["manager"])
+    invitations = FollowUp.objects.count()
+    client = world.client(visitor)
+    slug = "acme"
+    client.post(
+        reverse("program_session_move", args=[slug, first.pk]),
+        {"starts_at": next_week() + "T10:00", "duration_minutes": "60"},
+    )
+    client.post(reverse("program_session_cancel", args=[slug, first.pk]))
+    client.post(
+        reverse("program_session_held", args=[slug, workshop.pk]),
+        {"debrief": "hacked", f"present_{mine.pk}": "on"},
+    )
+    client.post(reverse("enrollment_leave", args=[slug, mine.pk]))
+    client.post(
+        reverse("cohort_enroll", args=[slug, cohort.pk]),
+        {"manager": world.members["coach"].pk},
+    )
+    client.post(reverse("program_edit", args=[slug, cohort.program_id]), {"name": "hacked"})
+    first.refresh_from_db()
+    workshop.refresh_from_db()
+    mine.refresh_from_db()
+    cohort.program.refresh_from_db()
+    assert (first.state, first.sequence, workshop.state) == ("scheduled", 0, "scheduled")
+    assert workshop.debrief == "" and mine.left_at is None
+    assert cohort.enrollments.count() == 2 and cohort.program.name != "hacked"
+    assert FollowUp.objects.count() == invitations
 
 
 # Members and invitations ----------------------------------------------------------------------

@@ -46,6 +46,7 @@ from followthrough.demo import clients as clients_demo
 from followthrough.demo import clock
 from followthrough.demo import digests as digests_demo
 from followthrough.demo import pipeline as pipeline_demo
+from followthrough.demo import programs as programs_demo
 from followthrough.demo import updates as updates_demo
 from followthrough.lib import dates
 
@@ -207,6 +208,9 @@ def load() -> None:
         metrics_demo.seed(brightline)
         updates_demo.seed(brightline)  # Bob's weekly updates, on the same weeks
         digests_demo.seed(brightline, Workspace.objects.get(slug=HARBOR[0]))
+
+    # Harbor's managers in the "Manager as Sales Coach" program (story 004): seeded once.
+    programs_demo.seed(Workspace.objects.get(slug=HARBOR[0]))
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for
     # the dispatcher of `make run` (invited after the stories, whose dispatcher sends only what

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
@@ -7,6 +8,19 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Manager-as-coach programs"
 
     def ready(self) -> None:
+        from followthrough.followups.kinds import Kind, register
+        from followthrough.programs.events import register_verbs
+
+        register_verbs()
+        register(
+            Kind(
+                "program_invitation",
+                _("Program session invitation"),
+                ("program_invitation",),
+                "programs.ProgramSession",
+            ),
+        )
+
         from followthrough.programs import adoption_digest
 
         adoption_digest.register()

@@ -24,20 +24,22 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import icalendar
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
 from followthrough.coaching.models import Commitment
 from followthrough.coaching.models import Session as CoachingSession
-from followthrough.lib import dates, signing
+from followthrough.lib import dates, ical, signing
 
 DEFAULT_PHONE_SESSIONS = 6
 DEFAULT_WEEKS_BETWEEN = 2
@@ -81,6 +83,25 @@ class Program(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("program_detail", args=[self.workspace.slug, self.pk])
 
+    @staticmethod
+    def default_topics(language: str, phone_sessions: int = DEFAULT_PHONE_SESSIONS) -> list[str]:
+        """The workshop's topic and one per phone session, in `language` (the workspace's)."""
+        with translation.override(language):
+            topics = [
+                gettext("Coaching model: an overview and the tools"),
+                gettext("Listening"),
+                gettext("Asking questions before telling"),
+                gettext("Role-play: a coaching conversation"),
+                gettext("Your real coaching sessions: debrief"),
+                gettext("Metrics and accountability"),
+                gettext("Making it stick"),
+            ]
+            more = [
+                gettext("Phone session %(number)d") % {"number": n}
+                for n in range(len(topics), phone_sessions + 1)
+            ]
+        return (topics + more)[: phone_sessions + 1]
+
     def topic_of(self, number: int) -> str:
         """The topic of session `number` (0 is the workshop), or "" when none was written."""
         return self.topics[number] if 0 <= number < len(self.topics) else ""
@@ -122,6 +143,10 @@ class Enrollment(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
     manager = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="enrollments")
+    # The manager's own plan, coached by the facilitator: each call's commitments go there.
+    plan = models.ForeignKey(
+        "coaching.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     enrolled_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
 
@@ -211,6 +236,59 @@ class ProgramSession(models.Model):
     def ical_uid(self) -> str:
         """Stable across updates, so calendars replace the event instead of adding one."""
         return f"program-session-{self.pk}@{settings.MESSAGE_ID_DOMAIN}"
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    def title(self) -> str:
+        """ "Workshop: Coaching model" or "Phone session 3: Listening", in the active language."""
+        if self.kind == ProgramSessionKind.WORKSHOP:
+            label = gettext("Workshop")
+        else:
+            label = gettext("Phone session %(number)d") % {"number": self.number}
+        return f"{label}: {self.topic}" if self.topic else label
+
+    def attendees(self) -> list[Membership]:
+        """Who the invitations go to: the facilitator and every manager still enrolled and
+        active (one who left or was deactivated gets nothing more)."""
+        managers = [e.manager for e in self.cohort.active_enrollments()]
+        return [self.cohort.facilitator, *managers]
+
+    def as_icalendar(self, method: str, sequence: int) -> str:
+        """The event as an iCalendar object (METHOD:REQUEST or CANCEL, the UID never changes,
+        SEQUENCE counts up), its times in the zone active while the message is built: the
+        recipient's (FollowUp.build_message), with its VTIMEZONE (lib.ical)."""
+        current = timezone.get_current_timezone()
+        zone = current if isinstance(current, ZoneInfo) else ZoneInfo("UTC")
+        facilitator = self.cohort.facilitator.user
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//Followthrough//Program sessions//EN")
+        calendar.add("version", "2.0")
+        calendar.add("method", method)
+        event = icalendar.Event()
+        event.add("uid", self.ical_uid)
+        event.add("sequence", sequence)
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", ical.event_time(self.starts_at, zone))
+        event.add("dtend", ical.event_time(self.ends_at, zone))
+        event.add("summary", f"{self.cohort.program.name}: {self.title()}")
+        if self.location:
+            event.add("location", self.location)
+        event.add("description", f"{settings.BASE_URL}{self.get_absolute_url()}")
+        organizer = icalendar.vCalAddress(f"mailto:{facilitator.email}")
+        organizer.params["cn"] = icalendar.vText(facilitator.name)
+        event.add("organizer", organizer)
+        for member in self.attendees():
+            attendee = icalendar.vCalAddress(f"mailto:{member.user.email}")
+            attendee.params["cn"] = icalendar.vText(member.user.name)
+            attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+            event.add("attendee", attendee)
+        event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+        if any("TZID" in event[name].params for name in ("DTSTART", "DTEND")):
+            calendar.add_component(ical.vtimezone(zone, self.starts_at, self.ends_at))
+        calendar.add_component(event)
+        return str(calendar.to_ical().decode())
 
 
 class Attendance(models.Model):
