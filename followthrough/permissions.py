@@ -1155,3 +1155,52 @@ def access_endpoint(member: Membership, endpoint_id: int) -> Endpoint:
 def access_webhook_message(member: Membership, endpoint_id: int, message_id: int) -> Message:
     endpoint = access_endpoint(member, endpoint_id)
     return _one(member, Message.objects.all(), message_id, endpoint=endpoint)
+
+
+# Programs: a cohort's adoption page ------------------------------------------------------------
+
+
+def sees_whole_cohort(member: Membership, cohort: Any) -> bool:
+    """Every manager's figures of a cohort: its facilitator, the program's sponsors and the
+    admins. (Figures only: the managers' reps' words and private notes are not on the page.)"""
+    if member.workspace_id != cohort.workspace_id or not member.is_active:
+        return False
+    if member.role == Role.ADMIN or cohort.facilitator_id == member.pk:
+        return True
+    return cohort.program.sponsors.filter(pk=member.pk).exists()
+
+
+def access_cohort_adoption(member: Membership, cohort_id: int) -> tuple[Any, Any]:
+    """The cohort and whose row the member may see: (cohort, None) for the whole page; (cohort,
+    their Enrollment) for a manager enrolled in it, who sees their own row and the cohort's
+    anonymised spread. Anyone else of the workspace is refused (reps, other coaches, a
+    stakeholder who is not a sponsor)."""
+    from followthrough.programs.models import Cohort, Enrollment
+
+    cohort = _one(
+        member, Cohort.objects.select_related("program", "workspace", "facilitator"), cohort_id
+    )
+    if sees_whole_cohort(member, cohort):
+        return cohort, None
+    own = (
+        Enrollment.objects.filter(cohort=cohort, manager=member)
+        .select_related("manager__user__profile")
+        .first()
+    )
+    if own is None:
+        raise NotAllowed(
+            _(
+                "This cohort's adoption is for its facilitator, the program's sponsors, the "
+                "admins and the managers enrolled."
+            )
+        )
+    return cohort, own
+
+
+def access_adoption_subscription(member: Membership, cohort_id: int) -> Any:
+    """A cohort whose adoption page the member may receive weekly: only those who read the
+    whole page (an enrolled manager reads their row on the page itself)."""
+    cohort, own = access_cohort_adoption(member, cohort_id)
+    if own is not None:
+        raise NotAllowed(_("The weekly email of a cohort's adoption is for its readers."))
+    return cohort

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("followthrough.programs.urls")),
     path("", include("followthrough.api.urls")),
     path("", include("followthrough.webhooks.urls")),
+    path("", include("followthrough.programs.urls_adoption")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

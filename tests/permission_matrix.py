@@ -32,6 +32,7 @@ from followthrough.metrics.models import Metric
 from followthrough.webhooks import actions as webhook_actions
 from followthrough.webhooks.models import Endpoint
 from tests import binder_helpers, programs_helpers
+from tests.adoption_matrix import ROWS as ADOPTION
 from tests.builders import (
     answer_of,
     commitment_of,
@@ -1260,7 +1261,7 @@ PROGRAM_FORM: dict[str, object] = {
     "weeks_between": "2",
 }
 
-PROGRAMS = [
+PROGRAMS: list[Row] = [
     Row("programs", "get", lambda w: reverse("programs", args=["acme"]), PROGRAMS_PAGE),
     Row("new program page", "get", lambda w: reverse("program_new", args=["acme"]), ADMIN_PROGRAMS),
     Row(
@@ -1321,6 +1322,9 @@ PROGRAMS = [
         held,
     ),
 ]
+
+# A cohort's adoption page (tests/adoption_matrix.py), for the program visitors too.
+PROGRAMS += [Row(name, method, url, table, data) for name, method, url, table, data in ADOPTION]
 
 ROWS = [
     *ACCOUNT_AND_MEMBERS,

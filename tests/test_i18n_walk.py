@@ -46,6 +46,7 @@ from followthrough.metrics.models import ImportRun, Metric
 from followthrough.pipeline import actions as pipeline
 from followthrough.pipeline.models import Opportunity, Stage
 from followthrough.programs import actions as program_actions
+from followthrough.programs import adoption_digest
 from followthrough.programs.models import Cohort, Program, ProgramSession
 from followthrough.sync import actions as sync
 from followthrough.sync.models import Note, Review
@@ -402,10 +403,13 @@ def every_email_in_spanish(world: World) -> list[FollowUp]:
         first, second = cohort.sessions.filter(number__in=[1, 2]).order_by("number")
         program_actions.move_session(first, first.starts_at + dt.timedelta(hours=1), by=rep.user)
         program_actions.cancel_session(second, by=rep.user)
+        # The sponsor (the stakeholder) asked for the cohort's adoption page every Monday.
+        adoption_digest.subscribe(world.members["stakeholder"], cohort, None)
         for days in range(12):
             clock.move_to(NOW + dt.timedelta(days=days))
             updates.plan_asks()  # the weekly update's ask and its reminder
             digests.plan_digests()  # Monday's weekly digests
+            adoption_digest.plan_adoption_digests()  # and the cohort's adoption
             dispatch()
     return list(FollowUp.objects.filter(state=State.SENT))
 

@@ -20,3 +20,7 @@ class ProgramsConfig(AppConfig):
                 "programs.ProgramSession",
             ),
         )
+
+        from followthrough.programs import adoption_digest
+
+        adoption_digest.register()

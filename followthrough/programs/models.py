@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,8 +37,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from followthrough.accounts.models import Membership, Workspace
+from followthrough.coaching.models import Commitment
 from followthrough.coaching.models import Session as CoachingSession
-from followthrough.lib import ical
+from followthrough.lib import dates, ical, signing
 
 DEFAULT_PHONE_SESSIONS = 6
 DEFAULT_WEEKS_BETWEEN = 2
@@ -507,3 +511,123 @@ class Filling(models.Model):
     def clean(self) -> None:
         if self.level.criterion_id != self.criterion_id:
             raise ValidationError(gettext_lazy("That level belongs to another criterion."))
+
+
+class CommitmentCheckIns(Commitment):
+    """A commitment with its follow-ups (check-ins, reminders) as a relation, so the adoption
+    figures count check-ins by joining them rather than by a subquery per follow-up. A proxy:
+    no table, and the coaching app's Commitment keeps its own behaviour (a GenericRelation on
+    it would also delete the follow-ups of a deleted commitment)."""
+
+    followups = GenericRelation(
+        "followups.FollowUp", content_type_field="about_type", object_id_field="about_id"
+    )
+
+    class Meta:
+        proxy = True
+
+
+# The sponsor's weekly email of the cohort's adoption page --------------------------------------
+
+ADOPTION_UNSUBSCRIBE_SCOPE = "adoption_unsubscribe"
+ADOPTION_WEEKDAY = 0  # Monday
+ADOPTION_HOUR = 8
+
+
+class AdoptionSubscription(models.Model):
+    """Someone who reads a cohort's adoption page (a sponsor, the facilitator, an admin) and
+    receives it by email every Monday at 08:00 on their own clock, as the weekly digest goes:
+    one AdoptionDigest per ISO week, written by the planner with its follow-up."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="subscriptions")
+    recipient = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="adoption_subscriptions"
+    )
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    # The next Monday 08:00 (UTC) it falls due; None once stopped.
+    next_send_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "recipient"], name="one_adoption_subscription"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_send_at"],
+                condition=models.Q(stopped_at=None),
+                name="adoption_subscription_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient.user} reads {self.cohort}"
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.stopped_at is not None
+
+    def next_moment(self, after: dt.datetime) -> dt.datetime:
+        """The first Monday 08:00 on the recipient's clock strictly after `after` (a
+        daylight-saving change moves nothing: the wall time stays 08:00)."""
+        zone = self.recipient.user.profile.zone
+        local = after.astimezone(zone).date()
+        monday = local - dt.timedelta(days=local.weekday() - ADOPTION_WEEKDAY)
+        while True:
+            moment = dates.local_datetime(monday, dt.time(ADOPTION_HOUR), zone)
+            if moment > after:
+                return moment.astimezone(dt.UTC)
+            monday += dt.timedelta(weeks=1)
+
+    def unsubscribe_token(self) -> str:
+        return signing.make_token(ADOPTION_UNSUBSCRIBE_SCOPE, self.pk, holder=self.recipient_id)
+
+    def unsubscribe_url(self) -> str:
+        return settings.BASE_URL + reverse("adoption_unsubscribe", args=[self.unsubscribe_token()])
+
+    def page_url(self) -> str:
+        return settings.BASE_URL + reverse(
+            "cohort_adoption", args=[self.workspace.slug, self.cohort_id]
+        )
+
+
+class AdoptionDigest(models.Model):
+    """One week's email of one adoption subscription (FollowUp.about is this row); the unique
+    (subscription, week) pair makes a second planner or a re-run send nothing more."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    subscription = models.ForeignKey(
+        AdoptionSubscription, on_delete=models.CASCADE, related_name="digests"
+    )
+    week = models.DateField()
+    send_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "week"], name="one_adoption_digest")
+        ]
+
+    def __str__(self) -> str:
+        return f"Adoption of {self.subscription.cohort} for the week of {self.week}"
+
+    def email_headers(self) -> dict[str, str]:
+        """One-click unsubscribe (RFC 8058, RFC 2369) and the list's id (RFC 2919)."""
+        subscription = self.subscription
+        return {
+            "List-Unsubscribe": f"<{subscription.unsubscribe_url()}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"Cohort adoption <adoption.{subscription.cohort_id}."
+            f"{self.workspace.slug}.{settings.MESSAGE_ID_DOMAIN}>",
+        }
+
+    @cached_property
+    def page(self) -> Any:
+        """What it says, computed when it is sent (in the recipient's language and zone), once
+        for its three templates."""
+        from followthrough.programs import adoption
+
+        return adoption.page(self.subscription.cohort, None)
