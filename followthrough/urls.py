@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("followthrough.sync.urls")),
     path("", include("followthrough.clients.binder_urls")),
     path("", include("followthrough.digests.urls")),
+    path("", include("followthrough.programs.urls_rubrics")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"
