@@ -33,7 +33,7 @@ def rubric_list(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/rubrics/list.html", context)
 
 
-@workspace_view(permissions.can_view_rubrics)
+@workspace_view()
 def rubric_detail(request: HttpRequest, rubric_id: int) -> HttpResponse:
     member = current(request)
     rubric = queries.rubric_grid(permissions.access_rubric(member, rubric_id))
@@ -50,7 +50,7 @@ def rubric_new(request: HttpRequest) -> HttpResponse:
     return _rubric_form(request, None)
 
 
-@workspace_view(permissions.can_manage_rubrics)
+@workspace_view()
 def rubric_edit(request: HttpRequest, rubric_id: int) -> HttpResponse:
     rubric = permissions.access_rubric(current(request), rubric_id, for_change=True)
     return _rubric_form(request, rubric)
@@ -83,7 +83,7 @@ def _rubric_form(request: HttpRequest, rubric: Rubric | None) -> HttpResponse:
     return render(request, LOCKED, {"form": form, "rubric": rubric}, status=status)
 
 
-@workspace_view(permissions.can_manage_rubrics)
+@workspace_view()
 @require_POST
 def rubric_copy(request: HttpRequest, rubric_id: int) -> HttpResponse:
     member = current(request)
