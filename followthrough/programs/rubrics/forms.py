@@ -151,12 +151,14 @@ class RubricForm(forms.Form):
         locked: bool = False,
         more: bool = False,
     ) -> None:
+        """`more`: the rows as typed and one blank criterion, unchecked (nothing is saved)."""
         initial = {"name": rubric.name, "description": rubric.description} if rubric else None
-        super().__init__(data, initial=initial)
+        if more and data is not None:
+            initial = {"name": data.get("name", ""), "description": data.get("description", "")}
+        super().__init__(None if more else data, initial=initial)
         self.locked = locked
-        self.slots = (
-            slots_from_post(data, more) if data is not None and not locked else slots_of(rubric)
-        )
+        typed = data is not None and not locked
+        self.slots = slots_from_post(data, more) if typed else slots_of(rubric)  # type: ignore[arg-type]
         self.columns = len(self.slots[0].levels) if self.slots else MIN_LEVEL_SLOTS
 
     def clean(self) -> dict[str, Any]:

@@ -32,6 +32,7 @@ ASSESSMENTS = Prefetch(
 def rubrics(workspace: Workspace) -> QuerySet[Rubric]:
     return (
         Rubric.objects.filter(workspace=workspace)
+        .select_related("workspace")
         .annotate(uses=Count("role_plays", distinct=True))
         .prefetch_related(GRID)
     )
@@ -245,7 +246,9 @@ def cohort_role_plays(cohort: Cohort, seat: CohortSeat) -> list[RolePlayLine]:
     per seat they may see (a fixed number of queries, whatever the number)."""
     role_plays = (
         RolePlay.objects.filter(cohort=cohort)
-        .select_related("manager__manager__user", "session", "rubric", "cohort")
+        .select_related(
+            "workspace", "manager__manager__user", "session", "rubric__workspace", "cohort"
+        )
         .prefetch_related(
             Prefetch("rubric__criteria", Criterion.objects.prefetch_related("levels")), ASSESSMENTS
         )
