@@ -76,19 +76,22 @@ def test_bad_role_plays(world: World) -> None:
     client = world.client("facilitator")
     url = reverse("role_play_new", args=["acme", bits.cohort.pk])
     base = {"title": "Mala", "scenario": "-", "played_on": "2026-11-30"}
-    for bad in [
+    bads: list[dict[str, object]] = [
         {"rubric": other.rubric_id},  # another workspace's rubric
         {"session": other.cohort.sessions.get().pk},  # another cohort's session
         {"manager": 999999},
         {"played_on": "mañana"},
         {"title": ""},
-    ]:
+    ]
+    for bad in bads:
         response = client.post(url, {**base, **bad})
         assert response.status_code == 400, bad
         assert 'value="Mala"' in response.text or not bad.get("title", "x")
     assert not RolePlay.objects.filter(title="Mala").exists()
     # A manager who left is not offered, and the action refuses them too.
-    Enrollment.objects.filter(pk=bits.enrollment("peer", world).pk).update(left_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+    Enrollment.objects.filter(pk=bits.enrollment("peer", world).pk).update(
+        left_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    )
     assert "Pedro Sanz" not in client.get(url).text
     with pytest.raises(ActionRefused):
         actions.create_role_play(
@@ -126,13 +129,20 @@ def test_scored_three_ways(world: World) -> None:
         remark = {f"remark_{criteria[0].pk}": f"Observación de {key}"}
         response = client.post(url, score_data(bits, steps, note=f"Nota de {key}", **remark))
         assert response.status_code == 302, response.text[:2000]
-    kinds = dict(Assessment.objects.filter(role_play=role_play).values_list("assessor__user__email", "kind"))
+    kinds = dict(
+        Assessment.objects.filter(role_play=role_play).values_list("assessor__user__email", "kind")
+    )
     assert kinds == {
         "facilitator@example.org": "facilitator",
         "peer@example.org": "peer",
         "manager@example.org": "self",
     }
-    assert Event.objects.filter(verb="assessment.submitted").filter(about_id__in=Assessment.objects.filter(role_play=role_play).values("pk")).count() == 3
+    assert (
+        Event.objects.filter(verb="assessment.submitted")
+        .filter(about_id__in=Assessment.objects.filter(role_play=role_play).values("pk"))
+        .count()
+        == 3
+    )
     page = world.client("manager").get(role_play.get_absolute_url()).text
     # Marta (who played) sees the three, with names, remarks and notes, and where they part.
     for text in ["Fátima Ortega", "Pedro Sanz", "Observación de peer", "Nota de facilitator"]:
@@ -150,7 +160,10 @@ def test_scoring_again_changes_the_same_assessment(world: World) -> None:
     page = client.get(url).text
     assert "You scored it before" in page
     assert client.post(url, score_data(bits, [0, 0], note="Cambié")).status_code == 302
-    assert Assessment.objects.filter(role_play=bits.role_play, assessor=world.members["peer"]).count() == 1
+    assert (
+        Assessment.objects.filter(role_play=bits.role_play, assessor=world.members["peer"]).count()
+        == 1
+    )
     mine.refresh_from_db()
     assert (mine.pk, mine.note, mine.total_points()) == (mine.pk, "Cambié", 0)
     assert Event.objects.filter(verb="assessment.changed", about_id=mine.pk).exists()
@@ -174,7 +187,9 @@ def test_bad_scores(world: World, bad: str) -> None:
     else:
         data[f"level_{first.pk}"] = "tres"
         error = "Choose one of this criterion&#x27;s levels."
-    response = world.client("facilitator").post(reverse("role_play_score", args=["acme", role_play.pk]), data)
+    response = world.client("facilitator").post(
+        reverse("role_play_score", args=["acme", role_play.pk]), data
+    )
     assert response.status_code == 400
     assert error in response.text and "Se queda" in response.text
     assert not Assessment.objects.filter(role_play=role_play).exists()
@@ -189,12 +204,16 @@ def test_the_action_refuses_bad_scores_too(world: World) -> None:
     with pytest.raises(ActionRefused, match="Choose a level"):
         actions.submit_assessment(role_play, facilitator, levels={first.pk: good[first.pk]})
     with pytest.raises(ActionRefused, match="not one of"):
-        actions.submit_assessment(role_play, facilitator, levels={**good, first.pk: good[second.pk]})
+        actions.submit_assessment(
+            role_play, facilitator, levels={**good, first.pk: good[second.pk]}
+        )
     other = other_workspace_role_play(world)
     stranger = other.rubric.criteria.first()
     with pytest.raises(ActionRefused, match="not in this role-play"):
         actions.submit_assessment(
-            role_play, facilitator, levels={**good, stranger.pk: stranger.levels.first().pk}  # type: ignore[union-attr]
+            role_play,
+            facilitator,
+            levels={**good, stranger.pk: stranger.levels.first().pk},  # type: ignore[union-attr]
         )
     for key in ["admin", "coach", "sponsor", "rep"]:
         with pytest.raises(ActionRefused, match="Only the facilitator"):
@@ -214,9 +233,13 @@ def test_another_workspace_s_role_play_is_not_found(world: World) -> None:
 
 def test_a_manager_who_left_no_longer_scores(world: World) -> None:
     bits = cohort_of(world)
-    Enrollment.objects.filter(pk=bits.enrollment("peer", world).pk).update(left_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+    Enrollment.objects.filter(pk=bits.enrollment("peer", world).pk).update(
+        left_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    )
     client = world.client("peer")
-    assert client.get(reverse("role_play_score", args=["acme", bits.role_play.pk])).status_code == 403
+    assert (
+        client.get(reverse("role_play_score", args=["acme", bits.role_play.pk])).status_code == 403
+    )
     # Their history stays readable.
     assert client.get(bits.calibration.get_absolute_url()).status_code == 200
 
@@ -307,6 +330,12 @@ def test_pages_do_not_grow_queries_with_role_plays(world: World) -> None:
     for n in range(4):
         role_play = new_role_play(world, bits, f"Ronda {n}")
         for key in ["facilitator", "peer", "manager"]:
-            actions.submit_assessment(role_play, world.members[key], levels=levels_of(bits.rubric, [n % 4, 1]))
-        actions.submit_assessment(bits.calibration, world.members["facilitator"], levels=levels_of(bits.rubric, [n % 4, 0]))
+            actions.submit_assessment(
+                role_play, world.members[key], levels=levels_of(bits.rubric, [n % 4, 1])
+            )
+        actions.submit_assessment(
+            bits.calibration,
+            world.members["facilitator"],
+            levels=levels_of(bits.rubric, [n % 4, 0]),
+        )
     assert counts() == before

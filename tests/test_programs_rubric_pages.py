@@ -63,9 +63,18 @@ def test_a_rubric_written_row_by_row(world: World) -> None:
     [
         ((("Escuchó", [("0", "Nada")]),), "A criterion needs at least two levels."),
         ((("Escuchó", [("1", "Nada"), ("1", "Mucho")]),), "Two levels have the same points (1)."),
-        ((("Escuchó", [("0", "Nada"), ("101", "Mucho")]),), "Points are a whole number from 0 to 100."),
-        ((("Escuchó", [("-1", "Nada"), ("1", "Mucho")]),), "Points are a whole number from 0 to 100."),
-        ((("Escuchó", [("cero", "Nada"), ("1", "Mucho")]),), "Points are a whole number from 0 to 100."),
+        (
+            (("Escuchó", [("0", "Nada"), ("101", "Mucho")]),),
+            "Points are a whole number from 0 to 100.",
+        ),
+        (
+            (("Escuchó", [("-1", "Nada"), ("1", "Mucho")]),),
+            "Points are a whole number from 0 to 100.",
+        ),
+        (
+            (("Escuchó", [("cero", "Nada"), ("1", "Mucho")]),),
+            "Points are a whole number from 0 to 100.",
+        ),
         ((("Escuchó", [("0", "Nada"), ("1", "  ")]),), "Describe what this level looks like."),
         ((("", [("0", "Nada"), ("1", "Mucho")]),), "Describe this criterion."),
     ],
@@ -81,8 +90,8 @@ def test_bad_rubrics_are_refused_row_by_row(
     assert error in page
     # Nothing lost: the good row and what was typed in the bad one are still there.
     assert 'value="Preguntó"' in page and 'value="Siempre"' in page
-    for text, levels in criteria:
-        for points, definition in levels:
+    for _text, levels in criteria:
+        for points, _definition in levels:
             if points.strip():
                 assert f'value="{points}"' in page
     assert Rubric.objects.count() == before
@@ -192,13 +201,19 @@ def test_the_default_rubric_in_the_workspace_s_language(world: World) -> None:
 
 def test_the_default_rubric_from_the_list(world: World) -> None:
     client = world.client("admin")
-    assert "Add the coaching-conversation rubric" in client.get(reverse("rubric_list", args=["acme"])).text
+    assert (
+        "Add the coaching-conversation rubric"
+        in client.get(reverse("rubric_list", args=["acme"])).text
+    )
     response = client.post(reverse("rubric_default", args=["acme"]))
     rubric = Rubric.objects.get(workspace=world.workspace, key=KEY)
     assert response["Location"] == rubric.get_absolute_url()
     client.post(reverse("rubric_default", args=["acme"]))
     assert Rubric.objects.filter(key=KEY).count() == 1
-    assert "Add the coaching-conversation rubric" not in client.get(reverse("rubric_list", args=["acme"])).text
+    assert (
+        "Add the coaching-conversation rubric"
+        not in client.get(reverse("rubric_list", args=["acme"])).text
+    )
 
 
 def test_the_rubric_list_does_not_grow_queries(world: World) -> None:
@@ -211,7 +226,7 @@ def test_the_rubric_list_does_not_grow_queries(world: World) -> None:
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     cohort_of(world)
-    for n in range(3):
+    for _n in range(3):
         actions.copy_rubric(Rubric.objects.get(key=KEY), world.members["admin"])
     with CaptureQueriesContext(connection) as five:
         assert "Copy of Coaching conversation" in client.get(url).text

@@ -102,7 +102,10 @@ def seed(cohort: Cohort) -> list[RolePlay]:
         return []
     workspace = cohort.workspace
     facilitator = cohort.facilitator
-    enrollments = {_key(e.manager): e for e in Enrollment.objects.filter(cohort=cohort).select_related("manager__user")}
+    enrollments = {
+        _key(e.manager): e
+        for e in Enrollment.objects.filter(cohort=cohort).select_related("manager__user")
+    }
     made: list[RolePlay] = []
     workshop = _held(cohort, 0)
     when = workshop.ends_at if workshop else timezone.now() - dt.timedelta(days=42)

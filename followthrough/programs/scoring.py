@@ -110,8 +110,8 @@ def percent_by_role_play(
         .values("criterion_id", "criterion__rubric_id")
         .annotate(top=Max("points"))
     )
-    for row in tops:
-        best[row["criterion__rubric_id"]] += row["top"]
+    for top in tops:
+        best[top["criterion__rubric_id"]] += top["top"]
     fillings = Filling.objects.filter(assessment__role_play_id__in=ids)
     if kinds is not None:
         fillings = fillings.filter(assessment__kind__in=list(kinds))
@@ -119,7 +119,7 @@ def percent_by_role_play(
     totals = fillings.values("assessment_id", "assessment__role_play_id").annotate(
         total=Sum("level__points")
     )
-    for row in totals.order_by("assessment_id"):
-        role_play = row["assessment__role_play_id"]
-        percents[role_play].append(percent_of(row["total"], best[rubric_of[role_play]]))
+    for total in totals.order_by("assessment_id"):
+        role_play = total["assessment__role_play_id"]
+        percents[role_play].append(percent_of(total["total"], best[rubric_of[role_play]]))
     return {rp: mean for rp, values in percents.items() if (mean := average(values)) is not None}
