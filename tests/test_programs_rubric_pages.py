@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from followthrough.accounts.models import Profile
 from followthrough.events.models import Event
 from followthrough.lib.errors import ActionRefused
-from followthrough.programs.models import Level, Rubric
+from followthrough.programs.models import Criterion, Level, Rubric
 from followthrough.programs.rubrics import actions
 from followthrough.programs.rubrics.defaults import KEY
 from tests.conftest import World
@@ -231,3 +232,18 @@ def test_the_rubric_list_does_not_grow_queries(world: World) -> None:
     with CaptureQueriesContext(connection) as five:
         assert "Copy of Coaching conversation" in client.get(url).text
     assert len(five) == len(one)
+
+
+def test_the_shipped_words_in_the_reader_s_language(world: World) -> None:
+    rubric = actions.default_rubric(world.workspace)  # an English workspace
+    Profile.objects.filter(user=world.user("coach")).update(language="es")
+    page = world.client("coach").get(rubric.get_absolute_url()).text
+    assert "Revisó los compromisos de la vez anterior" in page
+    assert "Reviewed the commitments from last time" not in page
+    assert "No lo hizo: no mencionó los compromisos de la vez anterior." in page
+    # Words people changed are theirs, as written.
+    Criterion.objects.filter(rubric=rubric, sort_order=0).update(description="Went over last week")
+    page = world.client("coach").get(rubric.get_absolute_url()).text
+    assert "Went over last week" in page and "Preguntó antes de decir" in page
+    english = world.client("admin").get(rubric.get_absolute_url()).text
+    assert "Asked before telling" in english

@@ -1,9 +1,14 @@
 """The rubric Followthrough ships: a coaching conversation, six observable behaviours, each
 from 0 (not done) to 3 (done well). Its words are translated; a workspace's copy is written in
-the workspace's language when it is made (actions.default_rubric), then it is the workspace's."""
+the workspace's language when it is made (actions.default_rubric), then it is the workspace's;
+while a text is still the shipped one, each person reads it in their own language (read)."""
 
 from __future__ import annotations
 
+import functools
+
+from django.conf import settings
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -70,3 +75,25 @@ CRITERIA: list[tuple[Promise, list[Promise]]] = [
         ],
     ),
 ]
+
+
+def _texts() -> list[Promise]:
+    return [NAME, DESCRIPTION, *(t for text, levels in CRITERIA for t in (text, *levels))]
+
+
+@functools.cache
+def _shipped(language: str) -> dict[str, Promise]:
+    """The shipped texts as written in `language` -> the translatable text."""
+    with translation.override(language):
+        return {str(text): text for text in _texts()}
+
+
+def read(text: str) -> str:
+    """A rubric's words for the reader: a shipped text still as shipped (in any language) is
+    read in the reader's language, like a default metric's name; anything people wrote is
+    theirs, as written."""
+    for code, _name in settings.LANGUAGES:
+        found = _shipped(code).get(text)
+        if found is not None:
+            return str(found)
+    return text

@@ -240,14 +240,14 @@ class ScoreForm(forms.Form):
         self.criteria = criteria
         for criterion in criteria:
             self.fields[f"level_{criterion.pk}"] = forms.TypedChoiceField(
-                label=criterion.description,
+                label=defaults.read(criterion.description),
                 coerce=int,
                 widget=forms.RadioSelect,
                 choices=[
                     (
                         level.pk,
                         _("%(points)d points: %(definition)s")
-                        % {"points": level.points, "definition": level.definition},
+                        % {"points": level.points, "definition": defaults.read(level.definition)},
                     )
                     for level in criterion.levels.all()
                 ],
