@@ -9,6 +9,10 @@ Rules, in short:
 - Nobody sees anything of a workspace they have no active membership in.
 - Admins manage people and see everything in their workspace.
 - Coaches see the people of their workspace; a rep's private data only if they coach the rep.
+- A manager (a coach or an admin) may be coached too, in a manager-as-coach program: then
+  their coach sees their plan as any coach sees a coached rep's, and they see and answer
+  their own like a rep; peers and the manager's own reps do not see it. Being coached gives
+  their coach nothing of the manager's reps (only coaching a rep does).
 - Reps see themselves, their coaches and the stakeholders who follow them; never another rep.
 - Stakeholders read figures about the reps they follow, the rep's own words only when
   shared (can_read_words), and write only in the coach-manager thread of the reps they follow.
@@ -180,24 +184,49 @@ def can_view_followup(member: Membership, followup: FollowUp) -> bool:
 def visible_followups(member: Membership) -> FollowUpQuerySet:
     """The workspace's follow-ups this member may list: all for an admin; for a coach, those
     to the reps they coach, to themselves, created by them, or to the clients of the reps they
-    coach."""
+    coach; and, of those to a manager they coach, the ones about the manager's own plans (not
+    the notices about the manager's reps' answers)."""
     rows = FollowUp.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return rows
     if member.role != Role.COACH:
         return rows.none()
     coached = Membership.objects.filter(coached_by__coach=member)
-    reps = coached.values("user_id")
+    reps = coached.filter(role=Role.REP)
+    managers = coached.exclude(role=Role.REP)
     # The check-ins to the clients of the reps they coach, too (sent in the manager's name).
     client_checkins = Q(
         about_type=ContentType.objects.get_for_model(ClientCheckIn),
-        about_id__in=ClientCheckIn.objects.filter(rep__in=coached).values("pk"),
+        about_id__in=ClientCheckIn.objects.filter(rep__in=reps).values("pk"),
+    )
+    managers_own = Q(recipient__in=managers.values("user_id")) & about_plans(
+        Plan.objects.filter(rep__in=managers)
     )
     return rows.filter(
-        Q(recipient__in=reps)
+        Q(recipient__in=reps.values("user_id"))
         | Q(recipient=member.user)
         | Q(created_by=member.user)
         | client_checkins
+        | managers_own
+    )
+
+
+def about_plans(plans: QuerySet[Plan]) -> Q:
+    """Follow-ups about these plans' sessions, commitments and answers."""
+    types = ContentType.objects.get_for_models(Session, Commitment, Response)
+    return (
+        Q(
+            about_type=types[Session],
+            about_id__in=Session.objects.filter(plan__in=plans).values("pk"),
+        )
+        | Q(
+            about_type=types[Commitment],
+            about_id__in=Commitment.objects.filter(plan__in=plans).values("pk"),
+        )
+        | Q(
+            about_type=types[Response],
+            about_id__in=Response.objects.filter(commitment__plan__in=plans).values("pk"),
+        )
     )
 
 
@@ -216,14 +245,23 @@ def can_change_followup(member: Membership, followup: FollowUp) -> bool:
 
 
 def can_start_plans(member: Membership) -> bool:
-    """Admins and coaches open plans (a coach only for the reps they coach)."""
+    """Admins and coaches open plans (a coach only for the people they coach)."""
     return member.is_coach
+
+
+def can_have_own_coaching(member: Membership) -> bool:
+    """A page of one's own plans and commitments to answer: whoever may be coached (reps, and
+    managers coached in a program; Membership.can_be_coached)."""
+    return member.is_active and member.can_be_coached
 
 
 def can_run_plan(member: Membership, plan: Plan) -> bool:
     """Hold its sessions, add and change commitments, record outcomes: the plan's coach, an
-    admin, or another coach of the rep (a manager standing in)."""
+    admin, or another coach of the rep (a manager standing in). Never the person coached
+    (a coached manager or admin answers their plan like a rep; they do not run it)."""
     if plan.workspace_id != member.workspace_id or not member.is_coach:
+        return False
+    if member.pk == plan.rep_id:
         return False
     if member.role == Role.ADMIN or member.pk == plan.coach_id:
         return True
@@ -232,7 +270,7 @@ def can_run_plan(member: Membership, plan: Plan) -> bool:
 
 def can_read_private_events(member: Membership, rep: Membership) -> bool:
     """Events marked private (a coach's notes) are for those who coach the rep, and admins."""
-    if member.workspace_id != rep.workspace_id or not member.is_coach:
+    if member.workspace_id != rep.workspace_id or not member.is_coach or member.pk == rep.pk:
         return False
     return member.role == Role.ADMIN or coaches(member, rep)
 
@@ -265,8 +303,8 @@ def visible_plans(member: Membership) -> QuerySet[Plan]:
     plans = Plan.objects.filter(workspace=member.workspace)
     if member.role == Role.ADMIN:
         return plans
-    if member.role == Role.COACH:
-        return coached_plans(member)
+    if member.role == Role.COACH:  # and their own, when they are coached
+        return plans.filter(Q(pk__in=coached_plans(member).values("pk")) | Q(rep=member))
     if member.role == Role.REP:
         return plans.filter(rep=member)
     followed = Membership.objects.filter(followed_by__stakeholder=member).values("pk")
@@ -798,7 +836,7 @@ def access_binder(
             raise NotAllowed(_("Only the rep's coaches and admins share this binder."))
         return target
     if scope == "team":
-        if not CoachingRelationship.objects.filter(coach=target).exists():
+        if not CoachingRelationship.objects.filter(coach=target, rep__role=Role.REP).exists():
             raise NotFound("Only a coach of reps has a team binder.")
         if member.pk != target.pk and member.role != Role.ADMIN:
             raise NotAllowed(_("Only the team's coach and admins see this binder."))

@@ -353,6 +353,20 @@ COACHING = [
         object_url("plan_detail", lambda w: plan_of(w, "other_rep")),
         VIEW_OTHER,
     ),
+    # A manager coached in a program (the admin coaches "coach"): the manager and their coach
+    # see it; the manager's reps, other reps and stakeholders do not.
+    Row(
+        "a coached manager's plan",
+        "get",
+        object_url("plan_detail", lambda w: plan_of(w, "coach")),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a coached manager's own coaching",
+        "get",
+        lambda w: reverse("my_coaching", args=["acme"]),
+        by_role(admin=200, coach=200, rep=200, other_rep=200, stakeholder=403),
+    ),
     Row("edit a plan", "get", object_url("plan_edit", plan_of), RUN_PAGE),
     Row(
         "schedule a session",
@@ -398,6 +412,19 @@ COACHING = [
     ),
     Row("cancel a session", "post", object_url("session_cancel", session_of), RUN),
     Row("a commitment", "get", object_url("commitment_detail", commitment_of), VIEW_REP),
+    Row(
+        "a coached manager's commitment",
+        "get",
+        object_url("commitment_detail", lambda w: commitment_of(w, "coach")),
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403),
+    ),
+    Row(
+        "a coached manager reports on their commitment",
+        "post",
+        object_url("commitment_report", lambda w: commitment_of(w, "coach")),
+        by_role(admin=403, coach=302, rep=403, other_rep=403, stakeholder=403),
+        data=lambda w: {"answer": "partly", "measure_0": "3"},
+    ),
     Row(
         "another rep's commitment",
         "get",

@@ -170,8 +170,9 @@ def change_role(membership: Membership, role: str, by: User | None = None) -> No
     # Relationships that no longer fit the new role end with it.
     if role not in (Role.ADMIN, Role.COACH):
         CoachingRelationship.objects.filter(coach=membership).delete()
-    if role != Role.REP:
+    if not membership.can_be_coached:
         CoachingRelationship.objects.filter(rep=membership).delete()
+    if role != Role.REP:
         Following.objects.filter(rep=membership).delete()
     if role == Role.REP:
         Following.objects.filter(stakeholder=membership).delete()
@@ -231,15 +232,21 @@ def set_relationships(
     followers: Iterable[Membership],
     by: User | None = None,
 ) -> None:
-    """Sets exactly who coaches this rep and which stakeholders follow them."""
-    if rep.role != Role.REP:
-        raise ActionRefused(_("Only reps are coached and followed."))
+    """Sets exactly who coaches this person (a rep, or a manager coached in a program:
+    Membership.can_be_coached_by) and which stakeholders follow them (reps only)."""
+    if not rep.can_be_coached:
+        raise ActionRefused(_("Stakeholders are not coached or followed."))
     coaches, followers = list(coaches), list(followers)
     for member in [*coaches, *followers]:
         if member.workspace_id != rep.workspace_id:
             raise ActionRefused(_("Coaches and followers must belong to the same workspace."))
-    if any(not coach.is_coach for coach in coaches):
+    if any(coach.pk == rep.pk for coach in coaches):
+        raise ActionRefused(_("Nobody coaches themselves."))
+    if any(not rep.can_be_coached_by(coach) for coach in coaches):
         raise ActionRefused(_("Only coaches and admins can coach a rep."))
+    if followers and not rep.is_rep:
+        # Stakeholders follow reps' figures; a manager's coaching is between them and their coach.
+        raise ActionRefused(_("Only reps are followed by stakeholders."))
     if any(follower.role == Role.REP for follower in followers):
         raise ActionRefused(_("A rep cannot follow another rep."))
     removed, _count = (

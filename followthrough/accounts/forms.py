@@ -236,12 +236,24 @@ class RelationshipsForm(forms.Form):
         followers_field = self.fields["followers"]
         assert isinstance(coaches_field, forms.ModelMultipleChoiceField)
         assert isinstance(followers_field, forms.ModelMultipleChoiceField)
-        coaches_field.queryset = active.filter(role__in=[Role.ADMIN, Role.COACH])
+        # Anyone who may coach this person (Membership.can_be_coached_by), never themselves.
+        coaches_field.queryset = active.filter(role__in=[Role.ADMIN, Role.COACH]).exclude(pk=rep.pk)
         followers_field.queryset = active.exclude(role=Role.REP)
         coaches_field.label_from_instance = follower_label  # type: ignore[method-assign,assignment]
         followers_field.label_from_instance = follower_label  # type: ignore[method-assign,assignment]
         self.initial.setdefault("coaches", list(rep.coaches()))
-        self.initial.setdefault("followers", list(rep.followers()))
+        if rep.is_rep:
+            self.initial.setdefault("followers", list(rep.followers()))
+        else:  # a coached manager: stakeholders follow reps only
+            del self.fields["followers"]
+            coaches_field.help_text = gettext_lazy(
+                "A manager is coached like a rep: their coach opens their plan and follows up."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data.setdefault("followers", Membership.objects.none())
+        return data
 
 
 def follower_label(member: Membership) -> str:

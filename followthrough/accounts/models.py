@@ -242,6 +242,24 @@ class Membership(models.Model):
     def is_stakeholder(self) -> bool:
         return self.role == Role.STAKEHOLDER
 
+    # Who may be the person coached (a plan's `rep`): reps, and managers (coaches, admins) who
+    # learn to coach in a program. Stakeholders read; they are never coached.
+    COACHABLE_ROLES = (Role.REP, Role.COACH, Role.ADMIN)
+
+    @property
+    def can_be_coached(self) -> bool:
+        return self.role in self.COACHABLE_ROLES
+
+    def can_be_coached_by(self, coach: Membership) -> bool:
+        """The one rule for "who coaches whom": a coach or an admin of the same workspace
+        coaches a rep, a coach or an admin; never themselves, never a stakeholder."""
+        return (
+            coach.is_coach
+            and self.can_be_coached
+            and coach.workspace_id == self.workspace_id
+            and coach.pk != self.pk
+        )
+
     # Before a coach's first look at Today, the answers of the past week count as new.
     FIRST_LOOK_WINDOW = dt.timedelta(days=7)
 

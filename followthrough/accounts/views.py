@@ -115,7 +115,9 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
         "target": target,
         "can_manage": manage,
         "roles": [(role.value, role.label, ROLE_HELP[role]) for role in Role],
-        "relationships_form": RelationshipsForm(rep=target) if manage and target.is_rep else None,
+        "relationships_form": RelationshipsForm(rep=target)
+        if manage and target.can_be_coached
+        else None,
         # Only the names the viewer may see: a rep never sees another rep, even on their
         # coach's page.
         "coaches": target.coaches().filter(pk__in=seen),

@@ -24,7 +24,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 
-from followthrough.accounts.models import CoachingRelationship, Membership, User
+from followthrough.accounts.models import CoachingRelationship, Membership, Role, User
 from followthrough.clients.binder_models import BinderShare, Scope
 from followthrough.clients.models import (
     QUOTE_MAX_LENGTH,
@@ -169,12 +169,14 @@ class Binder:
 
 
 def reps_of(scope: str, member: Membership) -> QuerySet[Membership]:
-    """Whose quotes the binder holds: the rep, or the reps the coach coaches."""
+    """Whose quotes the binder holds: the rep, or the reps the coach coaches (reps only: a
+    manager coached in a program has no deals of their own)."""
     if scope == Scope.REP:
         return Membership.objects.filter(pk=member.pk)
     return Membership.objects.filter(
         pk__in=CoachingRelationship.objects.filter(coach=member).values("rep"),
         is_active=True,
+        role=Role.REP,
     )
 
 
@@ -344,6 +346,6 @@ def own_binder_scope(member: Membership) -> str:
     """The binder a member has of their own: a rep's, a coach's team's, or none ("")."""
     if member.is_rep:
         return Scope.REP
-    if CoachingRelationship.objects.filter(coach=member).exists():
+    if CoachingRelationship.objects.filter(coach=member, rep__role=Role.REP).exists():
         return Scope.TEAM
     return ""

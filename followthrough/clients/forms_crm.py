@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from followthrough.accounts.models import Membership
 from followthrough.clients import crm
-from followthrough.lib.errors import ActionRefused
-from followthrough.metrics import imports
+from followthrough.metrics.forms import ImportForm
 
 
-class CrmImportForm(forms.Form):
+class CrmImportForm(ImportForm):
+    """The numbers' upload form with the CRM importer behind it."""
+
+    kind = crm.KIND
+    default_filename = "crm.csv"  # i18n: not for people
     file = forms.FileField(
         label=_("CRM export (CSV)"),
         help_text=_(
@@ -23,24 +22,3 @@ class CrmImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
-
-    def __init__(self, *args: Any, uploader: Membership, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.uploader = uploader
-        self.filename = ""
-
-    def clean_file(self) -> imports.Upload:
-        file = self.cleaned_data["file"]
-        if file.size > imports.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                gettext("This file is %(size)s MB: the limit is %(limit)s MB.")
-                % {
-                    "size": f"{file.size / 1024 / 1024:.1f}",
-                    "limit": imports.MAX_UPLOAD_BYTES // 1024 // 1024,
-                }
-            )
-        self.filename = file.name or "crm.csv"
-        try:
-            return imports.read(file.read(), self.uploader, kind=crm.KIND)
-        except ActionRefused as refusal:
-            raise forms.ValidationError(str(refusal)) from None

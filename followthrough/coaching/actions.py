@@ -56,8 +56,12 @@ def create_plan(
         raise ActionRefused(
             _("%(name)s is not a coach in this workspace.") % {"name": coach.user.name}
         )
-    if not rep.is_rep or rep.workspace_id != coach.workspace_id:
-        raise ActionRefused(_("%(name)s is not a rep in this workspace.") % {"name": rep.user.name})
+    if rep.pk == coach.pk:
+        raise ActionRefused(_("Nobody coaches themselves: choose another coach for this plan."))
+    if not rep.can_be_coached_by(coach):
+        raise ActionRefused(
+            _("%(name)s cannot be coached in this workspace.") % {"name": rep.user.name}
+        )
     with transaction.atomic():
         if new_metric is not None:
             new_metric.workspace = coach.workspace

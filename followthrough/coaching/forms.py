@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -173,10 +174,7 @@ class PlanForm(forms.ModelForm):
         people = Membership.objects.filter(
             workspace=member.workspace, is_active=True
         ).select_related("user")
-        reps = people.filter(role=Role.REP)
-        if member.role == Role.COACH:
-            reps = reps.filter(coached_by__coach=member)
-        self.fields["rep"].queryset = reps  # type: ignore[attr-defined]
+        self.offer_coached(member, people)
         self.fields["coach"].queryset = people.filter(role__in=[Role.ADMIN, Role.COACH])  # type: ignore[attr-defined]
         self.fields["stakeholders"].queryset = people.filter(role=Role.STAKEHOLDER)  # type: ignore[attr-defined]
         self.fields["stakeholders"].help_text = _(
@@ -203,6 +201,28 @@ class PlanForm(forms.ModelForm):
         target.help_text = _("One of the workspace's metrics, by its name or another name.")
         before = self.Meta.fields[: self.Meta.fields.index("target_metric") + 1]
         self.order_fields([*before, "new_metric"])  # the choice right under the name
+
+    def offer_coached(self, member: Membership, people: QuerySet[Membership]) -> None:
+        """Whom the plan may be for: the reps, then the managers (coaches, admins) coached in
+        a program, each group labelled; a coach is offered only the people they coach, an
+        admin everyone who may be coached (Membership.can_be_coached_by has the rule)."""
+        coached = people.filter(role__in=Membership.COACHABLE_ROLES)
+        if member.role == Role.COACH:
+            coached = coached.filter(coached_by__coach=member).exclude(pk=member.pk)
+        if self.instance.pk:  # the plan's person stays valid while it is edited
+            coached = coached | people.filter(pk=self.instance.rep_id)
+        coached = coached.distinct()
+        field = self.fields["rep"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = coached
+        field.label = gettext_lazy("Person coached")
+        reps = [(m.pk, m.user.name) for m in coached if m.is_rep]
+        managers = [(m.pk, m.user.name) for m in coached if not m.is_rep]
+        field.choices = [("", "---------"), (_("Reps"), reps)] + (
+            [(_("Managers you coach") if member.role == Role.COACH else _("Managers"), managers)]
+            if managers
+            else []
+        )
 
     def clean_target_metric(self) -> str:
         """The text as typed, spaces tidied: a metric's name or other name (checked in clean(),
@@ -254,6 +274,11 @@ class PlanForm(forms.ModelForm):
             self.add_error("target_metric", message)
         if len(name) > 60 and data.get("new_metric"):
             self.add_error("target_metric", _("A metric's name has 60 characters at most."))
+        rep, coach = data.get("rep"), data.get("coach")
+        if rep is not None and coach is not None and rep.pk == coach.pk:
+            self.add_error(
+                "coach", _("Nobody coaches themselves: choose another coach for this plan.")
+            )
         return data
 
 

@@ -61,7 +61,10 @@ class SharedWords(models.Model):
 
 
 class Plan(SharedWords):
-    """The engagement between a coach and a rep: why, by when, and what result counts."""
+    """The engagement between a coach and a rep: why, by when, and what result counts.
+
+    `rep` is the person coached: a rep, or a manager (a coach or an admin) coached in a
+    manager-as-coach program (Membership.can_be_coached_by says who may coach whom)."""
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="plans")
     coach = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="plans_coached")

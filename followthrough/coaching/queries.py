@@ -112,7 +112,24 @@ def today(member: Membership, now: dt.datetime) -> dict[str, Any]:
         ),
         "today": day,
         "now": now,
+        **own_coaching(member),
     }
+
+
+def own_coaching(member: Membership) -> dict[str, Any]:
+    """A coached manager's own plans (they are the person coached) and how many of their
+    commitments on them wait for their word: the "Your own coaching" part of Today."""
+    plans = list(
+        Plan.objects.filter(rep=member, closed_at=None).select_related("coach__user", "workspace")
+    )
+    waiting = (
+        Commitment.objects.filter(
+            owner=member, plan__rep=member, state__in=CommitmentState.carried()
+        ).count()
+        if plans
+        else 0
+    )
+    return {"own_plans": plans, "own_waiting": waiting}
 
 
 def rep_commitments(member: Membership) -> QuerySet[Commitment]:

@@ -1,12 +1,21 @@
 from django.urls import path
 
-from followthrough.coaching.views import checkin, commitments, plans, sessions, sharing, todos
+from followthrough.coaching.views import (
+    checkin,
+    commitments,
+    home,
+    plans,
+    sessions,
+    sharing,
+    todos,
+)
 
 W = "w/<slug:slug>/"
 
 urlpatterns = [
     path("checkin/<str:token>/", checkin.checkin, name="checkin"),
     path(W + "plans/", plans.plans, name="plans"),
+    path(W + "my-coaching/", home.my_coaching, name="my_coaching"),
     path(W + "plans/new/", plans.plan_new, name="plan_new"),
     path(W + "plans/<int:plan_id>/", plans.plan_detail, name="plan_detail"),
     path(W + "plans/<int:plan_id>/edit/", plans.plan_edit, name="plan_edit"),

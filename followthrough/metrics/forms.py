@@ -178,8 +178,11 @@ class MetricForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    """A CSV file of numbers: read and its columns checked here; its rows are checked later."""
+    """A CSV file of numbers: read and its columns checked here; its rows are checked later.
+    Other imports (clients' CRM export) subclass it with their own `kind` and field text."""
 
+    kind = imports.ENTRIES
+    default_filename = "upload.csv"  # i18n: not for people
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
@@ -207,9 +210,9 @@ class ImportForm(forms.Form):
                     "limit": imports.MAX_UPLOAD_BYTES // 1024 // 1024,
                 }
             )
-        self.filename = file.name or "upload.csv"
+        self.filename = file.name or self.default_filename
         try:
-            return imports.read(file.read(), self.uploader)
+            return imports.read(file.read(), self.uploader, kind=self.kind)
         except ActionRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
 

@@ -14,6 +14,7 @@ from followthrough import permissions
 from followthrough.coaching import actions
 from followthrough.coaching.forms import AnswerForm, CommitmentEditForm, OutcomeForm, quick_dates
 from followthrough.coaching.models import Source
+from followthrough.coaching.views.home import own_coaching_url
 from followthrough.coaching.views.sharing import words_context
 from followthrough.followups.models import FollowUp
 from followthrough.web.decorators import workspace_view
@@ -141,5 +142,5 @@ def commitment_report(request: HttpRequest, commitment_id: int) -> HttpResponse:
         gettext("Thanks, your coach has it."),
     )
     if request.POST.get("next") == "home":
-        return redirect("workspace_home", member.workspace.slug)
+        return redirect(own_coaching_url(member))
     return redirect(commitment)

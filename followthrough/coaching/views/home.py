@@ -6,13 +6,16 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from followthrough import permissions
+from followthrough.accounts.models import Membership
 from followthrough.coaching import queries
 from followthrough.coaching.forms import AnswerForm
 from followthrough.coaching.models import Commitment
 from followthrough.insights.presenters import pace_context
+from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import current
 
 
@@ -25,6 +28,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
 
 
 def rep_home(request: HttpRequest) -> HttpResponse:
+    """A rep's own page (their home); a coached manager's own coaching (my_coaching)."""
     member = current(request)
     now = timezone.now()
     context = queries.rep_home(member, now)
@@ -35,6 +39,19 @@ def rep_home(request: HttpRequest) -> HttpResponse:
         today=today,
     )
     return render(request, "coaching/rep_home.html", context)
+
+
+@workspace_view(permissions.can_have_own_coaching)
+def my_coaching(request: HttpRequest) -> HttpResponse:
+    """A coached manager's own plans and commitments, answered as a rep answers (a rep finds
+    the same on their home page)."""
+    return rep_home(request)
+
+
+def own_coaching_url(member: Membership) -> str:
+    """Where one answers one's own commitments: a rep's home, a manager's own coaching page."""
+    name = "workspace_home" if member.is_rep else "my_coaching"
+    return reverse(name, args=[member.workspace.slug])
 
 
 def answer_forms(pending: list[Commitment], today: dt.date) -> list[tuple[Commitment, AnswerForm]]:

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from followthrough.accounts.models import Membership
 from followthrough.coaching import actions
 from followthrough.coaching.forms import ReplyForm, ShareForm
 from followthrough.coaching.models import Plan, SharedWords
+from followthrough.coaching.views.home import own_coaching_url
 from followthrough.web.decorators import workspace_view
 from followthrough.web.requests import attempt, current
 
@@ -56,10 +56,11 @@ def share(request: HttpRequest, thing: SharedWords, plan: Plan, back: str) -> Ht
 @workspace_view()
 @require_POST
 def plan_share(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = permissions.access_plan(current(request), plan_id)
+    member = current(request)
+    plan = permissions.access_plan(member, plan_id)
     back = plan.get_absolute_url()
     if request.POST.get("next") == "home":
-        back = reverse("workspace_home", args=[plan.workspace.slug])
+        back = own_coaching_url(member)
     return share(request, plan, plan, back)
 
 
