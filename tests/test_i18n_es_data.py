@@ -443,16 +443,16 @@ def test_old_rows_migrate() -> None:
             assert todos["talk_es"].words == "Talk to Alejandro: confidence fell from 5 to 3 of 5"
             assert own.words == "Call my mother"
 
-        rows = {key: FollowUp.objects.get(pk=ids[key]) for key in Failure.values}
+        # Failures added after that migration (suppressed, undeliverable) have no old rows.
+        rows = {key: FollowUp.objects.get(pk=ids[key]) for key in Failure.values if key in ids}
         assert (rows["gave_up"].last_error, rows["gave_up"].error_params) == (
             "421 busy",
             {"attempts": 12, "hours": 72.0},
         )
         assert rows["build"].last_error == "TemplateDoesNotExist: x"
         assert rows["refused"].last_error == "550 5.1.1 <a@example.org>: no such user"
-        assert {key: row.error_code for key, row in rows.items()} == {
-            key: key for key in Failure.values
-        }
+        assert {key: row.error_code for key, row in rows.items()} == {key: key for key in rows}
+        assert set(rows) >= {"build", "refused", "error", "temporary", "gave_up"}
         with translation.override("es"):
             assert rows["gave_up"].failure_note == (
                 "Se dejó de intentar tras 12 intentos en 72 horas."
