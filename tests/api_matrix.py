@@ -29,6 +29,8 @@ from tests.builders import (
 )
 from tests.clients_helpers import complaint_of
 from tests.conftest import World
+from tests.programs_helpers import PROGRAM_VISITORS, cohort_of
+from tests.programs_helpers import session_of as program_session_of
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
 
@@ -41,6 +43,8 @@ class Row:
     expected: dict[str | None, int]
     make: Callable[[World], Any] | None = None
     body: Callable[[World, Any], dict[str, Any]] | None = None
+    # Programs have three more visitors (tests/programs_helpers.py): tried by test_api_matrix.
+    programs: bool = False
 
     def __str__(self) -> str:
         return self.name
@@ -192,3 +196,82 @@ ROWS = [
     ),
     Row("events", "get", "/events?verb=commitment.", EVERYONE),
 ]
+
+
+# Manager-as-coach programs: as on the pages (tests/permission_matrix.py). "facilitator" runs the
+# cohort, "manager" and "peer" are enrolled, the stakeholder is the program's sponsor; "coach"
+# takes no part, reps never see programs.
+def programs_by_role(**statuses: int) -> dict[str | None, int]:
+    return by_role(**{"facilitator": 200, "manager": 200, "peer": 200, **statuses})
+
+
+ALL_OF_PROGRAMS = {**{v: 200 for v in [*VISITORS, *PROGRAM_VISITORS]}, None: 401}
+VIEW_PROGRAM = programs_by_role(admin=200, coach=403, rep=403, other_rep=403, stakeholder=200)
+RUN_COHORT = programs_by_role(
+    admin=200, coach=403, rep=403, other_rep=403, stakeholder=403, manager=403, peer=403
+)
+
+
+def coming_session(w: World) -> Any:
+    return program_session_of(w, 2)
+
+
+def next_month() -> str:
+    return (timezone.now() + dt.timedelta(days=30)).replace(microsecond=0).isoformat()
+
+
+ROWS += [
+    Row("programs", "get", "/programs", ALL_OF_PROGRAMS, make=cohort_of, programs=True),
+    Row(
+        "program",
+        "get",
+        "/programs/{id}",
+        VIEW_PROGRAM,
+        make=lambda w: cohort_of(w).program,
+        programs=True,
+    ),
+    Row("cohorts", "get", "/cohorts", ALL_OF_PROGRAMS, make=cohort_of, programs=True),
+    Row("cohort", "get", "/cohorts/{id}", VIEW_PROGRAM, make=cohort_of, programs=True),
+    Row(
+        "cohort adoption",
+        "get",
+        "/cohorts/{id}/adoption",
+        VIEW_PROGRAM,
+        make=cohort_of,
+        programs=True,
+    ),
+    Row(
+        "program sessions",
+        "get",
+        "/program-sessions",
+        ALL_OF_PROGRAMS,
+        make=cohort_of,
+        programs=True,
+    ),
+    Row(
+        "program session",
+        "get",
+        "/program-sessions/{id}",
+        VIEW_PROGRAM,
+        make=coming_session,
+        programs=True,
+    ),
+    Row(
+        "program session move",
+        "post",
+        "/program-sessions/{id}/move",
+        RUN_COHORT,
+        make=coming_session,
+        body=lambda w, s: {"starts_at": next_month()},
+        programs=True,
+    ),
+    Row(
+        "program session cancel",
+        "post",
+        "/program-sessions/{id}/cancel",
+        RUN_COHORT,
+        make=coming_session,
+        programs=True,
+    ),
+]
+PROGRAM_ROWS = [row for row in ROWS if row.programs]
