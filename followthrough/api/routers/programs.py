@@ -104,7 +104,7 @@ def list_cohorts(request: HttpRequest, filters: Query[CohortFilters]) -> dict[st
 @router.get("/cohorts/{cohort_id}", response=CohortOut, url_name="api_cohort")
 def get_cohort(request: HttpRequest, cohort_id: Id) -> Cohort:
     cohort = permissions.access_cohort(member_of(request), cohort_id)
-    return with_enrollments(Cohort.objects.filter(pk=cohort.pk)).get()  # type: ignore[no-any-return]
+    return with_enrollments(Cohort.objects.filter(pk=cohort.pk)).get()
 
 
 # Program sessions -----------------------------------------------------------------------------
@@ -130,9 +130,7 @@ class ProgramSessionFilters(PageParams):
     state: ProgramSessionState | None = None
 
 
-@router.get(
-    "/program-sessions", response=Page[ProgramSessionOut], url_name="api_program_sessions"
-)
+@router.get("/program-sessions", response=Page[ProgramSessionOut], url_name="api_program_sessions")
 def list_program_sessions(
     request: HttpRequest, filters: Query[ProgramSessionFilters]
 ) -> dict[str, Any]:
@@ -163,9 +161,7 @@ class MoveIn(Input):
     response=ProgramSessionOut,
     url_name="api_program_session_move",
 )
-def move_program_session(
-    request: HttpRequest, session_id: Id, payload: MoveIn
-) -> ProgramSession:
+def move_program_session(request: HttpRequest, session_id: Id, payload: MoveIn) -> ProgramSession:
     """A new time: the cohort's calendars get an update (admins and the facilitator)."""
     member = member_of(request)
     session = permissions.access_program_session(member, session_id, for_change=True)
