@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from followthrough.followups.models import FollowUp, State
 from followthrough.metrics.models import Metric
+from tests.binder_helpers import answer as quote_of
 from tests.builders import (
     answer_of,
     commitment_of,
@@ -27,7 +28,7 @@ from tests.builders import (
     plan_of,
     session_of,
 )
-from tests.clients_helpers import complaint_of
+from tests.clients_helpers import client_of, complaint_of
 from tests.conftest import World
 from tests.programs_helpers import PROGRAM_VISITORS, cohort_of
 from tests.programs_helpers import session_of as program_session_of
@@ -195,6 +196,68 @@ ROWS = [
         {**by_role(admin=404, coach=404, rep=403, other_rep=403, stakeholder=404)},
     ),
     Row("events", "get", "/events?verb=commitment.", EVERYONE),
+    Row(
+        "digest subscription change",
+        "patch",
+        "/digest-subscription",
+        # One's own: the outsider changes theirs, in their own workspace.
+        by_role(admin=200, coach=200, rep=403, other_rep=403, stakeholder=200, outsider=200),
+        body=lambda w, _: {"hour": 7, "quiet_weeks": True},
+    ),
+    Row(
+        "plan create",
+        "post",
+        "/plans",
+        # The outsider's token names a rep of another workspace: not one to choose (422).
+        by_role(admin=201, coach=201, rep=403, other_rep=403, stakeholder=403, outsider=422),
+        body=lambda w, _: {
+            "rep_id": w.members["rep"].pk,
+            "purpose": "Double the referrals",
+            "starts_on": timezone.localdate().isoformat(),
+            "deadline": in_a_week(),
+        },
+    ),
+    Row(
+        "session schedule",
+        "post",
+        "/plans/{id}/sessions",
+        by_role(admin=201, coach=201, rep=403, other_rep=403, stakeholder=403),
+        make=plan_of,
+        body=lambda w, p: {"starts_at": "2099-01-05T09:00:00+01:00"},
+    ),
+    Row(
+        "session finish",
+        "post",
+        "/sessions/{id}/finish",
+        RUN,
+        make=lambda w: commitment_of(w).session,
+        body=lambda w, s: {"held_now": True},
+    ),
+    Row("contacts", "get", "/contacts", EVERYONE),
+    Row(
+        "contact",
+        "get",
+        "/contacts/{id}",
+        # Not stakeholders: they read figures, not clients' addresses and words.
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=client_of,
+    ),
+    Row("quotes", "get", "/quotes?quote_state=candidate", EVERYONE),
+    Row(
+        "quote approve",
+        "post",
+        "/quotes/{id}/approve",
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=quote_of,
+        body=lambda w, q: {"text": ""},
+    ),
+    Row(
+        "quote decline",
+        "post",
+        "/quotes/{id}/decline",
+        by_role(admin=200, coach=200, rep=200, other_rep=403, stakeholder=403),
+        make=quote_of,
+    ),
 ]
 
 

@@ -164,6 +164,25 @@ class Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def check_form(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Validates a body with the page's own form (one home for the app's rules: a deadline
+    after the start, a metric that exists, ...); its errors are a 422 with per-field errors,
+    under the API's names (`names` maps a form field to the body's field)."""
+    if form.is_valid():
+        return dict(form.cleaned_data)
+    names = names or {}
+    errors = [
+        {"field": names.get(name, name) if name != "__all__" else "", "message": message}
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    raise ApiError(
+        422,
+        "The request has invalid fields.",
+        errors=[{**error, "type": "invalid"} for error in errors],
+    )
+
+
 # An id: a positive number the databases can hold (a larger one would be a server error).
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
