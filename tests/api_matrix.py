@@ -208,8 +208,8 @@ ROWS = [
         "plan create",
         "post",
         "/plans",
-        # The outsider's token names a rep of another workspace: not one to choose (422).
-        by_role(admin=201, coach=201, rep=403, other_rep=403, stakeholder=403, outsider=422),
+        # The outsider's token names a rep of another workspace: not one to choose (409).
+        by_role(admin=201, coach=201, rep=403, other_rep=403, stakeholder=403, outsider=409),
         body=lambda w, _: {
             "rep_id": w.members["rep"].pk,
             "purpose": "Double the referrals",

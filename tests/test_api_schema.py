@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, settings
 from followthrough.wsgi import application
 from tests.api_helpers import token_of
 from tests.builders import commitment_of, followup_to, session_of
+from tests.clients_helpers import complaint_of
 from tests.conftest import World
+from tests.programs_helpers import cohort_of
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
@@ -56,6 +58,8 @@ def admin_token(world: World) -> str:
     commitment_of(world)
     commitment_of(world, "other_rep")
     followup_to(world, "rep")
+    cohort_of(world)
+    complaint_of(world)
     return token_of(world, "admin")
 
 

@@ -166,8 +166,9 @@ class Input(Schema):
 
 def check_form(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]:
     """Validates a body with the page's own form (one home for the app's rules: a deadline
-    after the start, a metric that exists, ...); its errors are a 422 with per-field errors,
-    under the API's names (`names` maps a form field to the body's field)."""
+    after the start, a metric that exists, ...). The body already passed its schema, so what
+    the form refuses is a rule of the app: a 409 with per-field errors, under the API's names
+    (`names` maps a form field to the body's field)."""
     if form.is_valid():
         return dict(form.cleaned_data)
     names = names or {}
@@ -177,8 +178,8 @@ def check_form(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]
         for message in messages
     ]
     raise ApiError(
-        422,
-        "The request has invalid fields.",
+        409,
+        "The app's rules refuse these fields.",
         errors=[{**error, "type": "invalid"} for error in errors],
     )
 
