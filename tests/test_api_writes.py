@@ -6,9 +6,13 @@ Each with its happy path, a refusal that changes nothing and bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import pkgutil
 
 from django.utils import timezone
+from pydantic import BaseModel
 
+from followthrough.api import routers
 from followthrough.clients.models import ClientCheckIn, QuoteState
 from followthrough.coaching.models import Plan, Session, SessionState
 from followthrough.digests.models import Subscription
@@ -217,6 +221,23 @@ def test_contacts_for_who_keeps_the_pipeline(world: World) -> None:
     assert_problem(call(stakeholder, "get", f"/contacts/{contact.pk}"), 403)
     assert_problem(call(token_of(world, "other_rep"), "get", f"/contacts/{contact.pk}"), 403)
     assert_problem(call(rep, "get", "/contacts?q=" + "x" * 300), 422)
+    twice = assert_problem(call(rep, "get", "/contacts?q=a&q=b"), 422)
+    assert twice["errors"] == [
+        {"field": "q", "message": "give this parameter once", "type": "repeated"}
+    ]
+
+
+def test_schema_names_are_unique_across_routers() -> None:
+    """The OpenAPI components are named after the classes: two routers' `MoveIn` would share
+    one, and one operation would be documented with the other's body."""
+    seen: dict[str, str] = {}
+    for module in pkgutil.iter_modules(routers.__path__):
+        loaded = importlib.import_module(f"{routers.__name__}.{module.name}")
+        for name, value in vars(loaded).items():
+            is_schema = isinstance(value, type) and issubclass(value, BaseModel)
+            if is_schema and value.__module__ == loaded.__name__:
+                assert name not in seen, f"{name} in {seen[name]} and {module.name}"
+                seen[name] = module.name
 
 
 def test_approve_and_decline_quotes(world: World) -> None:

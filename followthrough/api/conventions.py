@@ -285,16 +285,24 @@ class TokenAuth(HttpBearer):
 @functools.cache
 def query_names() -> dict[tuple[str, str], frozenset[str]]:
     """(method, OpenAPI path) -> the query parameters the operation takes."""
+    return {key: frozenset(params) for key, params in _query_params().items()}
+
+
+@functools.cache
+def _query_params() -> dict[tuple[str, str], dict[str, bool]]:
+    """(method, OpenAPI path) -> {query parameter: whether it is a list (may be repeated)}."""
     from followthrough.api.api import api
 
-    names = {}
+    found = {}
     for path, methods in api.get_openapi_schema()["paths"].items():
         for method, operation in methods.items():
             params = operation.get("parameters", [])
-            names[method.upper(), path] = frozenset(
-                p["name"] for p in params if p.get("in") == "query"
-            )
-    return names
+            found[method.upper(), path] = {
+                p["name"]: p.get("schema", {}).get("type") == "array"
+                for p in params
+                if p.get("in") == "query"
+            }
+    return found
 
 
 def check_query(request: HttpRequest) -> None:
@@ -306,6 +314,20 @@ def check_query(request: HttpRequest) -> None:
     path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", match.route)
     allowed = query_names().get(((request.method or "GET").upper(), path))
     unknown = sorted(set(request.GET) - allowed) if allowed is not None else []
+    # A filter given twice (?q=a&q=b) is ambiguous: ninja would keep one silently.
+    lists = _query_params().get(((request.method or "GET").upper(), path), {})
+    twice = sorted(
+        name for name in request.GET if len(request.GET.getlist(name)) > 1 and not lists.get(name)
+    )
+    if twice:
+        raise ApiError(
+            422,
+            "A query parameter given more than once.",
+            errors=[
+                {"field": name, "message": "give this parameter once", "type": "repeated"}
+                for name in twice
+            ],
+        )
     if unknown:
         raise ApiError(
             422,

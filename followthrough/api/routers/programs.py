@@ -150,7 +150,7 @@ def get_program_session(request: HttpRequest, session_id: Id) -> ProgramSession:
     return permissions.access_program_session(member_of(request), session_id)
 
 
-class MoveIn(Input):
+class ProgramSessionMoveIn(Input):
     starts_at: IsoDateTime
     duration_minutes: Annotated[int, Field(ge=5, le=600)] | None = None
     location: Annotated[str, Field(max_length=200)] | None = None
@@ -161,7 +161,9 @@ class MoveIn(Input):
     response=ProgramSessionOut,
     url_name="api_program_session_move",
 )
-def move_program_session(request: HttpRequest, session_id: Id, payload: MoveIn) -> ProgramSession:
+def move_program_session(
+    request: HttpRequest, session_id: Id, payload: ProgramSessionMoveIn
+) -> ProgramSession:
     """A new time: the cohort's calendars get an update (admins and the facilitator)."""
     member = member_of(request)
     session = permissions.access_program_session(member, session_id, for_change=True)
