@@ -32,6 +32,9 @@ from tests.clients_helpers import client_of, complaint_of
 from tests.conftest import World
 from tests.programs_helpers import PROGRAM_VISITORS, cohort_of
 from tests.programs_helpers import session_of as program_session_of
+from tests.programs_matrix import PROGRAM_VISITORS as COHORT_PEOPLE
+from tests.rubrics_helpers import cohort_of as scored_cohort_of
+from tests.rubrics_helpers import levels_of
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
 
@@ -46,6 +49,8 @@ class Row:
     body: Callable[[World, Any], dict[str, Any]] | None = None
     # Programs have three more visitors (tests/programs_helpers.py): tried by test_api_matrix.
     programs: bool = False
+    # Rubrics and role-plays: the cohort's four people of tests/rubrics_helpers.py.
+    rubrics: bool = False
 
     def __str__(self) -> str:
         return self.name
@@ -338,3 +343,75 @@ ROWS += [
     ),
 ]
 PROGRAM_ROWS = [row for row in ROWS if row.programs]
+
+
+# Rubrics and role-plays: the cohort of tests/rubrics_helpers.py ("facilitator", "manager" who
+# played the role-play, "peer", "sponsor"); the world's coach, rep and stakeholder take no part.
+def cohort_people(**statuses: int) -> dict[str | None, int]:
+    return by_role(**{**{key: 200 for key in COHORT_PEOPLE}, **statuses})
+
+
+SEES_ROLE_PLAYS = cohort_people(admin=200, coach=403, rep=403, other_rep=403, stakeholder=403)
+EVERYONE_IN_COHORT = {**{v: 200 for v in [*VISITORS, *COHORT_PEOPLE]}, None: 401}
+
+
+def top_levels(w: World, role_play: Any) -> dict[str, Any]:
+    return {"levels": {str(c): lv for c, lv in levels_of(role_play.rubric, [3, 3]).items()}}
+
+
+ROWS += [
+    Row("rubrics", "get", "/rubrics", EVERYONE_IN_COHORT, make=scored_cohort_of, rubrics=True),
+    Row(
+        "rubric",
+        "get",
+        "/rubrics/{id}",
+        cohort_people(admin=200, coach=200, rep=403, other_rep=403, stakeholder=403, sponsor=403),
+        make=lambda w: scored_cohort_of(w).rubric,
+        rubrics=True,
+    ),
+    Row(
+        "role-plays",
+        "get",
+        "/cohorts/{id}/role-plays",
+        SEES_ROLE_PLAYS,
+        make=lambda w: scored_cohort_of(w).cohort,
+        rubrics=True,
+    ),
+    Row(
+        "role-play",
+        "get",
+        "/role-plays/{id}",
+        SEES_ROLE_PLAYS,
+        make=lambda w: scored_cohort_of(w).role_play,
+        rubrics=True,
+    ),
+    Row(
+        "role-play assessments",
+        "get",
+        "/role-plays/{id}/assessments",
+        SEES_ROLE_PLAYS,
+        make=lambda w: scored_cohort_of(w).role_play,
+        rubrics=True,
+    ),
+    Row(
+        "role-play assess",
+        "post",
+        "/role-plays/{id}/assessments",
+        # The facilitator, the manager who played it (self) and the peer; admins do not score.
+        cohort_people(
+            admin=403,
+            coach=403,
+            rep=403,
+            other_rep=403,
+            stakeholder=403,
+            facilitator=201,
+            manager=201,
+            peer=201,
+            sponsor=403,
+        ),
+        make=lambda w: scored_cohort_of(w).role_play,
+        body=top_levels,
+        rubrics=True,
+    ),
+]
+RUBRIC_ROWS = [row for row in ROWS if row.rubrics]

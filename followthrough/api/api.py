@@ -17,6 +17,7 @@ from followthrough.api.routers import (
     people,
     pipeline,
     programs,
+    rubrics,
 )
 
 # Every operation may answer these, each as a problem document (api/conventions.py).
@@ -92,5 +93,6 @@ api.add_router("/", metrics.router)
 api.add_router("/", pipeline.router)
 api.add_router("/", clients.router)
 api.add_router("/", programs.router)
+api.add_router("/", rubrics.router)
 api.add_router("/", digests.router)
 api.add_router("/", events.router)
