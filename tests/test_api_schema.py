@@ -27,6 +27,7 @@ from tests.builders import commitment_of, followup_to, session_of
 from tests.clients_helpers import complaint_of
 from tests.conftest import World
 from tests.programs_helpers import cohort_of
+from tests.rubrics_helpers import cohort_of as scored_cohort_of
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
@@ -58,6 +59,7 @@ def admin_token(world: World) -> str:
     commitment_of(world)
     commitment_of(world, "other_rep")
     followup_to(world, "rep")
+    scored_cohort_of(world)  # first: it takes the workspace's first cohort for its own
     cohort_of(world)
     complaint_of(world)
     return token_of(world, "admin")

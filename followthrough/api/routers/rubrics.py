@@ -222,11 +222,19 @@ def list_assessments(request: HttpRequest, role_play_id: Id) -> dict[str, Any]:
     return scores_of(member, role_play, sight)
 
 
+# A criterion's id as a JSON object's key: digits (the document says so, as propertyNames).
+CriterionKey = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,17}$")]
+ONLY_IDS: dict[str, Any] = {"additionalProperties": False}
+
+
 class AssessmentIn(Input):
-    levels: Annotated[dict[Id, Id], Field(max_length=100)] = Field(
-        description="Criterion id -> the id of the level chosen, for every criterion."
+    levels: Annotated[dict[CriterionKey, Id], Field(max_length=100, json_schema_extra=ONLY_IDS)] = (
+        Field(description="Criterion id -> the id of the level chosen, for every criterion.")
     )
-    remarks: Annotated[dict[Id, Annotated[str, Field(max_length=2000)]], Field(max_length=100)] = {}
+    remarks: Annotated[
+        dict[CriterionKey, Annotated[str, Field(max_length=2000)]],
+        Field(max_length=100, json_schema_extra=ONLY_IDS),
+    ] = {}
     note: Annotated[str, Field(max_length=4000)] = ""
 
 
@@ -243,7 +251,11 @@ def submit_assessment(
     member = member_of(request)
     role_play, sight = permissions.access_role_play(member, role_play_id, for_scoring=True)
     actions.submit_assessment(
-        role_play, member, levels=payload.levels, remarks=payload.remarks, note=payload.note
+        role_play,
+        member,
+        levels={int(key): level for key, level in payload.levels.items()},
+        remarks={int(key): remark for key, remark in payload.remarks.items()},
+        note=payload.note,
     )
     mine = [a for a in scores_of(member, role_play, sight)["assessments"] if a["is_you"]]
     if not mine:
