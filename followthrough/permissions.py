@@ -623,6 +623,19 @@ def visible_cohorts(member: Membership, program: Program) -> QuerySet[Cohort]:
     return cohorts.filter(Q(facilitator=member) | Q(enrollments__manager=member)).distinct()
 
 
+def cohorts_of(member: Membership) -> QuerySet[Cohort]:
+    """Every cohort of the workspace the member may open (can_view_cohort, as one query): all
+    for admins; else those they facilitate, are enrolled in or whose program they sponsor."""
+    cohorts = Cohort.objects.filter(workspace=member.workspace)
+    if not member.is_active:
+        return cohorts.none()
+    if member.role == Role.ADMIN:
+        return cohorts
+    return cohorts.filter(
+        Q(facilitator=member) | Q(enrollments__manager=member) | Q(program__sponsors=member)
+    ).distinct()
+
+
 def can_change_program(member: Membership, program: Program) -> bool:
     """Its name, goal, topics and sponsors: admins and the facilitators of its cohorts."""
     if program.workspace_id != member.workspace_id or not can_write(member):

@@ -24,7 +24,10 @@ from hypothesis import HealthCheck, settings
 from followthrough.wsgi import application
 from tests.api_helpers import token_of
 from tests.builders import commitment_of, followup_to, session_of
+from tests.clients_helpers import complaint_of
 from tests.conftest import World
+from tests.programs_helpers import cohort_of
+from tests.rubrics_helpers import cohort_of as scored_cohort_of
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
@@ -56,6 +59,9 @@ def admin_token(world: World) -> str:
     commitment_of(world)
     commitment_of(world, "other_rep")
     followup_to(world, "rep")
+    scored_cohort_of(world)  # first: it takes the workspace's first cohort for its own
+    cohort_of(world)
+    complaint_of(world)
     return token_of(world, "admin")
 
 

@@ -16,6 +16,8 @@ from followthrough.api.routers import (
     metrics,
     people,
     pipeline,
+    programs,
+    rubrics,
 )
 
 # Every operation may answer these, each as a problem document (api/conventions.py).
@@ -90,5 +92,7 @@ api.add_router("/", followups.router)
 api.add_router("/", metrics.router)
 api.add_router("/", pipeline.router)
 api.add_router("/", clients.router)
+api.add_router("/", programs.router)
+api.add_router("/", rubrics.router)
 api.add_router("/", digests.router)
 api.add_router("/", events.router)

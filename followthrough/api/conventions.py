@@ -164,6 +164,26 @@ class Input(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def check_form(form: Any, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Validates a body with the page's own form (one home for the app's rules: a deadline
+    after the start, a metric that exists, ...). The body already passed its schema, so what
+    the form refuses is a rule of the app: a 409 with per-field errors, under the API's names
+    (`names` maps a form field to the body's field)."""
+    if form.is_valid():
+        return dict(form.cleaned_data)
+    names = names or {}
+    errors = [
+        {"field": names.get(name, name) if name != "__all__" else "", "message": message}
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    raise ApiError(
+        409,
+        "The app's rules refuse these fields.",
+        errors=[{**error, "type": "invalid"} for error in errors],
+    )
+
+
 # An id: a positive number the databases can hold (a larger one would be a server error).
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
@@ -265,16 +285,24 @@ class TokenAuth(HttpBearer):
 @functools.cache
 def query_names() -> dict[tuple[str, str], frozenset[str]]:
     """(method, OpenAPI path) -> the query parameters the operation takes."""
+    return {key: frozenset(params) for key, params in _query_params().items()}
+
+
+@functools.cache
+def _query_params() -> dict[tuple[str, str], dict[str, bool]]:
+    """(method, OpenAPI path) -> {query parameter: whether it is a list (may be repeated)}."""
     from followthrough.api.api import api
 
-    names = {}
+    found = {}
     for path, methods in api.get_openapi_schema()["paths"].items():
         for method, operation in methods.items():
             params = operation.get("parameters", [])
-            names[method.upper(), path] = frozenset(
-                p["name"] for p in params if p.get("in") == "query"
-            )
-    return names
+            found[method.upper(), path] = {
+                p["name"]: p.get("schema", {}).get("type") == "array"
+                for p in params
+                if p.get("in") == "query"
+            }
+    return found
 
 
 def check_query(request: HttpRequest) -> None:
@@ -286,6 +314,20 @@ def check_query(request: HttpRequest) -> None:
     path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", match.route)
     allowed = query_names().get(((request.method or "GET").upper(), path))
     unknown = sorted(set(request.GET) - allowed) if allowed is not None else []
+    # A filter given twice (?q=a&q=b) is ambiguous: ninja would keep one silently.
+    lists = _query_params().get(((request.method or "GET").upper(), path), {})
+    twice = sorted(
+        name for name in request.GET if len(request.GET.getlist(name)) > 1 and not lists.get(name)
+    )
+    if twice:
+        raise ApiError(
+            422,
+            "A query parameter given more than once.",
+            errors=[
+                {"field": name, "message": "give this parameter once", "type": "repeated"}
+                for name in twice
+            ],
+        )
     if unknown:
         raise ApiError(
             422,

@@ -800,16 +800,26 @@ class Page:
     whole: bool
 
 
+def figures(
+    cohort: Cohort, own: Enrollment | None, *, now: dt.datetime | None = None
+) -> tuple[list[ManagerFigures], list[Spread]]:
+    """What a reader of the cohort's adoption sees (the page and the API): every manager's
+    figures for those who see the whole, one's own only for an enrolled manager (own); the
+    cohort's anonymised spread for both."""
+    rows = cohort_figures(cohort, now=now)
+    shown = rows if own is None else [row for row in rows if row.enrollment.pk == own.pk]
+    return shown, spread(rows)
+
+
 def page(cohort: Cohort, own: Enrollment | None, *, now: dt.datetime | None = None) -> Page:
     """The adoption page of a cohort: every manager's line (little use first) for those who see
     the whole; one's own line only for an enrolled manager; the spread for both."""
-    rows = cohort_figures(cohort, now=now)
-    shown = rows if own is None else [row for row in rows if row.enrollment.pk == own.pk]
+    shown, spreads = figures(cohort, own, now=now)
     lines = [Line(row, cells(row), sparkline(row)) for row in shown]
     return Page(
         cohort=cohort,
         lines=lines,
-        spread=[(found.formula, spread_cells(found)) for found in spread(rows)],
+        spread=[(found.formula, spread_cells(found)) for found in spreads],
         formulas=FORMULAS,
         whole=own is None,
     )

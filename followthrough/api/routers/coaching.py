@@ -23,10 +23,12 @@ from followthrough.api.conventions import (
     IsoDateTime,
     Page,
     amount,
+    check_form,
     member_of,
     paginate,
 )
 from followthrough.coaching import actions
+from followthrough.coaching.forms import FinishForm, PlanForm, SessionForm
 from followthrough.coaching.models import (
     MAX_MEASURE,
     Answer,
@@ -120,6 +122,114 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> dict[
 @router.get("/sessions/{session_id}", response=SessionOut, url_name="api_session")
 def get_session(request: HttpRequest, session_id: Id) -> Session:
     return permissions.access_session(member_of(request), session_id)
+
+
+# Opening plans, scheduling and finishing sessions: the pages' forms check the app's rules, the
+# actions write the rows and their Events.
+
+Text = Annotated[str, Field(max_length=4000)]
+
+
+class PlanIn(Input):
+    rep_id: Id
+    coach_id: Id | None = Field(
+        None, description="Only admins name another coach; else the caller."
+    )
+    purpose: Annotated[str, Field(min_length=1, max_length=200)]
+    starts_on: IsoDate
+    deadline: IsoDate
+    target_metric: Annotated[str, Field(max_length=80)] = ""
+    target_low: amount(Decimal("1e11")) | None = None  # type: ignore[valid-type]
+    target_high: amount(Decimal("1e11")) | None = None  # type: ignore[valid-type]
+    target_unit: Annotated[str, Field(max_length=16)] = ""
+    why: Text = ""
+    long_term_goal: Text = ""
+    sessions_per_week: Annotated[int, Field(ge=1, le=14)] = 1
+    stakeholder_ids: Annotated[list[Id], Field(max_length=50)] = []
+
+
+PLAN_FIELDS = {"rep": "rep_id", "coach": "coach_id", "stakeholders": "stakeholder_ids"}
+
+
+@router.post("/plans", response={201: PlanOut}, url_name="api_plans_create")
+def create_plan(request: HttpRequest, payload: PlanIn) -> Status[Plan]:
+    """Open a plan, as on the new plan page: admins and coaches (a coach for the people they
+    coach). The target names one of the workspace's metrics."""
+    member = member_of(request)
+    if not permissions.can_start_plans(member):
+        raise ApiError(403, "Only coaches and admins open plans.")
+    fields = payload.model_dump()
+    data = {
+        **{name: fields.pop(api_name) for name, api_name in PLAN_FIELDS.items()},
+        **fields,
+    }
+    data["coach"] = data["coach"] or member.pk
+    form = PlanForm(data, member=member)
+    cleaned = check_form(form, PLAN_FIELDS)
+    cleaned.pop("new_metric", None)
+    plan = actions.create_plan(
+        coach=cleaned.pop("coach"),
+        rep=cleaned.pop("rep"),
+        stakeholders=cleaned.pop("stakeholders"),
+        new_metric=None,
+        **cleaned,
+    )
+    return Status(201, permissions.access_plan(member, plan.pk))
+
+
+class SessionIn(Input):
+    starts_at: IsoDateTime = Field(description="A time past records a session that took place.")
+    duration_minutes: Annotated[int, Field(ge=5, le=480)] = 45
+    location: Annotated[str, Field(max_length=200)] = ""
+    invite: bool = Field(True, description="A calendar invitation to the rep and the coach.")
+
+
+@router.post(
+    "/plans/{plan_id}/sessions", response={201: SessionOut}, url_name="api_plan_session_create"
+)
+def schedule_session(request: HttpRequest, plan_id: Id, payload: SessionIn) -> Status[Session]:
+    """Schedule a session of the plan (whoever runs it), as on the plan page."""
+    member = member_of(request)
+    plan = permissions.access_plan(member, plan_id, for_change=True)
+    data = check_form(SessionForm(payload.model_dump()))
+    session = actions.schedule_session(
+        plan,
+        data["starts_at"],
+        by=member.user,
+        duration_minutes=data["duration_minutes"],
+        location=data["location"],
+        invite=data["invite"],
+    )
+    return Status(201, permissions.access_session(member, session.pk))
+
+
+class FinishIn(Input):
+    next_starts_at: IsoDateTime | None = Field(None, description="Schedules the next session.")
+    held_now: bool = Field(False, description="For a session not yet started: it took place now.")
+    nothing_agreed: bool = Field(False, description="Finish although no commitment was agreed.")
+
+
+class FinishOut(Schema):
+    session: SessionOut
+    next_session: SessionOut | None
+
+
+@router.post("/sessions/{session_id}/finish", response=FinishOut, url_name="api_session_finish")
+def finish_session(request: HttpRequest, session_id: Id, payload: FinishIn) -> dict[str, Any]:
+    """Finish a session with the commitments agreed in it (POST /commitments): the recap, each
+    commitment's check-in and the next session are scheduled, as on the session page."""
+    member = member_of(request)
+    session = permissions.access_session(member, session_id, for_change=True)
+    data = check_form(FinishForm(payload.model_dump(), session=session))
+    next_session = actions.finish_session(
+        session,
+        by=member.user,
+        next_starts_at=data["next_starts_at"],
+        held_now=data.get("held_now", False),
+        nothing_agreed=payload.nothing_agreed,
+    )
+    session.refresh_from_db()
+    return {"session": session, "next_session": next_session}
 
 
 # Commitments ----------------------------------------------------------------------------------
