@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     Count,
+    Exists,
     F,
     Max,
     OuterRef,
     Q,
-    Subquery,
     Sum,
 )
 from django.utils import formats, timezone
@@ -53,7 +54,7 @@ from followthrough.coaching.models import (
     Source,
     followed_through,
 )
-from followthrough.followups.models import State
+from followthrough.followups.models import FollowUp, State
 from followthrough.insights.reports import target_metric, week_start
 from followthrough.lib import dates
 from followthrough.metrics.models import Entry, Metric
@@ -577,31 +578,43 @@ def _add_answers(
     """Check-ins sent to their reps in the window, and those the rep answered after they went
     out and before the window's end (an answer after a manager's figures froze is not theirs).
     One join of their reps' commitments with their sent check-ins (CommitmentCheckIns)."""
-    first_answer = (
-        Response.objects.filter(
-            commitment_id=OuterRef("pk"), created_at__gte=OuterRef("followups__sent_at")
+    # Sent in the window, the first answer after it is in the window too exactly when some
+    # answer falls between the sending and the window's end: one EXISTS (an index probe)
+    # rather than the first answer's subquery, which PostgreSQL ran twice per check-in.
+    ends: dict[dt.datetime, list[int]] = defaultdict(list)
+    for w in windows.values():
+        ends[w.ends].append(w.manager_id)
+    answered = Q(pk__in=[])
+    for last, managers in ends.items():
+        answered |= Q(plan__coach_id__in=managers) & Exists(
+            Response.objects.filter(
+                commitment_id=OuterRef("pk"),
+                created_at__gte=OuterRef("followups__sent_at"),
+                created_at__lte=last,
+            ).exclude(source=Source.COACH)
         )
-        .exclude(source=Source.COACH)
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
     sent_in_window = Q(followups__kind=CHECK_IN, followups__state=State.SENT) & _in_windows(
         windows.values(), "plan__coach_id", "followups__sent_at"
     )
+    # The same check-ins again, as a list of commitments: it lets PostgreSQL start from the
+    # few check-ins sent in the window instead of probing the follow-ups of every commitment
+    # (it misjudges the owner = plan's rep join and picked that nested loop).
+    earliest = min(w.starts for w in windows.values())
+    latest = max(w.ends for w in windows.values())
+    sent_ids = FollowUp.objects.filter(
+        about_type=ContentType.objects.get_for_model(Commitment),
+        kind=CHECK_IN,
+        state=State.SENT,
+        sent_at__gte=earliest,
+        sent_at__lte=latest,
+    ).values("about_id")
     counted = (
         CommitmentCheckIns.objects.filter(
             plan__coach_id__in=ids, plan__rep__role=Role.REP, owner_id=F("plan__rep_id")
         )
-        .filter(sent_in_window)
-        .annotate(first_answer=Subquery(first_answer))
+        .filter(sent_in_window, pk__in=sent_ids)
         .values_list("plan__coach_id")
-        .annotate(
-            sent=Count("followups__id"),
-            answered=Count(
-                "followups__id",
-                filter=_in_windows(windows.values(), "plan__coach_id", "first_answer"),
-            ),
-        )
+        .annotate(sent=Count("followups__id"), answered=Count("followups__id", filter=answered))
         .order_by()
     )
     for coach_id, sent, answered in counted:
