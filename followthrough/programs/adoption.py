@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import (
     Count,
@@ -54,7 +53,7 @@ from followthrough.coaching.models import (
     Source,
     followed_through,
 )
-from followthrough.followups.models import FollowUp, State
+from followthrough.followups.models import State
 from followthrough.insights.reports import target_metric, week_start
 from followthrough.lib import dates
 from followthrough.metrics.models import Entry, Metric
@@ -538,7 +537,7 @@ def _held_in_sql(rows: dict[int, ManagerFigures], windows: dict[int, _Window]) -
         ),
         session=Session._meta.db_table,
         plan=Plan._meta.db_table,
-        member=Plan._meta.get_field("rep").related_model._meta.db_table,  # type: ignore[union-attr]
+        member=Plan._meta.get_field("rep").related_model._meta.db_table,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, SessionState.FINISHED.value, Role.REP.value])
@@ -586,33 +585,24 @@ def _add_answers(
         ends[w.ends].append(w.manager_id)
     answered = Q(pk__in=[])
     for last, managers in ends.items():
-        answered |= Q(plan__coach_id__in=managers) & Exists(
-            Response.objects.filter(
-                commitment_id=OuterRef("pk"),
-                created_at__gte=OuterRef("followups__sent_at"),
-                created_at__lte=last,
-            ).exclude(source=Source.COACH)
+        answered |= Q(
+            Exists(
+                Response.objects.filter(
+                    commitment_id=OuterRef("pk"),
+                    created_at__gte=OuterRef("followups__sent_at"),
+                    created_at__lte=last,
+                ).exclude(source=Source.COACH)
+            ),
+            plan__coach_id__in=managers,
         )
     sent_in_window = Q(followups__kind=CHECK_IN, followups__state=State.SENT) & _in_windows(
         windows.values(), "plan__coach_id", "followups__sent_at"
     )
-    # The same check-ins again, as a list of commitments: it lets PostgreSQL start from the
-    # few check-ins sent in the window instead of probing the follow-ups of every commitment
-    # (it misjudges the owner = plan's rep join and picked that nested loop).
-    earliest = min(w.starts for w in windows.values())
-    latest = max(w.ends for w in windows.values())
-    sent_ids = FollowUp.objects.filter(
-        about_type=ContentType.objects.get_for_model(Commitment),
-        kind=CHECK_IN,
-        state=State.SENT,
-        sent_at__gte=earliest,
-        sent_at__lte=latest,
-    ).values("about_id")
     counted = (
         CommitmentCheckIns.objects.filter(
             plan__coach_id__in=ids, plan__rep__role=Role.REP, owner_id=F("plan__rep_id")
         )
-        .filter(sent_in_window, pk__in=sent_ids)
+        .filter(sent_in_window)
         .values_list("plan__coach_id")
         .annotate(sent=Count("followups__id"), answered=Count("followups__id", filter=answered))
         .order_by()
