@@ -297,6 +297,7 @@ def build(db: str, scale: float) -> dict[str, Any]:
             "sent_at",
             "created_at",
             "updated_at",
+            "delivery",
         ],
         (
             (
@@ -324,6 +325,7 @@ def build(db: str, scale: float) -> dict[str, Any]:
                 at,
                 at,
                 at,
+                "",
             )
             for at, commitment_id, rep_id in sent
         ),
@@ -486,6 +488,11 @@ def slowest(world: dict[str, Any], url: str) -> None:
         profile.disable()
     for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:6]:
         print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
+    if connection.vendor == "postgresql":  # the plans of the three slowest
+        for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("\n".join(line for (line,) in cursor.fetchall()), "\n")
     pstats.Stats(profile).sort_stats("cumulative").print_stats("adoption.py", 12)
 
 
