@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from email.message import EmailMessage
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from followthrough.accounts.models import Membership, Profile, Role, User, Workspace
+from followthrough.demo import programs as programs_demo
+from followthrough.demo import stories as demo
 from followthrough.followups.dispatcher import Dispatcher
 from followthrough.lib import dates
 from followthrough.programs import actions
@@ -138,3 +141,35 @@ def test_facilitator_moves_a_phone_session_and_the_cohort_is_invited_again(
     assert (str(marco_start.tzinfo), marco_start.hour) == ("America/New_York", 11)
     call.refresh_from_db()
     assert call.starts_at == moved and call.sequence == 1
+
+
+def test_screenshots_of_harbors_program(
+    new_context: NewContext, screenshot_dir: Path, demo_data: None
+) -> None:
+    """The README's pages of story 004, from the demo: Harbor Office Supply's cohort, a call
+    held, as Morgan (its facilitator) sees them. SCREENSHOT_DIR."""
+
+    def shot(page: Page, name: str) -> None:
+        page.wait_for_load_state("load")
+        page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
+
+    Dispatcher(worker="web-1:4242").heartbeat(force=True)  # a dispatcher is alive: no warning
+    cohort = Cohort.objects.get(workspace__slug=demo.HARBOR[0], program__name=programs_demo.NAME)
+    morgan = new_context().new_page()
+    log_in(morgan)
+    morgan.goto(f"/w/{demo.HARBOR[0]}/programs/")
+    morgan.get_by_role("link", name=programs_demo.NAME).click()
+    morgan.get_by_role("link", name=programs_demo.COHORT).click()
+    expect(heading(morgan)).to_have_text(programs_demo.COHORT)
+    expect(morgan.get_by_role("region", name="Managers")).to_contain_text("Helen Brooks")
+    shot(morgan, "46-cohort")
+    third = cohort.sessions.get(number=programs_demo.CALLS_DONE)
+    morgan.get_by_role("link", name=third.title()).click()
+    expect(heading(morgan)).to_have_text(third.title())
+    expect(morgan.get_by_role("region", name="Debrief")).to_contain_text(
+        programs_demo.CALLS[-1].debrief
+    )
+    expect(morgan.get_by_role("region", name="Attendance")).to_contain_text(
+        programs_demo.CALLS[-1].note[1]
+    )
+    shot(morgan, "47-program-session")
