@@ -21,6 +21,11 @@ Rules, in short:
   facilitator; a manager's private note is the facilitator's and that manager's only.
 - The coach-manager thread of a rep (sync app): the rep's coaches, the admins and the
   stakeholders who follow the rep; the rep reads only the notes shared with them.
+- Rubrics and role-plays (programs): coaches read the workspace's rubrics, admins and
+  facilitators write them; a cohort's facilitator and the admins create its role-plays and see
+  every score with names; an enrolled manager sees their own role-plays with every score,
+  scores their peers' and the calibrations, and sees the cohort's spread without names; the
+  program's sponsors see totals, never remarks; reps see none of it.
 """
 
 from __future__ import annotations
@@ -55,11 +60,14 @@ from followthrough.lib.errors import NotAllowed, NotFound
 from followthrough.metrics.models import ImportRun
 from followthrough.pipeline.models import Opportunity
 from followthrough.programs.models import (
+    AssessorKind,
     Attendance,
     Cohort,
     Enrollment,
     Program,
     ProgramSession,
+    RolePlay,
+    Rubric,
 )
 from followthrough.sync.models import Review
 from followthrough.webhooks.models import Endpoint, Message
@@ -1204,3 +1212,163 @@ def access_adoption_subscription(member: Membership, cohort_id: int) -> Any:
     if own is not None:
         raise NotAllowed(_("The weekly email of a cohort's adoption is for its readers."))
     return cohort
+
+
+# Rubrics and role-plays (programs) -------------------------------------------------------------
+
+
+def _facilitates_any(member: Membership) -> bool:
+    return Cohort.objects.filter(facilitator=member).exists()
+
+
+def _enrollment_in(member: Membership, cohort: Cohort) -> Enrollment | None:
+    """The member's enrollment in the cohort (kept after they leave, for their history)."""
+    return Enrollment.objects.filter(cohort=cohort, manager=member).first()
+
+
+def _sponsors(member: Membership, cohort: Cohort) -> bool:
+    return cohort.program.sponsors.filter(pk=member.pk).exists()
+
+
+def can_view_rubrics(member: Membership) -> bool:
+    """The workspace's rubrics: whoever coaches, facilitates or is enrolled to be scored."""
+    if not member.is_active:
+        return False
+    if member.is_coach or _facilitates_any(member):
+        return True
+    return Enrollment.objects.filter(manager=member).exists()
+
+
+def can_manage_rubrics(member: Membership) -> bool:
+    """Write, change and copy rubrics: admins and the facilitators of a cohort."""
+    return member.is_active and (member.role == Role.ADMIN or _facilitates_any(member))
+
+
+def can_create_role_plays(member: Membership, cohort: Cohort) -> bool:
+    """A cohort's role-plays are set up by its facilitator and the admins."""
+    if member.workspace_id != cohort.workspace_id or not member.is_active:
+        return False
+    return member.role == Role.ADMIN or member.pk == cohort.facilitator_id
+
+
+def can_view_cohort_role_plays(member: Membership, cohort: Cohort) -> bool:
+    """The list of a cohort's role-plays: its facilitator, admins, its managers (also after
+    leaving: their history) and the program's sponsors."""
+    if can_create_role_plays(member, cohort):
+        return True
+    if member.workspace_id != cohort.workspace_id or not member.is_active:
+        return False
+    return _enrollment_in(member, cohort) is not None or _sponsors(member, cohort)
+
+
+@dataclass(frozen=True)
+class CohortSeat:
+    """Where a member sits in a cohort, worked out once for a page of its role-plays: one who
+    runs it (facilitator, admin), a manager enrolled (also after leaving), a sponsor."""
+
+    member: Membership
+    runs: bool
+    is_facilitator: bool
+    enrollment: Enrollment | None
+    sponsor: bool
+
+
+def cohort_seat(member: Membership, cohort: Cohort) -> CohortSeat:
+    inside = member.workspace_id == cohort.workspace_id and member.is_active
+    return CohortSeat(
+        member=member,
+        runs=can_create_role_plays(member, cohort),
+        is_facilitator=inside and member.pk == cohort.facilitator_id,
+        enrollment=_enrollment_in(member, cohort) if inside else None,
+        sponsor=inside and _sponsors(member, cohort),
+    )
+
+
+def seat_kind(seat: CohortSeat, role_play: RolePlay) -> AssessorKind | None:
+    """In which seat the member scores this role-play, or None when they may not: the cohort's
+    facilitator as facilitator; the manager who played it as self; another manager still
+    enrolled as peer (in a calibration every manager is a peer). Admins do not score."""
+    if seat.is_facilitator:
+        return AssessorKind.FACILITATOR
+    if seat.enrollment is None or seat.enrollment.left_at is not None:
+        return None
+    if not role_play.is_calibration and seat.enrollment.pk == role_play.manager_id:
+        return AssessorKind.SELF
+    return AssessorKind.PEER
+
+
+def assessor_kind(member: Membership, role_play: RolePlay) -> AssessorKind | None:
+    return seat_kind(cohort_seat(member, role_play.cohort), role_play)
+
+
+@dataclass(frozen=True)
+class RolePlaySight:
+    """What one viewer sees of a role-play's scores: assessors' names, remarks and notes, the
+    level of each criterion (else totals only), and whether only their own assessment."""
+
+    names: bool
+    remarks: bool
+    criteria: bool
+    only_own: bool
+
+
+FULL_SIGHT = RolePlaySight(names=True, remarks=True, criteria=True, only_own=False)
+# A manager on a calibration: the spread, nobody named but the viewer.
+SPREAD_SIGHT = RolePlaySight(names=False, remarks=False, criteria=True, only_own=False)
+# A manager on a peer's role-play: their own scores only.
+OWN_SIGHT = RolePlaySight(names=True, remarks=True, criteria=True, only_own=True)
+# A sponsor: totals, no names, no remarks.
+TOTALS_SIGHT = RolePlaySight(names=False, remarks=False, criteria=False, only_own=False)
+
+
+def seat_sight(seat: CohortSeat, role_play: RolePlay) -> RolePlaySight | None:
+    """None when the member may not open the role-play at all."""
+    if seat.runs:
+        return FULL_SIGHT
+    if seat.enrollment is not None:
+        if role_play.is_calibration:
+            return SPREAD_SIGHT
+        return FULL_SIGHT if seat.enrollment.pk == role_play.manager_id else OWN_SIGHT
+    return TOTALS_SIGHT if seat.sponsor else None
+
+
+def role_play_sight(member: Membership, role_play: RolePlay) -> RolePlaySight | None:
+    return seat_sight(cohort_seat(member, role_play.cohort), role_play)
+
+
+def access_rubric(member: Membership, rubric_id: int, *, for_change: bool = False) -> Rubric:
+    rubric = _one(member, Rubric.objects.all(), rubric_id)
+    allowed = can_manage_rubrics if for_change else can_view_rubrics
+    if not allowed(member):
+        raise NotAllowed(_("Rubrics are for the coaches and facilitators of this workspace."))
+    return rubric
+
+
+def access_cohort_role_plays(
+    member: Membership, cohort_id: int, *, for_change: bool = False
+) -> Cohort:
+    """The cohort, for its role-plays: to list them, or to create one (for_change)."""
+    cohort = _one(member, Cohort.objects.select_related("program", "facilitator__user"), cohort_id)
+    allowed = can_create_role_plays if for_change else can_view_cohort_role_plays
+    if not allowed(member, cohort):
+        raise NotAllowed(_("The role-plays of this cohort are for its facilitator and managers."))
+    return cohort
+
+
+def access_role_play(
+    member: Membership, role_play_id: int, *, for_scoring: bool = False
+) -> tuple[RolePlay, RolePlaySight]:
+    """The role-play and what the member sees of it; for_scoring, only for who may score it."""
+    role_play = _one(
+        member,
+        RolePlay.objects.select_related(
+            "cohort__program", "cohort__facilitator__user", "manager__manager__user", "rubric"
+        ),
+        role_play_id,
+    )
+    sight = role_play_sight(member, role_play)
+    if sight is None:
+        raise NotAllowed(_("This role-play is for its cohort's facilitator and managers."))
+    if for_scoring and assessor_kind(member, role_play) is None:
+        raise NotAllowed(_("Only the facilitator and the cohort's managers score a role-play."))
+    return role_play, sight

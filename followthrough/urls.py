@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("followthrough.api.urls")),
     path("", include("followthrough.webhooks.urls")),
     path("", include("followthrough.programs.urls_adoption")),
+    path("", include("followthrough.programs.urls_rubrics")),
 ]
 
 handler400 = "followthrough.web.errors.bad_request"

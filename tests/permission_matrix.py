@@ -48,6 +48,7 @@ from tests.builders import (
 )
 from tests.clients_helpers import client_of, complaint_of
 from tests.conftest import World
+from tests.programs_matrix import RUBRIC_ROWS
 
 VISITORS = ["admin", "coach", "rep", "other_rep", "stakeholder", "outsider", None]
 LOGIN = "login"  # a redirect to the login page
@@ -1342,6 +1343,7 @@ ROWS = [
     *BINDER,
     *PROGRAMS,
     *WEBHOOKS,
+    *(Row(s.name, s.method, s.url, s.expected, s.data) for s in RUBRIC_ROWS),
 ]
 
 

@@ -47,6 +47,7 @@ from followthrough.demo import clock
 from followthrough.demo import digests as digests_demo
 from followthrough.demo import pipeline as pipeline_demo
 from followthrough.demo import programs as programs_demo
+from followthrough.demo import role_plays as role_plays_demo
 from followthrough.demo import updates as updates_demo
 from followthrough.lib import dates
 
@@ -210,7 +211,8 @@ def load() -> None:
         digests_demo.seed(brightline, Workspace.objects.get(slug=HARBOR[0]))
 
     # Harbor's managers in the "Manager as Sales Coach" program (story 004): seeded once.
-    programs_demo.seed(Workspace.objects.get(slug=HARBOR[0]))
+    # The cohort's role-plays, scored three ways: Priya and Sam rising, Helen flat.
+    role_plays_demo.seed(programs_demo.seed(Workspace.objects.get(slug=HARBOR[0])))
 
     # Nina has been invited today and not answered yet: her invitation waits in the outbox for
     # the dispatcher of `make run` (invited after the stories, whose dispatcher sends only what

@@ -24,3 +24,6 @@ class ProgramsConfig(AppConfig):
         from followthrough.programs import adoption_digest
 
         adoption_digest.register()
+        from followthrough.programs.rubrics.events import register_verbs as rubric_verbs
+
+        rubric_verbs()
