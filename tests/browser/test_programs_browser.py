@@ -25,6 +25,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from followthrough.accounts.models import Membership, Profile, Role, User, Workspace
 from followthrough.demo import programs as programs_demo
+from followthrough.demo import role_plays as role_plays_demo
 from followthrough.demo import stories as demo
 from followthrough.followups.dispatcher import Dispatcher
 from followthrough.lib import dates
@@ -57,6 +58,7 @@ MARCO = [3, 3, 3, 3, 2, 3]
 MEAN = "64.8"
 # Two levels or more apart: asked before telling (1-3), follow-up (1-3), who talked (0-2).
 APART = [1, 3, 4]
+CALIBRATION = "Calibration: Dana's Monday one-on-one"  # the demo's (demo/role_plays.py)
 
 
 def member(workspace: Workspace, email: str, name: str, role: Role, zone: str) -> Membership:
@@ -268,7 +270,8 @@ def test_screenshots_of_harbors_program(
     new_context: NewContext, screenshot_dir: Path, demo_data: None
 ) -> None:
     """The README's pages of story 004, from the demo: Harbor Office Supply's cohort, a call
-    held, as Morgan (its facilitator) sees them. SCREENSHOT_DIR."""
+    held, a role-play side by side, the calibration and the cohort's adoption, as Morgan (its
+    facilitator) sees them. SCREENSHOT_DIR."""
 
     def shot(page: Page, name: str) -> None:
         page.wait_for_load_state("load")
@@ -294,3 +297,26 @@ def test_screenshots_of_harbors_program(
         programs_demo.CALLS[-1].note[1]
     )
     shot(morgan, "47-program-session")
+
+    # Helen's role-play of the third call, side by side; the workshop's calibration.
+    morgan.get_by_role("link", name=programs_demo.COHORT).click()
+    morgan.get_by_role("link", name="Role-plays").click()
+    helens = role_plays_demo.SCENARIOS[3][0].format(n=3) + " (Helen)"
+    morgan.get_by_role("link", name=helens).click()
+    expect(heading(morgan)).to_have_text(helens)
+    side = morgan.get_by_role("region", name="Scores side by side")
+    expect(side.locator("tr.disagree").first).to_be_visible()
+    shot(morgan, "48-role-play")
+    morgan.get_by_role("link", name="All the cohort's role-plays").click()
+    morgan.get_by_role("link", name=CALIBRATION).click()
+    expect(heading(morgan)).to_have_text(CALIBRATION)
+    expect(morgan.get_by_role("region", name="The spread per criterion")).to_be_visible()
+    shot(morgan, "49-calibration")
+
+    # Who is really coaching: Helen, with few sessions, first.
+    morgan.get_by_role("link", name="All the cohort's role-plays").click()
+    morgan.get_by_role("link", name="Adoption").click()
+    expect(heading(morgan)).to_contain_text("Are the managers coaching?")
+    rows = morgan.locator("table.adoption tbody tr th")
+    expect(rows).to_have_text(["Helen Brooks", re.compile("Sam|Priya"), re.compile("Sam|Priya")])
+    shot(morgan, "50-adoption")
