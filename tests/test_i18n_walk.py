@@ -52,7 +52,7 @@ from followthrough.sync import actions as sync
 from followthrough.sync.models import Note, Review
 from followthrough.updates import actions as updates
 from followthrough.updates.models import WeeklyUpdate
-from tests import programs_helpers
+from tests import programs_helpers, rubrics_helpers
 from tests.coaching_helpers import NEW_YORK, live_in
 from tests.conftest import World, dispatch, make_world, run_tasks
 from tests.english_left import english_left, pieces_of_html, pieces_of_text
@@ -241,8 +241,13 @@ def read(response: object) -> list[str]:
 def walk(world: World, row: Row, visitor: str | None) -> list[str]:
     """The English left on what the visitor reads for this row: the page, the refusal, or the
     page a successful form lands on."""
-    client = world.client(visitor) if visitor else Client(headers={"accept-language": "es"})
     with transaction.atomic():  # each visitor finds the world as furnished
+        if visitor in PROGRAM_PEOPLE:  # the cohorts' people, made as their rows make them
+            programs_helpers.cast(world)
+            rubrics_helpers.cohort_of(world)
+            row.url(world)
+            Profile.objects.update(language="es")
+        client = world.client(visitor) if visitor else Client(headers={"accept-language": "es"})
         found = read_as(client, world, row, visitor)
         transaction.set_rollback(True)
     return found
@@ -289,6 +294,27 @@ def furnished(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 def test_every_page_of_the_matrix_in_spanish(furnished: World, db: None, row: Row) -> None:
     with time_machine.travel(NOW, tick=False):
         found = [line for visitor in VISITORS for line in walk(furnished, row, visitor)]
+    assert not found, "\n".join(found)
+
+
+# A cohort's own people (tests/programs_helpers.py, tests/rubrics_helpers.py): the world's
+# visitors above do not score a role-play, nor read a manager's own row of the adoption page,
+# a peer's own scores or a calibration's spread without names.
+PROGRAM_PEOPLE = ["facilitator", "manager", "peer", "sponsor"]
+PROGRAM_ROWS = [row for row in ROWS if any(key in row.expected for key in PROGRAM_PEOPLE)]
+
+
+@pytest.mark.parametrize("row", PROGRAM_ROWS, ids=str)
+def test_the_program_pages_in_spanish_as_the_cohorts_people(
+    furnished: World, db: None, row: Row
+) -> None:
+    with time_machine.travel(NOW, tick=False):
+        found = [
+            line
+            for visitor in PROGRAM_PEOPLE
+            if visitor in row.expected
+            for line in walk(furnished, row, visitor)
+        ]
     assert not found, "\n".join(found)
 
 

@@ -26,7 +26,11 @@ from followthrough.web.requests import current, signed_in
 def programs(request: HttpRequest) -> HttpResponse:
     member = current(request)
     rows = permissions.visible_programs(member).prefetch_related("cohorts__facilitator__user")
-    context = {"programs": rows, "can_create": permissions.can_create_programs(member)}
+    context = {
+        "programs": rows,
+        "can_create": permissions.can_create_programs(member),
+        "can_view_rubrics": permissions.can_view_rubrics(member),
+    }
     return render(request, "programs/programs.html", context)
 
 
